@@ -1,0 +1,5 @@
+"""Allow `python -m kentcard`."""
+
+from kentcard.cli import main
+
+main()

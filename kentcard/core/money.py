@@ -1,0 +1,147 @@
+"""Money as integer pence: one immutable type, one parser, one formatter.
+
+Floating point never touches an amount. `Decimal` and `Fraction` appear only at
+the edges (parsing text, exact budget maths) and are turned into pence at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import NamedTuple
+
+from kentcard.core.errors import InputError
+
+# An amount bigger than this is a typing mistake, not a care budget (and it keeps
+# every total well inside SQLite's 64-bit integers).
+MAX_PENCE = 10**12
+
+_AMOUNT = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$")
+
+
+class Money(NamedTuple):
+    """An amount of pounds sterling held as a whole number of pence."""
+
+    pence: int
+
+    @classmethod
+    def zero(cls) -> Money:
+        return cls(0)
+
+    @classmethod
+    def of(cls, text: str, field: str = "amount") -> Money:
+        return parse_money(text, field)
+
+    def __add__(self, other: object) -> Money:  # type: ignore[override]
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.pence + other.pence)
+
+    def __radd__(self, other: object) -> Money:
+        # Lets `sum(moneys)` start from 0.
+        if other == 0:
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.pence - other.pence)
+
+    def __neg__(self) -> Money:
+        return Money(-self.pence)
+
+    def __mul__(self, factor: object) -> Money:  # type: ignore[override]
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Money(self.pence * factor)
+
+    def __bool__(self) -> bool:
+        return self.pence != 0
+
+    def __str__(self) -> str:
+        return format_money(self)
+
+    def __repr__(self) -> str:
+        return f"Money({format_plain(self)})"
+
+    @property
+    def decimal(self) -> Decimal:
+        """The amount in pounds, exactly, for spreadsheet cells and JSON."""
+        return Decimal(self.pence).scaleb(-2)
+
+    def is_negative(self) -> bool:
+        return self.pence < 0
+
+
+def total(amounts: Iterable[Money]) -> Money:
+    """The sum of some amounts (zero for none)."""
+    return Money(sum(m.pence for m in amounts))
+
+
+def parse_money(text: str, field: str = "amount") -> Money:
+    """Parse `1234.56`, `£1,234.56`, `-12.00`, `(12.00)` or `12` into Money.
+
+    More than two decimal places, exponents, NaN, empty text and anything else
+    raise InputError naming `field`; nothing is rounded.
+    """
+    if not isinstance(text, str):
+        raise InputError(field, "an amount must be text such as 12.50")
+    raw = text.strip().replace(" ", "")
+    if not raw:
+        raise InputError(field, "is empty; give an amount such as 12.50")
+    negative = False
+    if raw.startswith("(") and raw.endswith(")"):
+        negative, raw = True, raw[1:-1]
+    if raw[:1] in "+-":
+        if negative and raw[0] == "-":
+            raise InputError(field, "is not an amount (two minus signs)")
+        negative, raw = negative or raw[0] == "-", raw[1:]
+    if raw.startswith("£"):
+        raw = raw[1:]
+    if raw[:1] in "+-":
+        negative, raw = negative or raw[0] == "-", raw[1:]
+    match = _AMOUNT.match(raw)
+    if not raw or match is None or (match["int"] is None and not match["frac"]):
+        raise InputError(field, "is not an amount; write it like 1234.56")
+    frac = match["frac"] or ""
+    if len(frac) > 2:
+        raise InputError(field, "has more than two decimal places")
+    pounds = int((match["int"] or "0").replace(",", ""))
+    pence = pounds * 100 + int(frac.ljust(2, "0"))
+    if pence > MAX_PENCE:
+        raise InputError(field, "is too large (more than £10,000,000,000.00)")
+    return Money(-pence if negative else pence)
+
+
+def parse_positive_money(text: str, field: str = "amount") -> Money:
+    """Parse an amount that must be more than zero (a payment, an invoice)."""
+    money = parse_money(text, field)
+    if money.pence <= 0:
+        raise InputError(field, "must be more than £0.00")
+    return money
+
+
+def format_money(money: Money) -> str:
+    """Format for people: `£1,234.56`, `-£12.00`."""
+    sign = "-" if money.pence < 0 else ""
+    pounds, pence = divmod(abs(money.pence), 100)
+    return f"{sign}£{pounds:,}.{pence:02d}"
+
+
+def format_plain(money: Money) -> str:
+    """Format for machines (JSON, CSV): `1234.56`, `-12.00`; no symbol, no separators."""
+    sign = "-" if money.pence < 0 else ""
+    pounds, pence = divmod(abs(money.pence), 100)
+    return f"{sign}{pounds}.{pence:02d}"
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round an exact number of pence to a whole penny, halves away from zero."""
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    whole, rest = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * rest >= magnitude.denominator:
+        whole += 1
+    return sign * whole
+

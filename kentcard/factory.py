@@ -1,0 +1,22 @@
+"""The one place that wires settings → engine → services (and, later, the app).
+
+Used by the command line and the tests alike; nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from kentcard.services.context import Context
+from kentcard.settings import Settings
+from kentcard.store.engine import Database, make_engine, url_for
+from kentcard.store.migrate import upgrade
+
+
+def open_context(settings: Settings) -> Context:
+    """Open (creating if needed) the database, bring it to the current schema, and wrap it."""
+    engine = make_engine(url_for(settings.db))
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Context(db=Database(engine), clock=settings.clock)

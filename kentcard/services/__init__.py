@@ -1,0 +1,1 @@
+"""Use cases shared by the TUI and the command line: one function per user action."""

@@ -1,0 +1,106 @@
+"""Attaching receipts, invoices and other evidence, and reading them back intact."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from kentcard.core.errors import InputError, KentcardError, NotFoundError
+from kentcard.core.records import Document, DocumentKind
+from kentcard.services.context import Context
+from kentcard.services.intake import Upload, read_upload
+from kentcard.store import convert, queries
+from kentcard.store import documents as store
+from kentcard.store.models import DocumentRow, InvoiceRow, MoneyInRow, MoneyOutRow
+
+_TARGET_ROWS = {"money_out_id": MoneyOutRow, "money_in_id": MoneyInRow, "invoice_id": InvoiceRow}
+
+
+def read_files(paths: Sequence[str | os.PathLike[str]], field: str) -> list[Upload]:
+    """Read and check every file before any transaction starts, so a bad one writes nothing."""
+    return [read_upload(path, field) for path in paths]
+
+
+def store_uploads(
+    *,
+    session: Session,
+    recipient_id: int,
+    uploads: Sequence[Upload],
+    kind: DocumentKind,
+    target: str,
+    target_id: int,
+) -> list[int]:
+    """Put each upload in the database and link it to one record; returns document ids."""
+    ids = []
+    for upload in uploads:
+        row = store.put_document(
+            session=session,
+            recipient_id=recipient_id,
+            sha256=upload.sha256,
+            content=upload.content,
+            media_type=upload.media_type,
+            filename=upload.filename,
+            kind=kind.value,
+        )
+        assert row.id is not None
+        store.link(session=session, document_id=row.id, target=target, target_id=target_id)
+        ids.append(row.id)
+    return ids
+
+
+def attach_document(
+    ctx: Context,
+    path: str | os.PathLike[str],
+    *,
+    money_out_id: int | None = None,
+    money_in_id: int | None = None,
+    invoice_id: int | None = None,
+    kind: DocumentKind = DocumentKind.RECEIPT,
+) -> Document:
+    """Store a file and link it to exactly one record. Allowed in a locked period too."""
+    targets = {"money_out_id": money_out_id, "money_in_id": money_in_id, "invoice_id": invoice_id}
+    chosen = [(name, value) for name, value in targets.items() if value is not None]
+    if len(chosen) != 1:
+        raise InputError("target", "attach a document to exactly one payment or invoice")
+    target, target_id = chosen[0]
+    assert target_id is not None
+    upload = read_upload(path, "file")
+    with ctx.db.write() as session:
+        record = session.get(_TARGET_ROWS[target], target_id)
+        if record is None:
+            raise NotFoundError(f"{target.removesuffix('_id').replace('_', '-')} {target_id} does not exist")
+        recipient_id = record.recipient_id
+        [doc_id] = store_uploads(session=session, recipient_id=recipient_id, uploads=[upload],
+                                 kind=kind, target=target, target_id=target_id)
+        return _document(session, recipient_id, doc_id)
+
+
+def list_documents(ctx: Context, recipient_id: int) -> list[Document]:
+    with ctx.db.read() as session:
+        rows = queries.document_rows(session=session, recipient_id=recipient_id)
+        links = queries.links_by_document(session=session, document_ids=[r.id for r, _, _ in rows if r.id])
+        return [convert.document(r, size, media, tuple(links.get(r.id or 0, []))) for r, size, media in rows]
+
+
+def read_document(ctx: Context, document_id: int) -> tuple[Document, bytes]:
+    """A document's record and its bytes, verified against the stored SHA-256."""
+    with ctx.db.read() as session:
+        row = session.get(DocumentRow, document_id)
+        if row is None:
+            raise NotFoundError(f"document {document_id} does not exist")
+        content = store.content_of(session=session, sha256=row.sha256)
+        document = _document(session, row.recipient_id, document_id)
+    if content is None or hashlib.sha256(content).hexdigest() != row.sha256:
+        raise KentcardError(f"document {document_id}: the stored file is damaged (its hash does not match)")
+    return document, content
+
+
+def _document(session: Session, recipient_id: int, document_id: int) -> Document:
+    for row, size, media in queries.document_rows(session=session, recipient_id=recipient_id):
+        if row.id == document_id:
+            links = queries.links_by_document(session=session, document_ids=[document_id])
+            return convert.document(row, size, media, tuple(links.get(document_id, [])))
+    raise NotFoundError(f"document {document_id} does not exist")

@@ -1,0 +1,93 @@
+"""Setting up the person whose account this is, and choosing between several."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFoundError
+from kentcard.core.money import Money
+from kentcard.core.records import Recipient
+from kentcard.core.validate import clean_text, parse_card_last4, require_text
+from kentcard.services.context import Context
+from kentcard.store import audit, convert, queries
+from kentcard.store.models import MoneyInRow, RecipientRow
+
+
+def setup_recipient(
+    ctx: Context,
+    *,
+    name: str,
+    kcc_ref: str | None = None,
+    card_last4: str | None = None,
+    opening_balance: Money | None = None,
+    as_of: date | None = None,
+) -> Recipient:
+    """Create the person, with an opening balance as a money-in of source `opening`."""
+    clean_name = require_text(name, "name")
+    ref = clean_text(kcc_ref, "kcc-ref", max_length=40)
+    last4 = parse_card_last4(card_last4)
+    if opening_balance is not None:
+        if opening_balance.pence < 0:
+            raise InputError("opening-balance", "cannot be negative on a prepaid card")
+        if as_of is None:
+            raise InputError("as-of", "is required with an opening balance (the date it was read)")
+    with ctx.db.write() as session:
+        taken = session.exec(select(RecipientRow).where(RecipientRow.name == clean_name)).first()
+        if taken is not None:
+            raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
+        row = RecipientRow(name=clean_name, kcc_ref=ref, card_last4=last4, created_at=audit.now_utc())
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        audit.record(session=session, entity="recipient", entity_id=row.id, action="create",
+                     recipient_id=row.id, after=row)
+        if opening_balance is not None and opening_balance.pence > 0 and as_of is not None:
+            opening = MoneyInRow(recipient_id=row.id, date=as_of, amount_pence=opening_balance.pence,
+                                 source="opening", note="Opening balance")
+            session.add(opening)
+            session.flush()
+            assert opening.id is not None
+            audit.record(session=session, entity="money_in", entity_id=opening.id, action="create",
+                         recipient_id=row.id, after=opening)
+        return convert.recipient(row)
+
+
+def list_recipients(ctx: Context) -> list[Recipient]:
+    with ctx.db.read() as session:
+        return queries.recipients(session=session)
+
+
+def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:
+    """The person a command is about: by name or id, or the only one there is."""
+    people = list_recipients(ctx)
+    if not people:
+        raise NotFoundError("no one is set up yet; start with: kentcard init --name NAME")
+    if ref is None or not ref.strip():
+        if len(people) == 1:
+            return people[0]
+        choices = ", ".join(f"{p.id} ({p.name})" for p in people)
+        raise KentcardError(f"recipient: this database holds several people; choose one with --recipient: {choices}")
+    wanted = ref.strip()
+    for person in people:
+        if wanted == str(person.id) or wanted.casefold() == person.name.casefold():
+            return person
+    choices = ", ".join(f"{p.id} ({p.name})" for p in people)
+    raise NotFoundError(f"recipient: no one matches; the choices are: {choices}")
+
+
+def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient:
+    """How many weeks of budget the council lets the account keep (default 8)."""
+    if not 0 <= weeks <= 52:
+        raise InputError("retained-weeks", "must be between 0 and 52")
+    with ctx.db.write() as session:
+        row = session.get(RecipientRow, recipient_id)
+        if row is None:
+            raise NotFoundError(f"recipient {recipient_id} does not exist")
+        before = RecipientRow.model_validate(row.model_dump())
+        row.retained_weeks = weeks
+        session.add(row)
+        audit.record(session=session, entity="recipient", entity_id=recipient_id, action="update",
+                     recipient_id=recipient_id, before=before, after=row)
+        return convert.recipient(row)

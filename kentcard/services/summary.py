@@ -1,0 +1,108 @@
+"""The read side for one month: budget, spent, remaining, received, balance, surplus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kentcard.core import budget as rules
+from kentcard.core.dates import Month
+from kentcard.core.money import Money, total
+from kentcard.core.records import Plan, Source
+from kentcard.services.context import Context
+from kentcard.store import queries
+
+UNCATEGORISED = "Uncategorised"
+RECEIVED_SOURCES = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLine:
+    category: str
+    budget: Money
+    spent: Money
+
+    @property
+    def remaining(self) -> Money:
+        return self.budget - self.spent
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSummary:
+    month: Month
+    budget: Money
+    spent: Money
+    received: dict[Source, Money]
+    balance: Money
+    balance_on: date
+    outstanding_invoices: Money
+    retained: Money
+    possible_surplus: Money
+    categories: tuple[CategoryLine, ...]
+
+    @property
+    def remaining(self) -> Money:
+        return self.budget - self.spent
+
+    @property
+    def overspent(self) -> bool:
+        return self.remaining.pence < 0
+
+
+def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary:
+    """Everything the dashboard and `kentcard budget` show for `month`."""
+    today = ctx.today()
+    balance_day = month.last if month.last < today else today
+    with ctx.db.read() as session:
+        person = next(p for p in queries.recipients(session=session) if p.id == recipient_id)
+        plans = queries.plans(session=session, recipient_id=recipient_id)
+        received = queries.received_by_source(
+            session=session, recipient_id=recipient_id, start=month.first, end=month.last
+        )
+        spent = queries.spent_by_category(
+            session=session, recipient_id=recipient_id, start=month.first, end=month.last
+        )
+        balance = queries.balance_on(session=session, recipient_id=recipient_id, day=balance_day)
+        owed = outstanding(session, recipient_id, balance_day)
+    surplus = rules.surplus(balance, owed, _plan_for(plans, balance_day), person.retained_weeks)
+    return MonthSummary(
+        month=month,
+        budget=rules.monthly_budget(plans, month),
+        spent=total(spent.values()),
+        received={s: received.get(s.value, Money(0)) for s in RECEIVED_SOURCES},
+        balance=balance,
+        balance_on=balance_day,
+        outstanding_invoices=owed,
+        retained=surplus.retained,
+        possible_surplus=surplus.possible,
+        categories=_categories(rules.category_budgets(plans, month), spent),
+    )
+
+
+def outstanding(session, recipient_id: int, day: date) -> Money:  # type: ignore[no-untyped-def]
+    """What is still owed on invoices issued up to `day` (overpayments do not offset it)."""
+    pairs = queries.invoices_with_allocated(session=session, recipient_id=recipient_id, issued_by=day)
+    return Money(sum(max(0, (inv.amount - paid).pence) for inv, paid in pairs))
+
+
+def _plan_for(plans: list[Plan], day: date) -> Plan | None:
+    """The plan in force on `day`, or else the latest one that started before it."""
+    found = rules.plan_on(plans, day)
+    if found is None:
+        earlier = [p for p in plans if p.start <= day]
+        found = earlier[-1] if earlier else None
+    return found
+
+
+def _categories(budgets: dict[str, Money], spent: dict[str | None, Money]) -> tuple[CategoryLine, ...]:
+    lines = [CategoryLine(cat, amount, spent.get(cat, Money(0))) for cat, amount in budgets.items()]
+    extra = sorted((c for c in spent if c is not None and c not in budgets), key=str.casefold)
+    lines += [CategoryLine(cat, Money(0), spent[cat]) for cat in extra]
+    if spent.get(None):
+        lines.append(CategoryLine(UNCATEGORISED, Money(0), spent[None]))
+    return tuple(lines)
+
+
+def monthly_history(ctx: Context, recipient_id: int, last: Month, count: int = 12) -> list[MonthSummary]:
+    """Budget against spent for `count` months ending with `last` (for the dashboard chart)."""
+    return [month_summary(ctx, recipient_id, last.shift(-k)) for k in reversed(range(count))]

@@ -1,0 +1,82 @@
+"""Files inside the database: bytes once per SHA-256, a document per person, links to records."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlmodel import Session, select
+
+from kentcard.store import audit
+from kentcard.store.models import BlobRow, DocumentLinkRow, DocumentRow
+
+TARGETS = ("money_out_id", "money_in_id", "invoice_id")
+
+
+def put_document(
+    *,
+    session: Session,
+    recipient_id: int,
+    sha256: str,
+    content: bytes,
+    media_type: str,
+    filename: str,
+    kind: str,
+) -> DocumentRow:
+    """Store the bytes unless they are already there; reuse the person's document for them."""
+    if session.get(BlobRow, sha256) is None:
+        session.add(BlobRow(sha256=sha256, size=len(content), media_type=media_type, content=content))
+        session.flush()
+    existing = session.exec(
+        select(DocumentRow).where(DocumentRow.recipient_id == recipient_id, DocumentRow.sha256 == sha256)
+    ).first()
+    if existing is not None:
+        return existing
+    row = DocumentRow(
+        recipient_id=recipient_id, sha256=sha256, filename=filename, kind=kind, added_at=audit.now_utc()
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    audit.record(session=session, entity="document", entity_id=row.id, action="create",
+                 recipient_id=recipient_id, after=row)
+    return row
+
+
+def link(*, session: Session, document_id: int, target: str, target_id: int) -> DocumentLinkRow:
+    """Tie a document to one record (idempotent: linking twice keeps one link)."""
+    assert target in TARGETS
+    column = getattr(DocumentLinkRow, target)
+    found = session.exec(
+        select(DocumentLinkRow).where(DocumentLinkRow.document_id == document_id, column == target_id)
+    ).first()
+    if found is not None:
+        return found
+    row = DocumentLinkRow(document_id=document_id, **{target: target_id})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def unlink_all(*, session: Session, target: str, target_id: int) -> int:
+    """Remove every link to a record being deleted; the documents themselves are kept."""
+    assert target in TARGETS
+    column = getattr(DocumentLinkRow, target)
+    rows = session.exec(select(DocumentLinkRow).where(column == target_id)).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)
+
+
+def content_of(*, session: Session, sha256: str) -> bytes | None:
+    blob = session.get(BlobRow, sha256)
+    return None if blob is None else blob.content
+
+
+def bad_blobs(*, session: Session) -> list[str]:
+    """Hashes whose stored bytes no longer match their SHA-256 (or their size)."""
+    bad = []
+    for blob in session.exec(select(BlobRow)):
+        if hashlib.sha256(blob.content).hexdigest() != blob.sha256 or len(blob.content) != blob.size:
+            bad.append(blob.sha256)
+    return bad

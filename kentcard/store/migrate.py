@@ -1,0 +1,100 @@
+"""Bring a database to the current schema at start-up, safely.
+
+Before any migration of a database that already holds data, a copy is taken with
+`VACUUM INTO` (never a file copy of a live WAL database). A database written by a
+newer kentcard is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from kentcard.core.errors import KentcardError
+from kentcard.store.engine import sqlite_path
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaTooNewError(KentcardError):
+    """The database was written by a newer version of kentcard."""
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
+    """Migrate to head. Returns the path of the pre-migration backup, if one was taken."""
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        connection.rollback()
+    if current == script.get_current_head():
+        return None
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise SchemaTooNewError(
+            "this database was written by a newer version of kentcard; "
+            "install that version (or newer) to open it"
+        )
+    backup = _backup_before(engine, current, backup_dir) if current is not None else None
+    _run_upgrade(engine)
+    return backup
+
+
+def _run_upgrade(engine: Engine) -> None:
+    config = alembic_config()
+    writer = engine.execution_options(kentcard_write=True)
+    with writer.connect() as connection:
+        # PRAGMAs go straight to the driver: inside a transaction they do nothing.
+        raw = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if connection.in_transaction():
+                connection.commit()
+            if raw is not None and raw.execute("PRAGMA foreign_key_check").fetchall():
+                raise KentcardError("the upgraded database fails its foreign-key check")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _backup_before(engine: Engine, revision: str, backup_dir: Path | None) -> Path | None:
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    folder = backup_dir or path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)  # the file is private because its folder is
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{path.stem}-before-upgrade-{revision}-{stamp}.sqlite3"
+    raw = engine.raw_connection()
+    try:
+        # VACUUM INTO copies a consistent snapshot, WAL included; it cannot run in a transaction.
+        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+    finally:
+        raw.close()
+    os.chmod(target, 0o600)
+    return target
