@@ -71,8 +71,10 @@ def check_expected(
     return sorted(results, key=lambda r: (r.due, r.source))
 
 
-def _dues(plans: Sequence[Plan], source: Source, today: date) -> list[tuple[date, Money, timedelta]]:
-    dues = []
+def _dues(
+    plans: Sequence[Plan], source: Source, today: date
+) -> list[tuple[date, Money, timedelta]]:
+    dues: list[tuple[date, Money, timedelta]] = []
     for plan in plans:
         amount = plan.council if source is Source.KCC else plan.contribution
         if amount.pence > 0:

@@ -144,4 +144,3 @@ def round_half_up(value: Fraction) -> int:
     if 2 * rest >= magnitude.denominator:
         whole += 1
     return sign * whole
-

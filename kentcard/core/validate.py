@@ -17,7 +17,9 @@ _HOURS = re.compile(r"^([0-9]{1,5})(?:\.([0-9]{0,2}))?$")
 MAX_HOURS_CENTI = 10_000 * 100
 
 
-def clean_text(value: str | None, field: str, *, max_length: int = 200, required: bool = False) -> str | None:
+def clean_text(
+    value: str | None, field: str, *, max_length: int = 200, required: bool = False
+) -> str | None:
     """Strip surrounding space; refuse control characters and over-long text.
 
     Returns None for empty optional text. Text starting with `=` and the like is

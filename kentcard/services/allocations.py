@@ -12,7 +12,9 @@ from kentcard.store import audit, convert, queries
 from kentcard.store.models import AllocationRow, InvoiceRow, MoneyOutRow, ProviderRow
 
 
-def allocate(ctx: Context, money_out_id: int, invoice_id: int, amount: Money | None = None) -> Allocation:
+def allocate(
+    ctx: Context, money_out_id: int, invoice_id: int, amount: Money | None = None
+) -> Allocation:
     """Settle (part of) an invoice from a payment; amount None = as much as both allow."""
     with ctx.db.write() as session:
         payment = session.get(MoneyOutRow, money_out_id)
@@ -39,7 +41,9 @@ def allocations_of(ctx: Context, money_out_id: int) -> list[Allocation]:
         return [convert.allocation(r) for r in rows]
 
 
-def allocate_by_number(session: Session, payment: MoneyOutRow, number: str, amount: Money | None) -> AllocationRow:
+def allocate_by_number(
+    session: Session, payment: MoneyOutRow, number: str, amount: Money | None
+) -> AllocationRow:
     """Find the invoice by number (the payee's own first) and allocate to it."""
     wanted = number.strip()
     statement = select(InvoiceRow).where(
@@ -49,15 +53,22 @@ def allocate_by_number(session: Session, payment: MoneyOutRow, number: str, amou
         statement = statement.where(InvoiceRow.provider_id == payment.provider_id)
     found = session.exec(statement).all()
     if not found:
-        raise NotFoundError("invoice: no invoice with that number" + (
-            " from this payee" if payment.provider_id is not None else ""))
+        raise NotFoundError(
+            "invoice: no invoice with that number"
+            + (" from this payee" if payment.provider_id is not None else "")
+        )
     if len(found) > 1:
-        raise InputError("invoice", "several providers have an invoice with that number; "
-                         "log the payment with the provider's exact name as payee")
+        raise InputError(
+            "invoice",
+            "several providers have an invoice with that number; "
+            "log the payment with the provider's exact name as payee",
+        )
     return _add(session, payment, found[0], amount)
 
 
-def _add(session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Money | None) -> AllocationRow:
+def _add(
+    session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Money | None
+) -> AllocationRow:
     assert payment.id is not None and invoice.id is not None
     already = session.exec(
         select(AllocationRow).where(
@@ -66,10 +77,16 @@ def _add(session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Mo
     ).first()
     if already is not None:
         raise ConflictError("invoice: this payment is already allocated to that invoice")
-    used = sum(a.amount_pence for a in queries.allocations_for_money_out(session=session, money_out_id=payment.id))
+    used = sum(
+        a.amount_pence
+        for a in queries.allocations_for_money_out(session=session, money_out_id=payment.id)
+    )
     free = payment.amount_pence - used
     if amount is None:
-        outstanding = invoice.amount_pence - queries.allocated_to_invoice(session=session, invoice_id=invoice.id).pence
+        outstanding = (
+            invoice.amount_pence
+            - queries.allocated_to_invoice(session=session, invoice_id=invoice.id).pence
+        )
         pence = min(free, outstanding)
         if outstanding <= 0:
             raise ConflictError("invoice: that invoice is already paid in full")
@@ -84,15 +101,27 @@ def _add(session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Mo
     session.flush()
     assert row.id is not None
     provider = session.get(ProviderRow, invoice.provider_id)
-    audit.record(session=session, entity="allocation", entity_id=row.id, action="create",
-                 recipient_id=payment.recipient_id, after=row,
-                 extra={"invoice": invoice.number, "provider": provider.name if provider else None})
+    audit.record(
+        session=session,
+        entity="allocation",
+        entity_id=row.id,
+        action="create",
+        recipient_id=payment.recipient_id,
+        after=row,
+        extra={"invoice": invoice.number, "provider": provider.name if provider else None},
+    )
     return row
 
 
 def remove(session: Session, row: AllocationRow, recipient_id: int | None) -> None:
     assert row.id is not None
-    audit.record(session=session, entity="allocation", entity_id=row.id, action="delete",
-                 recipient_id=recipient_id, before=row)
+    audit.record(
+        session=session,
+        entity="allocation",
+        entity_id=row.id,
+        action="delete",
+        recipient_id=recipient_id,
+        before=row,
+    )
     session.delete(row)
     session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session
 
@@ -16,7 +17,7 @@ from kentcard.store import convert, queries
 from kentcard.store import documents as store
 from kentcard.store.models import DocumentRow, InvoiceRow, MoneyInRow, MoneyOutRow
 
-_TARGET_ROWS = {"money_out_id": MoneyOutRow, "money_in_id": MoneyInRow, "invoice_id": InvoiceRow}
+_TARGET_ROWS: dict[str, type[Any]] = {"money_out_id": MoneyOutRow, "money_in_id": MoneyInRow, "invoice_id": InvoiceRow}
 
 
 def read_files(paths: Sequence[str | os.PathLike[str]], field: str) -> list[Upload]:
@@ -71,18 +72,31 @@ def attach_document(
     with ctx.db.write() as session:
         record = session.get(_TARGET_ROWS[target], target_id)
         if record is None:
-            raise NotFoundError(f"{target.removesuffix('_id').replace('_', '-')} {target_id} does not exist")
+            raise NotFoundError(
+                f"{target.removesuffix('_id').replace('_', '-')} {target_id} does not exist"
+            )
         recipient_id = record.recipient_id
-        [doc_id] = store_uploads(session=session, recipient_id=recipient_id, uploads=[upload],
-                                 kind=kind, target=target, target_id=target_id)
+        [doc_id] = store_uploads(
+            session=session,
+            recipient_id=recipient_id,
+            uploads=[upload],
+            kind=kind,
+            target=target,
+            target_id=target_id,
+        )
         return _document(session, recipient_id, doc_id)
 
 
 def list_documents(ctx: Context, recipient_id: int) -> list[Document]:
     with ctx.db.read() as session:
         rows = queries.document_rows(session=session, recipient_id=recipient_id)
-        links = queries.links_by_document(session=session, document_ids=[r.id for r, _, _ in rows if r.id])
-        return [convert.document(r, size, media, tuple(links.get(r.id or 0, []))) for r, size, media in rows]
+        links = queries.links_by_document(
+            session=session, document_ids=[r.id for r, _, _ in rows if r.id]
+        )
+        return [
+            convert.document(r, size, media, tuple(links.get(r.id or 0, [])))
+            for r, size, media in rows
+        ]
 
 
 def read_document(ctx: Context, document_id: int) -> tuple[Document, bytes]:
@@ -94,7 +108,9 @@ def read_document(ctx: Context, document_id: int) -> tuple[Document, bytes]:
         content = store.content_of(session=session, sha256=row.sha256)
         document = _document(session, row.recipient_id, document_id)
     if content is None or hashlib.sha256(content).hexdigest() != row.sha256:
-        raise KentcardError(f"document {document_id}: the stored file is damaged (its hash does not match)")
+        raise KentcardError(
+            f"document {document_id}: the stored file is damaged (its hash does not match)"
+        )
     return document, content
 
 

@@ -40,33 +40,46 @@ def _check(draft: InvoiceDraft) -> None:
     if draft.amount.pence <= 0:
         raise InputError("amount", "must be more than £0.00")
     if (draft.hours_centi is None) != (draft.rate is None):
-        raise InputError("hours" if draft.hours_centi is None else "rate", "give hours and rate together")
+        raise InputError(
+            "hours" if draft.hours_centi is None else "rate", "give hours and rate together"
+        )
     if draft.rate is not None and draft.rate.pence < 0:
         raise InputError("rate", "cannot be negative")
     if (draft.period_start is None) != (draft.period_end is None):
-        raise InputError("period-start" if draft.period_start is None else "period-end",
-                         "give the start and end of the service period together")
+        raise InputError(
+            "period-start" if draft.period_start is None else "period-end",
+            "give the start and end of the service period together",
+        )
     if draft.period_start and draft.period_end and draft.period_end < draft.period_start:
         raise InputError("period-end", "is before the period's start")
     if draft.due_date is not None and draft.due_date < draft.issue_date:
         raise InputError("due", "is before the invoice date")
 
 
-def add_invoice(ctx: Context, recipient_id: int, draft: InvoiceDraft,
-                file: str | os.PathLike[str] | None = None) -> Invoice:
+def add_invoice(
+    ctx: Context, recipient_id: int, draft: InvoiceDraft, file: str | os.PathLike[str] | None = None
+) -> Invoice:
     """Record a provider's invoice, with its PDF or photo if given."""
     _check(draft)
     number = require_text(draft.number, "number", max_length=60)
     uploads = read_files([file] if file is not None else [], "file")
     with ctx.db.write() as session:
-        provider = queries.provider_row_by_name(session=session, recipient_id=recipient_id, name=draft.provider)
+        provider = queries.provider_row_by_name(
+            session=session, recipient_id=recipient_id, name=draft.provider
+        )
         if provider is None or provider.id is None:
-            raise NotFoundError("provider: no provider with that name; add it first with "
-                                "kentcard provider add NAME")
-        duplicate = session.exec(select(InvoiceRow).where(
-            InvoiceRow.provider_id == provider.id, InvoiceRow.number == number)).first()
+            raise NotFoundError(
+                "provider: no provider with that name; add it first with kentcard provider add NAME"
+            )
+        duplicate = session.exec(
+            select(InvoiceRow).where(
+                InvoiceRow.provider_id == provider.id, InvoiceRow.number == number
+            )
+        ).first()
         if duplicate is not None:
-            raise ConflictError(f"number: this provider already has that invoice number (id {duplicate.id})")
+            raise ConflictError(
+                f"number: this provider already has that invoice number (id {duplicate.id})"
+            )
         row = InvoiceRow(
             recipient_id=recipient_id,
             provider_id=provider.id,
@@ -82,15 +95,27 @@ def add_invoice(ctx: Context, recipient_id: int, draft: InvoiceDraft,
         session.add(row)
         session.flush()
         assert row.id is not None
-        audit.record(session=session, entity="invoice", entity_id=row.id, action="create",
-                     recipient_id=recipient_id, after=row)
-        store_uploads(session=session, recipient_id=recipient_id, uploads=uploads,
-                      kind=DocumentKind.INVOICE, target="invoice_id", target_id=row.id)
+        audit.record(
+            session=session,
+            entity="invoice",
+            entity_id=row.id,
+            action="create",
+            recipient_id=recipient_id,
+            after=row,
+        )
+        store_uploads(
+            session=session,
+            recipient_id=recipient_id,
+            uploads=uploads,
+            kind=DocumentKind.INVOICE,
+            target="invoice_id",
+            target_id=row.id,
+        )
         return convert.invoice(row, provider.name)
 
 
 def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
-    """Change any of: number, issue_date, amount, due_date, hours_centi, rate, period_start, period_end."""
+    """Change any of: number, issue_date, amount, due_date, hours_centi, rate, period_*."""
     with ctx.db.write() as session:
         row = session.get(InvoiceRow, invoice_id)
         if row is None:
@@ -98,9 +123,17 @@ def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
         provider = session.get(ProviderRow, row.provider_id)
         assert provider is not None
         before = InvoiceRow.model_validate(row.model_dump())
-        current = InvoiceDraft(provider.name, row.number, row.issue_date, Money(row.amount_pence),
-                               row.hours_centi, None if row.rate_pence is None else Money(row.rate_pence),
-                               row.period_start, row.period_end, row.due_date)
+        current = InvoiceDraft(
+            provider.name,
+            row.number,
+            row.issue_date,
+            Money(row.amount_pence),
+            row.hours_centi,
+            None if row.rate_pence is None else Money(row.rate_pence),
+            row.period_start,
+            row.period_end,
+            row.due_date,
+        )
         values = {name: getattr(current, name) for name in InvoiceDraft.__dataclass_fields__}
         unknown = (set(changes) - set(values)) | ({"provider"} & set(changes))
         if unknown:
@@ -111,11 +144,21 @@ def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
         row.number = require_text(draft.number, "number", max_length=60)
         row.issue_date, row.amount_pence = draft.issue_date, draft.amount.pence
         row.due_date = draft.due_date or draft.issue_date + DEFAULT_PAYMENT_TERMS
-        row.hours_centi, row.rate_pence = draft.hours_centi, None if draft.rate is None else draft.rate.pence
+        row.hours_centi, row.rate_pence = (
+            draft.hours_centi,
+            None if draft.rate is None else draft.rate.pence,
+        )
         row.period_start, row.period_end = draft.period_start, draft.period_end
         session.add(row)
-        audit.record(session=session, entity="invoice", entity_id=invoice_id, action="update",
-                     recipient_id=row.recipient_id, before=before, after=row)
+        audit.record(
+            session=session,
+            entity="invoice",
+            entity_id=invoice_id,
+            action="update",
+            recipient_id=row.recipient_id,
+            before=before,
+            after=row,
+        )
         return convert.invoice(row, provider.name)
 
 
@@ -125,15 +168,27 @@ def delete_invoice(ctx: Context, invoice_id: int) -> None:
         row = session.get(InvoiceRow, invoice_id)
         if row is None:
             raise NotFoundError(f"invoice {invoice_id} does not exist")
-        if session.exec(select(AllocationRow.id).where(AllocationRow.invoice_id == invoice_id)).first():
-            raise ConflictError("invoice: payments are allocated to it; remove those allocations first")
+        if session.exec(
+            select(AllocationRow.id).where(AllocationRow.invoice_id == invoice_id)
+        ).first():
+            raise ConflictError(
+                "invoice: payments are allocated to it; remove those allocations first"
+            )
         store_documents.unlink_all(session=session, target="invoice_id", target_id=invoice_id)
-        audit.record(session=session, entity="invoice", entity_id=invoice_id, action="delete",
-                     recipient_id=row.recipient_id, before=row)
+        audit.record(
+            session=session,
+            entity="invoice",
+            entity_id=invoice_id,
+            action="delete",
+            recipient_id=row.recipient_id,
+            before=row,
+        )
         session.delete(row)
 
 
-def invoice_states(ctx: Context, recipient_id: int, today: date | None = None) -> list[InvoiceState]:
+def invoice_states(
+    ctx: Context, recipient_id: int, today: date | None = None
+) -> list[InvoiceState]:
     """Every invoice with what has been paid against it and its status as of today."""
     day = today or ctx.today()
     with ctx.db.read() as session:
@@ -141,15 +196,20 @@ def invoice_states(ctx: Context, recipient_id: int, today: date | None = None) -
     return [InvoiceState(invoice, allocated, day) for invoice, allocated in pairs]
 
 
-def find_invoice(ctx: Context, recipient_id: int, number: str, provider: str | None = None) -> Invoice:
+def find_invoice(
+    ctx: Context, recipient_id: int, number: str, provider: str | None = None
+) -> Invoice:
     """An invoice by its number (and provider, when two providers use the same number)."""
     matches = [
-        s.invoice for s in invoice_states(ctx, recipient_id)
+        s.invoice
+        for s in invoice_states(ctx, recipient_id)
         if s.invoice.number == number.strip()
         and (provider is None or s.invoice.provider_name.casefold() == provider.strip().casefold())
     ]
     if not matches:
         raise NotFoundError("invoice: no invoice with that number")
     if len(matches) > 1:
-        raise InputError("provider", "several providers have an invoice with that number; name the provider")
+        raise InputError(
+            "provider", "several providers have an invoice with that number; name the provider"
+        )
     return matches[0]

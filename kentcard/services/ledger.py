@@ -69,8 +69,14 @@ def add_money_in(
         session.add(row)
         session.flush()
         assert row.id is not None
-        audit.record(session=session, entity="money_in", entity_id=row.id, action="create",
-                     recipient_id=recipient_id, after=row)
+        audit.record(
+            session=session,
+            entity="money_in",
+            entity_id=row.id,
+            action="create",
+            recipient_id=recipient_id,
+            after=row,
+        )
         return convert.money_in(row)
 
 
@@ -91,8 +97,15 @@ def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
             else:
                 raise InputError(key, "cannot be changed on a money-in")
         session.add(row)
-        audit.record(session=session, entity="money_in", entity_id=money_in_id, action="update",
-                     recipient_id=row.recipient_id, before=before, after=row)
+        audit.record(
+            session=session,
+            entity="money_in",
+            entity_id=money_in_id,
+            action="update",
+            recipient_id=row.recipient_id,
+            before=before,
+            after=row,
+        )
         return convert.money_in(row)
 
 
@@ -100,8 +113,14 @@ def delete_money_in(ctx: Context, money_in_id: int) -> None:
     with ctx.db.write() as session:
         row = _get(session, MoneyInRow, money_in_id, "money-in")
         store_documents.unlink_all(session=session, target="money_in_id", target_id=money_in_id)
-        audit.record(session=session, entity="money_in", entity_id=money_in_id, action="delete",
-                     recipient_id=row.recipient_id, before=row)
+        audit.record(
+            session=session,
+            entity="money_in",
+            entity_id=money_in_id,
+            action="delete",
+            recipient_id=row.recipient_id,
+            before=row,
+        )
         session.delete(row)
 
 
@@ -133,7 +152,9 @@ def add_money_out(
         origin=origin.value,
     )
     with ctx.db.write() as session:
-        provider = queries.provider_row_by_name(session=session, recipient_id=recipient_id, name=clean_payee)
+        provider = queries.provider_row_by_name(
+            session=session, recipient_id=recipient_id, name=clean_payee
+        )
         if provider is not None:
             row.provider_id = provider.id
             row.payee = provider.name
@@ -141,12 +162,24 @@ def add_money_out(
         session.add(row)
         session.flush()
         assert row.id is not None
-        audit.record(session=session, entity="money_out", entity_id=row.id, action="create",
-                     recipient_id=recipient_id, after=row)
+        audit.record(
+            session=session,
+            entity="money_out",
+            entity_id=row.id,
+            action="create",
+            recipient_id=recipient_id,
+            after=row,
+        )
         for claim in invoices:
             allocations.allocate_by_number(session, row, claim.number, claim.amount)
-        store_uploads(session=session, recipient_id=recipient_id, uploads=uploads,
-                      kind=DocumentKind.RECEIPT, target="money_out_id", target_id=row.id)
+        store_uploads(
+            session=session,
+            recipient_id=recipient_id,
+            uploads=uploads,
+            kind=DocumentKind.RECEIPT,
+            target="money_out_id",
+            target_id=row.id,
+        )
         return convert.money_out(row)
 
 
@@ -170,13 +203,22 @@ def edit_money_out(ctx: Context, money_out_id: int, **changes: Any) -> MoneyOut:
                 setattr(row, key, _text(key, value))
             else:
                 raise InputError(key, "cannot be changed on a money-out")
-        allocated = sum(a.amount_pence for a in queries.allocations_for_money_out(
-            session=session, money_out_id=money_out_id))
+        allocated = sum(
+            a.amount_pence
+            for a in queries.allocations_for_money_out(session=session, money_out_id=money_out_id)
+        )
         if allocated > row.amount_pence:
             raise InputError("amount", "is less than what this payment already settles on invoices")
         session.add(row)
-        audit.record(session=session, entity="money_out", entity_id=money_out_id, action="update",
-                     recipient_id=row.recipient_id, before=before, after=row)
+        audit.record(
+            session=session,
+            entity="money_out",
+            entity_id=money_out_id,
+            action="update",
+            recipient_id=row.recipient_id,
+            before=before,
+            after=row,
+        )
         return convert.money_out(row)
 
 
@@ -184,22 +226,32 @@ def delete_money_out(ctx: Context, money_out_id: int) -> None:
     """Delete a payment and its allocations; its receipts stay in the database, unlinked."""
     with ctx.db.write() as session:
         row = _get(session, MoneyOutRow, money_out_id, "money-out")
-        for allocation in queries.allocations_for_money_out(session=session, money_out_id=money_out_id):
+        for allocation in queries.allocations_for_money_out(
+            session=session, money_out_id=money_out_id
+        ):
             allocations.remove(session, allocation, row.recipient_id)
         store_documents.unlink_all(session=session, target="money_out_id", target_id=money_out_id)
-        audit.record(session=session, entity="money_out", entity_id=money_out_id, action="delete",
-                     recipient_id=row.recipient_id, before=row)
+        audit.record(
+            session=session,
+            entity="money_out",
+            entity_id=money_out_id,
+            action="delete",
+            recipient_id=row.recipient_id,
+            before=row,
+        )
         session.delete(row)
 
 
-def list_money_in(ctx: Context, recipient_id: int, start: date | None = None,
-                  end: date | None = None) -> list[MoneyIn]:
+def list_money_in(
+    ctx: Context, recipient_id: int, start: date | None = None, end: date | None = None
+) -> list[MoneyIn]:
     with ctx.db.read() as session:
         return queries.money_in(session=session, recipient_id=recipient_id, start=start, end=end)
 
 
-def list_money_out(ctx: Context, recipient_id: int, start: date | None = None,
-                   end: date | None = None) -> list[MoneyOut]:
+def list_money_out(
+    ctx: Context, recipient_id: int, start: date | None = None, end: date | None = None
+) -> list[MoneyOut]:
     with ctx.db.read() as session:
         return queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
 
@@ -209,5 +261,3 @@ def _get(session: Session, table: type[Any], record_id: int, label: str) -> Any:
     if row is None:
         raise NotFoundError(f"{label} {record_id} does not exist")
     return row
-
-

@@ -46,12 +46,22 @@ def set_plan(
         session.flush()
         assert row.id is not None
         for line in lines:
-            session.add(PlanLineRow(plan_id=row.id, category=line.category, amount_pence=line.amount.pence))
-        audit.record(session=session, entity="plan", entity_id=row.id, action="create",
-                     recipient_id=recipient_id, after=row,
-                     extra={"lines": {line.category: line.amount.pence for line in lines}})
+            session.add(
+                PlanLineRow(plan_id=row.id, category=line.category, amount_pence=line.amount.pence)
+            )
+        audit.record(
+            session=session,
+            entity="plan",
+            entity_id=row.id,
+            action="create",
+            recipient_id=recipient_id,
+            after=row,
+            extra={"lines": {line.category: line.amount.pence for line in lines}},
+        )
         session.flush()
-        return next(p for p in queries.plans(session=session, recipient_id=recipient_id) if p.id == row.id)
+        return next(
+            p for p in queries.plans(session=session, recipient_id=recipient_id) if p.id == row.id
+        )
 
 
 def list_plans(ctx: Context, recipient_id: int) -> list[Plan]:
@@ -84,14 +94,18 @@ def _validate(
         if line.amount.pence < 0:
             raise InputError("line", "a budget line cannot be negative")
     if total(line.amount for line in lines).pence > council.pence + contribution.pence:
-        raise InputError("line", "the budget lines add up to more than the council amount plus contribution")
+        raise InputError(
+            "line", "the budget lines add up to more than the council amount plus contribution"
+        )
     if first_payment is not None and first_payment < start - timedelta(days=31):
         raise InputError("first-payment", "is more than a month before the plan starts")
 
 
 def _make_room(session: Session, recipient_id: int, start: date) -> None:
     existing = session.exec(
-        select(PlanRow).where(PlanRow.recipient_id == recipient_id).order_by(col(PlanRow.start_date))
+        select(PlanRow)
+        .where(PlanRow.recipient_id == recipient_id)
+        .order_by(col(PlanRow.start_date))
     ).all()
     for old in existing:
         assert old.id is not None
@@ -102,14 +116,28 @@ def _make_room(session: Session, recipient_id: int, start: date) -> None:
         if old.start_date == start:
             for line in session.exec(select(PlanLineRow).where(PlanLineRow.plan_id == old.id)):
                 session.delete(line)
-            audit.record(session=session, entity="plan", entity_id=old.id, action="delete",
-                         recipient_id=recipient_id, before=old, extra={"reason": "replaced"})
+            audit.record(
+                session=session,
+                entity="plan",
+                entity_id=old.id,
+                action="delete",
+                recipient_id=recipient_id,
+                before=old,
+                extra={"reason": "replaced"},
+            )
             session.delete(old)
         elif old.end_date is None or old.end_date >= start:
             before = PlanRow.model_validate(old.model_dump())
             old.end_date = start - timedelta(days=1)
             session.add(old)
-            audit.record(session=session, entity="plan", entity_id=old.id, action="update",
-                         recipient_id=recipient_id, before=before, after=old,
-                         extra={"reason": "ended by a new plan"})
+            audit.record(
+                session=session,
+                entity="plan",
+                entity_id=old.id,
+                action="update",
+                recipient_id=recipient_id,
+                before=before,
+                after=old,
+                extra={"reason": "ended by a new plan"},
+            )
     session.flush()

@@ -29,7 +29,9 @@ def add_provider(
     if rate is not None and rate.pence < 0:
         raise InputError("rate", "cannot be negative")
     with ctx.db.write() as session:
-        if queries.provider_row_by_name(session=session, recipient_id=recipient_id, name=clean_name):
+        if queries.provider_row_by_name(
+            session=session, recipient_id=recipient_id, name=clean_name
+        ):
             raise ConflictError("name: a provider with that name already exists")
         row = ProviderRow(
             recipient_id=recipient_id,
@@ -41,8 +43,14 @@ def add_provider(
         session.add(row)
         session.flush()
         assert row.id is not None
-        audit.record(session=session, entity="provider", entity_id=row.id, action="create",
-                     recipient_id=recipient_id, after=row)
+        audit.record(
+            session=session,
+            entity="provider",
+            entity_id=row.id,
+            action="create",
+            recipient_id=recipient_id,
+            after=row,
+        )
         return convert.provider(row)
 
 
@@ -52,8 +60,8 @@ def edit_provider(
     *,
     name: str | None = None,
     kind: ProviderKind | None = None,
-    rate: Money | None | object = _UNSET,
-    category: str | None | object = _UNSET,
+    rate: Money | object | None = _UNSET,
+    category: str | object | None = _UNSET,
 ) -> Provider:
     """Change a provider; only the fields given change."""
     with ctx.db.write() as session:
@@ -63,19 +71,28 @@ def edit_provider(
         before = ProviderRow.model_validate(row.model_dump())
         if name is not None:
             clean_name = require_text(name, "name", max_length=120)
-            other = queries.provider_row_by_name(session=session, recipient_id=row.recipient_id, name=clean_name)
+            other = queries.provider_row_by_name(
+                session=session, recipient_id=row.recipient_id, name=clean_name
+            )
             if other is not None and other.id != row.id:
                 raise ConflictError("name: a provider with that name already exists")
             row.name = clean_name
         if kind is not None:
             row.kind = kind.value
         if rate is not _UNSET:
-            row.rate_pence = None if rate is None else rate.pence  # type: ignore[union-attr]
+            row.rate_pence = rate.pence if isinstance(rate, Money) else None
         if category is not _UNSET:
             row.category = clean_text(category, "category", max_length=60)  # type: ignore[arg-type]
         session.add(row)
-        audit.record(session=session, entity="provider", entity_id=provider_id, action="update",
-                     recipient_id=row.recipient_id, before=before, after=row)
+        audit.record(
+            session=session,
+            entity="provider",
+            entity_id=provider_id,
+            action="update",
+            recipient_id=row.recipient_id,
+            before=before,
+            after=row,
+        )
         return convert.provider(row)
 
 
@@ -85,14 +102,25 @@ def delete_provider(ctx: Context, provider_id: int) -> None:
         row = session.get(ProviderRow, provider_id)
         if row is None:
             raise NotFoundError(f"provider {provider_id} does not exist")
-        used = session.exec(select(InvoiceRow.id).where(InvoiceRow.provider_id == provider_id)).first()
-        used = used or session.exec(
-            select(MoneyOutRow.id).where(MoneyOutRow.provider_id == provider_id)
+        used = session.exec(
+            select(InvoiceRow.id).where(InvoiceRow.provider_id == provider_id)
         ).first()
+        used = (
+            used
+            or session.exec(
+                select(MoneyOutRow.id).where(MoneyOutRow.provider_id == provider_id)
+            ).first()
+        )
         if used is not None:
             raise ConflictError("provider: invoices or payments refer to this provider; it is kept")
-        audit.record(session=session, entity="provider", entity_id=provider_id, action="delete",
-                     recipient_id=row.recipient_id, before=row)
+        audit.record(
+            session=session,
+            entity="provider",
+            entity_id=provider_id,
+            action="delete",
+            recipient_id=row.recipient_id,
+            before=row,
+        )
         session.delete(row)
 
 

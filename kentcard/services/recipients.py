@@ -37,20 +37,39 @@ def setup_recipient(
         taken = session.exec(select(RecipientRow).where(RecipientRow.name == clean_name)).first()
         if taken is not None:
             raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
-        row = RecipientRow(name=clean_name, kcc_ref=ref, card_last4=last4, created_at=audit.now_utc())
+        row = RecipientRow(
+            name=clean_name, kcc_ref=ref, card_last4=last4, created_at=audit.now_utc()
+        )
         session.add(row)
         session.flush()
         assert row.id is not None
-        audit.record(session=session, entity="recipient", entity_id=row.id, action="create",
-                     recipient_id=row.id, after=row)
+        audit.record(
+            session=session,
+            entity="recipient",
+            entity_id=row.id,
+            action="create",
+            recipient_id=row.id,
+            after=row,
+        )
         if opening_balance is not None and opening_balance.pence > 0 and as_of is not None:
-            opening = MoneyInRow(recipient_id=row.id, date=as_of, amount_pence=opening_balance.pence,
-                                 source="opening", note="Opening balance")
+            opening = MoneyInRow(
+                recipient_id=row.id,
+                date=as_of,
+                amount_pence=opening_balance.pence,
+                source="opening",
+                note="Opening balance",
+            )
             session.add(opening)
             session.flush()
             assert opening.id is not None
-            audit.record(session=session, entity="money_in", entity_id=opening.id, action="create",
-                         recipient_id=row.id, after=opening)
+            audit.record(
+                session=session,
+                entity="money_in",
+                entity_id=opening.id,
+                action="create",
+                recipient_id=row.id,
+                after=opening,
+            )
         return convert.recipient(row)
 
 
@@ -68,7 +87,9 @@ def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:
         if len(people) == 1:
             return people[0]
         choices = ", ".join(f"{p.id} ({p.name})" for p in people)
-        raise KentcardError(f"recipient: this database holds several people; choose one with --recipient: {choices}")
+        raise KentcardError(
+            f"recipient: this database holds several people; choose one with --recipient: {choices}"
+        )
     wanted = ref.strip()
     for person in people:
         if wanted == str(person.id) or wanted.casefold() == person.name.casefold():
@@ -88,6 +109,13 @@ def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient
         before = RecipientRow.model_validate(row.model_dump())
         row.retained_weeks = weeks
         session.add(row)
-        audit.record(session=session, entity="recipient", entity_id=recipient_id, action="update",
-                     recipient_id=recipient_id, before=before, after=row)
+        audit.record(
+            session=session,
+            entity="recipient",
+            entity_id=recipient_id,
+            action="update",
+            recipient_id=recipient_id,
+            before=before,
+            after=row,
+        )
         return convert.recipient(row)

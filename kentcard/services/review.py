@@ -50,12 +50,21 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
         unproven = queries.money_out_without_evidence(
             session=session, recipient_id=recipient_id, start=start, end=end
         )
-        spending = queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
+        spending = queries.money_out(
+            session=session, recipient_id=recipient_id, start=start, end=end
+        )
         received = queries.money_in(session=session, recipient_id=recipient_id)
-        invoices = queries.invoices_with_allocated(session=session, recipient_id=recipient_id, issued_by=end)
+        invoices = queries.invoices_with_allocated(
+            session=session, recipient_id=recipient_id, issued_by=end
+        )
     findings = [
-        Finding(Kind.NO_EVIDENCE, m.date, f"Payment to {m.payee} has no receipt or invoice attached",
-                f"money-out:{m.id}", m.amount)
+        Finding(
+            Kind.NO_EVIDENCE,
+            m.date,
+            f"Payment to {m.payee} has no receipt or invoice attached",
+            f"money-out:{m.id}",
+            m.amount,
+        )
         for m in unproven
     ]
     findings += _outside_plan(plans, spending)
@@ -78,8 +87,15 @@ def _outside_plan(plans: list[Plan], spending: list) -> list[Finding]:  # type: 
             reason = "is in a category the support plan does not include"
         else:
             continue
-        out.append(Finding(Kind.OUTSIDE_PLAN, payment.date, f"Payment to {payment.payee} {reason}",
-                           f"money-out:{payment.id}", payment.amount))
+        out.append(
+            Finding(
+                Kind.OUTSIDE_PLAN,
+                payment.date,
+                f"Payment to {payment.payee} {reason}",
+                f"money-out:{payment.id}",
+                payment.amount,
+            )
+        )
     return out
 
 
@@ -90,17 +106,37 @@ def _invoice_findings(states: list[InvoiceState], start: date) -> list[Finding]:
         ref = f"invoice:{inv.id}"
         label = f"Invoice {inv.number} from {inv.provider_name}"
         if state.overdue:
-            out.append(Finding(Kind.OVERDUE_INVOICE, inv.due_date,
-                               f"{label} was due on {inv.due_date} and is not paid in full", ref,
-                               state.outstanding))
+            out.append(
+                Finding(
+                    Kind.OVERDUE_INVOICE,
+                    inv.due_date,
+                    f"{label} was due on {inv.due_date} and is not paid in full",
+                    ref,
+                    state.outstanding,
+                )
+            )
         if inv.issue_date < start:
             continue
         if state.status is InvoiceStatus.OVERPAID:
-            out.append(Finding(Kind.OVERPAID_INVOICE, inv.issue_date,
-                               f"{label} has been paid more than it asked for", ref, -state.outstanding))
+            out.append(
+                Finding(
+                    Kind.OVERPAID_INVOICE,
+                    inv.issue_date,
+                    f"{label} has been paid more than it asked for",
+                    ref,
+                    -state.outstanding,
+                )
+            )
         if state.hours_mismatch:
-            out.append(Finding(Kind.HOURS_MISMATCH, inv.issue_date,
-                               f"{label}: hours × rate does not equal the amount charged", ref, inv.amount))
+            out.append(
+                Finding(
+                    Kind.HOURS_MISMATCH,
+                    inv.issue_date,
+                    f"{label}: hours × rate does not equal the amount charged",
+                    ref,
+                    inv.amount,
+                )
+            )
     return out
 
 
@@ -113,17 +149,36 @@ def _expected_findings(plans: list[Plan], received: list, start: date, end: date
         ref = f"money-in:{check.received.id}" if check.received else None
         for problem in check.problems:
             if problem is PaymentProblem.MISSING:
-                out.append(Finding(Kind.PAYMENT_MISSING, check.due,
-                                   f"The {what} due on {check.due} has not arrived", None, check.expected))
+                out.append(
+                    Finding(
+                        Kind.PAYMENT_MISSING,
+                        check.due,
+                        f"The {what} due on {check.due} has not arrived",
+                        None,
+                        check.expected,
+                    )
+                )
             elif problem is PaymentProblem.LATE and check.received:
                 late = (check.received.date - check.due).days
-                out.append(Finding(Kind.PAYMENT_LATE, check.due,
-                                   f"The {what} due on {check.due} arrived {late} days late", ref,
-                                   check.expected))
+                out.append(
+                    Finding(
+                        Kind.PAYMENT_LATE,
+                        check.due,
+                        f"The {what} due on {check.due} arrived {late} days late",
+                        ref,
+                        check.expected,
+                    )
+                )
             elif problem is PaymentProblem.SHORT and check.received:
-                out.append(Finding(Kind.PAYMENT_SHORT, check.due,
-                                   f"The {what} due on {check.due} was less than expected", ref,
-                                   check.expected - check.received.amount))
+                out.append(
+                    Finding(
+                        Kind.PAYMENT_SHORT,
+                        check.due,
+                        f"The {what} due on {check.due} was less than expected",
+                        ref,
+                        check.expected - check.received.amount,
+                    )
+                )
     return out
 
 
@@ -136,12 +191,35 @@ def _month_findings(ctx: Context, recipient_id: int, start: date, end: date) -> 
     while month <= last:
         summary = month_summary(ctx, recipient_id, month)
         if summary.overspent:
-            out.append(Finding(Kind.OVERSPENT, month.last if month.last <= end else end,
-                               f"{month.label()}: spending was more than the budget", f"month:{month}",
-                               -summary.remaining))
+            out.append(
+                Finding(
+                    Kind.OVERSPENT,
+                    month.last if month.last <= end else end,
+                    f"{month.label()}: spending was more than the budget",
+                    f"month:{month}",
+                    -summary.remaining,
+                )
+            )
         month = month.shift(1)
     if summary is not None and summary.possible_surplus.pence > 0:
-        out.append(Finding(Kind.SURPLUS, summary.balance_on,
-                           "The balance is more than the retained allowance and what is owed: "
-                           "KCC may ask for the surplus back", None, summary.possible_surplus))
+        out.append(
+            Finding(
+                Kind.SURPLUS,
+                summary.balance_on,
+                "The balance is more than the retained allowance and what is owed: "
+                "KCC may ask for the surplus back",
+                None,
+                summary.possible_surplus,
+            )
+        )
     return out
+
+
+def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
+    """From the first plan's start (or the first entry) to today."""
+    today = ctx.today()
+    with ctx.db.read() as session:
+        plans = queries.plans(session=session, recipient_id=recipient_id)
+        first_in = queries.money_in(session=session, recipient_id=recipient_id)[:1]
+    starts = [p.start for p in plans[:1]] + [m.date for m in first_in]
+    return (min(starts) if starts else today.replace(day=1)), today

@@ -81,7 +81,9 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
 
 def outstanding(session, recipient_id: int, day: date) -> Money:  # type: ignore[no-untyped-def]
     """What is still owed on invoices issued up to `day` (overpayments do not offset it)."""
-    pairs = queries.invoices_with_allocated(session=session, recipient_id=recipient_id, issued_by=day)
+    pairs = queries.invoices_with_allocated(
+        session=session, recipient_id=recipient_id, issued_by=day
+    )
     return Money(sum(max(0, (inv.amount - paid).pence) for inv, paid in pairs))
 
 
@@ -94,7 +96,9 @@ def _plan_for(plans: list[Plan], day: date) -> Plan | None:
     return found
 
 
-def _categories(budgets: dict[str, Money], spent: dict[str | None, Money]) -> tuple[CategoryLine, ...]:
+def _categories(
+    budgets: dict[str, Money], spent: dict[str | None, Money]
+) -> tuple[CategoryLine, ...]:
     lines = [CategoryLine(cat, amount, spent.get(cat, Money(0))) for cat, amount in budgets.items()]
     extra = sorted((c for c in spent if c is not None and c not in budgets), key=str.casefold)
     lines += [CategoryLine(cat, Money(0), spent[cat]) for cat in extra]
@@ -103,6 +107,8 @@ def _categories(budgets: dict[str, Money], spent: dict[str | None, Money]) -> tu
     return tuple(lines)
 
 
-def monthly_history(ctx: Context, recipient_id: int, last: Month, count: int = 12) -> list[MonthSummary]:
+def monthly_history(
+    ctx: Context, recipient_id: int, last: Month, count: int = 12
+) -> list[MonthSummary]:
     """Budget against spent for `count` months ending with `last` (for the dashboard chart)."""
     return [month_summary(ctx, recipient_id, last.shift(-k)) for k in reversed(range(count))]

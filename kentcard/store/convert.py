@@ -59,7 +59,12 @@ def plan(row: PlanRow, lines: list[PlanLineRow]) -> Plan:
 def provider(row: ProviderRow) -> Provider:
     assert row.id is not None
     return Provider(
-        row.id, row.recipient_id, row.name, ProviderKind(row.kind), _money(row.rate_pence), row.category
+        row.id,
+        row.recipient_id,
+        row.name,
+        ProviderKind(row.kind),
+        _money(row.rate_pence),
+        row.category,
     )
 
 

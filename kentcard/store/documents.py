@@ -24,21 +24,35 @@ def put_document(
 ) -> DocumentRow:
     """Store the bytes unless they are already there; reuse the person's document for them."""
     if session.get(BlobRow, sha256) is None:
-        session.add(BlobRow(sha256=sha256, size=len(content), media_type=media_type, content=content))
+        session.add(
+            BlobRow(sha256=sha256, size=len(content), media_type=media_type, content=content)
+        )
         session.flush()
     existing = session.exec(
-        select(DocumentRow).where(DocumentRow.recipient_id == recipient_id, DocumentRow.sha256 == sha256)
+        select(DocumentRow).where(
+            DocumentRow.recipient_id == recipient_id, DocumentRow.sha256 == sha256
+        )
     ).first()
     if existing is not None:
         return existing
     row = DocumentRow(
-        recipient_id=recipient_id, sha256=sha256, filename=filename, kind=kind, added_at=audit.now_utc()
+        recipient_id=recipient_id,
+        sha256=sha256,
+        filename=filename,
+        kind=kind,
+        added_at=audit.now_utc(),
     )
     session.add(row)
     session.flush()
     assert row.id is not None
-    audit.record(session=session, entity="document", entity_id=row.id, action="create",
-                 recipient_id=recipient_id, after=row)
+    audit.record(
+        session=session,
+        entity="document",
+        entity_id=row.id,
+        action="create",
+        recipient_id=recipient_id,
+        after=row,
+    )
     return row
 
 
@@ -47,7 +61,9 @@ def link(*, session: Session, document_id: int, target: str, target_id: int) -> 
     assert target in TARGETS
     column = getattr(DocumentLinkRow, target)
     found = session.exec(
-        select(DocumentLinkRow).where(DocumentLinkRow.document_id == document_id, column == target_id)
+        select(DocumentLinkRow).where(
+            DocumentLinkRow.document_id == document_id, column == target_id
+        )
     ).first()
     if found is not None:
         return found
@@ -77,6 +93,9 @@ def bad_blobs(*, session: Session) -> list[str]:
     """Hashes whose stored bytes no longer match their SHA-256 (or their size)."""
     bad = []
     for blob in session.exec(select(BlobRow)):
-        if hashlib.sha256(blob.content).hexdigest() != blob.sha256 or len(blob.content) != blob.size:
+        if (
+            hashlib.sha256(blob.content).hexdigest() != blob.sha256
+            or len(blob.content) != blob.size
+        ):
             bad.append(blob.sha256)
     return bad

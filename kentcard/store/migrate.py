@@ -66,7 +66,9 @@ def _run_upgrade(engine: Engine) -> None:
     writer = engine.execution_options(kentcard_write=True)
     with writer.connect() as connection:
         # PRAGMAs go straight to the driver: inside a transaction they do nothing.
-        raw = connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        raw = (
+            connection.connection.driver_connection if connection.dialect.name == "sqlite" else None
+        )
         if raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:

@@ -40,9 +40,7 @@ class RecipientRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_length"),
         CheckConstraint("retained_weeks BETWEEN 0 AND 52", name="retained_weeks_range"),
-        CheckConstraint(
-            "card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_length"
-        ),
+        CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_length"),
         UniqueConstraint("name"),
         _AUTO,
     )

@@ -47,7 +47,9 @@ def plans(*, session: Session, recipient_id: int) -> list[Plan]:
     if rows:
         ids = [r.id for r in rows]
         for line in session.exec(
-            select(PlanLineRow).where(col(PlanLineRow.plan_id).in_(ids)).order_by(col(PlanLineRow.id))
+            select(PlanLineRow)
+            .where(col(PlanLineRow.plan_id).in_(ids))
+            .order_by(col(PlanLineRow.id))
         ):
             lines[line.plan_id].append(line)
     return [convert.plan(r, lines[r.id or 0]) for r in rows]
@@ -159,7 +161,7 @@ def invoices_with_allocated(
     """Every invoice (optionally those issued by a day) with the total allocated to it."""
     allocated = (
         select(AllocationRow.invoice_id, func.sum(AllocationRow.amount_pence).label("paid"))
-        .group_by(AllocationRow.invoice_id)
+        .group_by(col(AllocationRow.invoice_id))
         .subquery()
     )
     statement = (
@@ -171,7 +173,10 @@ def invoices_with_allocated(
     )
     if issued_by is not None:
         statement = statement.where(InvoiceRow.issue_date <= issued_by)
-    return [(convert.invoice(row, name), Money(int(paid))) for row, name, paid in session.exec(statement)]
+    return [
+        (convert.invoice(row, name), Money(int(paid)))
+        for row, name, paid in session.exec(statement)
+    ]
 
 
 def allocations_for_money_out(*, session: Session, money_out_id: int) -> list[AllocationRow]:
@@ -180,7 +185,9 @@ def allocations_for_money_out(*, session: Session, money_out_id: int) -> list[Al
     )
 
 
-def allocated_to_invoice(*, session: Session, invoice_id: int, excluding_money_out: int | None = None) -> Money:
+def allocated_to_invoice(
+    *, session: Session, invoice_id: int, excluding_money_out: int | None = None
+) -> Money:
     statement = select(func.coalesce(func.sum(AllocationRow.amount_pence), 0)).where(
         AllocationRow.invoice_id == invoice_id
     )
@@ -193,11 +200,11 @@ def money_out_without_evidence(
     *, session: Session, recipient_id: int, start: date | None = None, end: date | None = None
 ) -> list[MoneyOut]:
     """Money out with no document of its own and no allocated invoice that has one."""
-    own = exists().where(DocumentLinkRow.money_out_id == MoneyOutRow.id)
+    own = exists().where(col(DocumentLinkRow.money_out_id) == MoneyOutRow.id)
     via_invoice = (
         exists()
-        .where(AllocationRow.money_out_id == MoneyOutRow.id)
-        .where(DocumentLinkRow.invoice_id == AllocationRow.invoice_id)
+        .where(col(AllocationRow.money_out_id) == MoneyOutRow.id)
+        .where(col(DocumentLinkRow.invoice_id) == AllocationRow.invoice_id)
     )
     rows = session.exec(
         select(MoneyOutRow)

@@ -1,0 +1,505 @@
+"""The command line: parse, call one service, print. Textual is imported only to open the app."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from kentcard.core.dates import Month, parse_date, parse_month
+from kentcard.core.errors import InputError, KentcardError
+from kentcard.core.money import Money, parse_money
+from kentcard.core.records import DocumentKind, Frequency, PlanLine, ProviderKind, Recipient, Source
+from kentcard.core.validate import parse_choice, parse_hours
+from kentcard.present import jsonable, table
+from kentcard.services.context import Context
+from kentcard.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="kentcard",
+    help="Keep a Kent Card direct-payment account: money in and out, invoices, receipts, budget.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+plan_app = typer.Typer(
+    help="The support plan: budget per period and its lines.", no_args_is_help=True
+)
+provider_app = typer.Typer(help="Care providers.", no_args_is_help=True)
+money_in_app = typer.Typer(help="Money paid onto the card.", no_args_is_help=True)
+money_out_app = typer.Typer(help="Payments made from the card.", no_args_is_help=True)
+invoice_app = typer.Typer(help="Providers' invoices.", no_args_is_help=True)
+receipt_app = typer.Typer(help="Receipts and other evidence.", no_args_is_help=True)
+for sub, name in [
+    (plan_app, "plan"),
+    (provider_app, "provider"),
+    (money_in_app, "money-in"),
+    (money_out_app, "money-out"),
+    (invoice_app, "invoice"),
+    (receipt_app, "receipt"),
+]:
+    app.add_typer(sub, name=name)
+
+_state: dict[str, Any] = {}
+
+RecipientOpt = Annotated[
+    str | None,
+    typer.Option("--recipient", help="Name or id, when the database holds several people."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+class ListWhat(StrEnum):
+    money_in = "money-in"
+    money_out = "money-out"
+    invoices = "invoices"
+    providers = "providers"
+    documents = "documents"
+
+
+def fail(message: str) -> None:
+    typer.echo(f"kentcard: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def handled(func: F) -> F:
+    """Turn our errors into one plain line on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KentcardError as error:
+            fail(str(error))
+        except OSError as error:
+            fail(f"cannot use a file: {error.strerror or type(error).__name__}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def context() -> Context:
+    if "context" not in _state:
+        from kentcard.factory import open_context
+
+        _state["context"] = open_context(_state.get("settings") or Settings.resolve())
+    ctx: Context = _state["context"]
+    return ctx
+
+
+def person(ref: str | None) -> Recipient:
+    from kentcard.services.recipients import resolve_recipient
+
+    return resolve_recipient(context(), ref)
+
+
+def emit(record: Any, as_json: bool) -> None:
+    """An add command's output: the new id, or with --json the whole record."""
+    if as_json:
+        typer.echo(json.dumps(jsonable(record), ensure_ascii=False))
+    else:
+        typer.echo(str(record.id))
+
+
+def money(text: str | None, field: str) -> Money | None:
+    return None if text is None else parse_money(text, field)
+
+
+def day(text: str | None, field: str) -> date | None:
+    return None if text is None else parse_date(text, field)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database file or URL (default db/kentcard.sqlite3).")
+    ] = None,
+    exports: Annotated[str | None, typer.Option("--exports", help="Output folder.")] = None,
+) -> None:
+    """With no command, open the terminal app."""
+    _state["settings"] = Settings.resolve(db=db, exports=exports)
+    if ctx.invoked_subcommand is None:
+        launch_app(_state["settings"])
+
+
+def launch_app(settings: Settings) -> None:
+    try:
+        from kentcard.tui.app import run_app  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        typer.echo(
+            "The terminal app is not part of this version yet. Every task has a command:\n"
+            "run `kentcard --help` to see them, e.g. `kentcard budget`."
+        )
+        raise typer.Exit(0) from None
+    run_app(settings)
+
+
+@app.command()
+@handled
+def init(
+    name: Annotated[str, typer.Option(help="The person whose account this is.")],
+    kcc_ref: Annotated[str | None, typer.Option(help="KCC reference.")] = None,
+    card_last4: Annotated[
+        str | None, typer.Option(help="Last four digits of the Kent Card.")
+    ] = None,
+    opening_balance: Annotated[
+        str | None, typer.Option(help="Card balance when you start.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date of that balance (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set up the person whose direct payment this is."""
+    from kentcard.services.recipients import setup_recipient
+
+    record = setup_recipient(
+        context(),
+        name=name,
+        kcc_ref=kcc_ref,
+        card_last4=card_last4,
+        opening_balance=money(opening_balance, "opening-balance"),
+        as_of=day(as_of, "as-of"),
+    )
+    emit(record, as_json)
+
+
+def parse_line(text: str) -> PlanLine:
+    category, sep, amount = text.rpartition("=")
+    if not sep or not category.strip():
+        raise InputError("line", "write each budget line as CATEGORY=AMOUNT, e.g. 'Home care=900'")
+    return PlanLine(category.strip(), parse_money(amount, "line"))
+
+
+@plan_app.command("set")
+@handled
+def plan_set(
+    start: Annotated[str, typer.Option(help="First day of the plan.")],
+    frequency: Annotated[str, typer.Option(help="monthly, four-weekly or weekly.")],
+    council: Annotated[str, typer.Option(help="KCC's amount per period.")],
+    contribution: Annotated[str, typer.Option(help="Your contribution per period.")] = "0",
+    end: Annotated[str | None, typer.Option(help="Last day, if known.")] = None,
+    line: Annotated[list[str] | None, typer.Option(help="Budget line CATEGORY=AMOUNT.")] = None,
+    first_payment: Annotated[str | None, typer.Option(help="Date of the first payment.")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set the support plan from a date (the plan before it ends the day before)."""
+    from kentcard.services.plans import set_plan
+
+    record = set_plan(
+        context(),
+        person(recipient).id,
+        start=parse_date(start, "start"),
+        end=day(end, "end"),
+        frequency=parse_choice(frequency, Frequency, "frequency"),
+        council=parse_money(council, "council"),
+        contribution=parse_money(contribution, "contribution"),
+        lines=[parse_line(text) for text in line or []],
+        first_payment=day(first_payment, "first-payment"),
+    )
+    emit(record, as_json)
+
+
+@provider_app.command("add")
+@handled
+def provider_add(
+    name: Annotated[str, typer.Argument(help="Provider's name.")],
+    kind: Annotated[
+        str, typer.Option(help="agency, pa, day-service, respite, equipment, other.")
+    ] = "other",
+    rate: Annotated[str | None, typer.Option(help="Hourly rate.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Budget category its payments go to.")
+    ] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a care provider."""
+    from kentcard.services.providers import add_provider
+
+    record = add_provider(
+        context(),
+        person(recipient).id,
+        name=name,
+        kind=parse_choice(kind, ProviderKind, "kind"),
+        rate=money(rate, "rate"),
+        category=category,
+    )
+    emit(record, as_json)
+
+
+@provider_app.command("delete")
+@handled
+def provider_delete(provider_id: Annotated[int, typer.Argument(help="Provider id.")]) -> None:
+    """Delete a provider no invoice or payment refers to."""
+    from kentcard.services.providers import delete_provider
+
+    delete_provider(context(), provider_id)
+    typer.echo(f"Deleted provider {provider_id}.")
+
+
+@money_in_app.command("add")
+@handled
+def money_in_add(
+    date_: Annotated[str, typer.Option("--date", help="Date it arrived (YYYY-MM-DD).")],
+    amount: Annotated[str, typer.Option(help="Amount, e.g. 1000.00.")],
+    source: Annotated[str, typer.Option(help="kcc, contribution, refund, opening or other.")],
+    reference: Annotated[str | None, typer.Option(help="Reference on the statement.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note for yourself.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="For a refund: the category it reduces.")
+    ] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log money paid onto the card."""
+    from kentcard.services.ledger import add_money_in
+
+    record = add_money_in(
+        context(),
+        person(recipient).id,
+        date=parse_date(date_, "date"),
+        amount=parse_money(amount, "amount"),
+        source=parse_choice(source, Source, "source"),
+        reference=reference,
+        note=note,
+        category=category,
+    )
+    emit(record, as_json)
+
+
+@money_in_app.command("delete")
+@handled
+def money_in_delete(money_in_id: Annotated[int, typer.Argument(help="Money-in id.")]) -> None:
+    """Delete a money-in entry (the audit log keeps what it was)."""
+    from kentcard.services.ledger import delete_money_in
+
+    delete_money_in(context(), money_in_id)
+    typer.echo(f"Deleted money-in {money_in_id}.")
+
+
+def parse_claim(text: str) -> Any:
+    from kentcard.services.ledger import InvoiceClaim
+
+    number, sep, amount = text.partition("=")
+    if not number.strip():
+        raise InputError("invoice", "write it as NUMBER or NUMBER=AMOUNT")
+    return InvoiceClaim(number.strip(), parse_money(amount, "invoice") if sep else None)
+
+
+@money_out_app.command("add")
+@handled
+def money_out_add(
+    date_: Annotated[str, typer.Option("--date", help="Date of the payment (YYYY-MM-DD).")],
+    amount: Annotated[str, typer.Option(help="Amount paid, e.g. 560.00.")],
+    payee: Annotated[str, typer.Option(help="Who was paid (a provider's name links it).")],
+    category: Annotated[str | None, typer.Option(help="Budget category.")] = None,
+    description: Annotated[str | None, typer.Option(help="What it was for.")] = None,
+    invoice: Annotated[
+        list[str] | None, typer.Option(help="Invoice it pays: NUMBER[=AMOUNT].")
+    ] = None,
+    receipt: Annotated[list[str] | None, typer.Option(help="Receipt file to attach.")] = None,
+    reference: Annotated[str | None, typer.Option(help="Reference on the statement.")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log a payment from the card, settle invoices and attach receipts."""
+    from kentcard.services.ledger import add_money_out
+
+    record = add_money_out(
+        context(),
+        person(recipient).id,
+        date=parse_date(date_, "date"),
+        amount=parse_money(amount, "amount"),
+        payee=payee,
+        category=category,
+        description=description,
+        reference=reference,
+        invoices=[parse_claim(text) for text in invoice or []],
+        receipts=receipt or [],
+    )
+    emit(record, as_json)
+
+
+@money_out_app.command("delete")
+@handled
+def money_out_delete(money_out_id: Annotated[int, typer.Argument(help="Money-out id.")]) -> None:
+    """Delete a payment; its receipts stay stored, and the audit log keeps what it was."""
+    from kentcard.services.ledger import delete_money_out
+
+    delete_money_out(context(), money_out_id)
+    typer.echo(f"Deleted money-out {money_out_id}.")
+
+
+@invoice_app.command("add")
+@handled
+def invoice_add(
+    provider: Annotated[str, typer.Option(help="Provider's name.")],
+    number: Annotated[str, typer.Option(help="Invoice number.")],
+    date_: Annotated[str, typer.Option("--date", help="Invoice date (YYYY-MM-DD).")],
+    amount: Annotated[str, typer.Option(help="Amount due.")],
+    hours: Annotated[str | None, typer.Option(help="Hours charged, e.g. 20 or 7.5.")] = None,
+    rate: Annotated[str | None, typer.Option(help="Hourly rate.")] = None,
+    period_start: Annotated[str | None, typer.Option(help="Service period start.")] = None,
+    period_end: Annotated[str | None, typer.Option(help="Service period end.")] = None,
+    due: Annotated[str | None, typer.Option(help="Due date (default 30 days after).")] = None,
+    file: Annotated[str | None, typer.Option(help="The invoice's PDF or photo.")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a provider's invoice."""
+    from kentcard.services.invoices import InvoiceDraft, add_invoice
+
+    draft = InvoiceDraft(
+        provider=provider,
+        number=number,
+        issue_date=parse_date(date_, "date"),
+        amount=parse_money(amount, "amount"),
+        hours_centi=None if hours is None else parse_hours(hours),
+        rate=money(rate, "rate"),
+        period_start=day(period_start, "period-start"),
+        period_end=day(period_end, "period-end"),
+        due_date=day(due, "due"),
+    )
+    emit(add_invoice(context(), person(recipient).id, draft, file), as_json)
+
+
+@invoice_app.command("delete")
+@handled
+def invoice_delete(invoice_id: Annotated[int, typer.Argument(help="Invoice id.")]) -> None:
+    """Delete an invoice that no payment is allocated to."""
+    from kentcard.services.invoices import delete_invoice
+
+    delete_invoice(context(), invoice_id)
+    typer.echo(f"Deleted invoice {invoice_id}.")
+
+
+@receipt_app.command("add")
+@handled
+def receipt_add(
+    file: Annotated[str, typer.Argument(help="PDF, photo or text file.")],
+    money_out: Annotated[int | None, typer.Option(help="Money-out id it proves.")] = None,
+    invoice: Annotated[str | None, typer.Option(help="Invoice number it belongs to.")] = None,
+    provider: Annotated[
+        str | None, typer.Option(help="Provider, if invoice numbers clash.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="receipt, invoice, timesheet, payslip, ...")
+    ] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Attach a receipt or other document to a payment or an invoice."""
+    from kentcard.services.documents import attach_document
+    from kentcard.services.invoices import find_invoice
+
+    if (money_out is None) == (invoice is None):
+        raise InputError("money-out", "give either --money-out ID or --invoice NUMBER")
+    default = DocumentKind.RECEIPT if money_out is not None else DocumentKind.INVOICE
+    chosen = default if kind is None else parse_choice(kind, DocumentKind, "kind")
+    invoice_id = None
+    if invoice is not None:
+        invoice_id = find_invoice(context(), person(recipient).id, invoice, provider).id
+    record = attach_document(
+        context(), file, money_out_id=money_out, invoice_id=invoice_id, kind=chosen
+    )
+    emit(record, as_json)
+
+
+@app.command("list")
+@handled
+def list_records(
+    what: Annotated[ListWhat, typer.Argument(help="What to list.")],
+    month: Annotated[str | None, typer.Option(help="Only this month (YYYY-MM).")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List records, optionally for one month."""
+    from kentcard import listing
+
+    chosen = parse_month(month) if month else None
+    headers, rows, records = listing.rows_for(context(), person(recipient).id, what.value, chosen)
+    if as_json:
+        typer.echo(json.dumps(jsonable(records), ensure_ascii=False))
+    elif not rows:
+        typer.echo("Nothing to list.")
+    else:
+        typer.echo(
+            table(headers, rows, right=("Amount", "Allocated", "Outstanding", "Rate", "Size"))
+        )
+
+
+@app.command()
+@handled
+def budget(
+    month: Annotated[str | None, typer.Option(help="Month (YYYY-MM), default this month.")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """This month's budget, spending, what is left, and the card balance."""
+    from kentcard import listing
+    from kentcard.services.summary import month_summary
+
+    ctx = context()
+    chosen = parse_month(month) if month else Month.of(ctx.today())
+    summary = month_summary(ctx, person(recipient).id, chosen)
+    if as_json:
+        typer.echo(json.dumps(listing.summary_json(summary), ensure_ascii=False))
+    else:
+        typer.echo(listing.summary_text(summary))
+
+
+@app.command()
+@handled
+def review(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day (default: plan start).")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day (default: today).")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What a KCC reviewer would query: missing evidence, late payments, overdue invoices."""
+    from kentcard import listing
+    from kentcard.services.review import default_period
+    from kentcard.services.review import review as run_review
+
+    ctx = context()
+    who = person(recipient).id
+    start, end = default_period(ctx, who)
+    start = day(from_, "from") or start
+    end = day(to, "to") or end
+    if end < start:
+        raise InputError("to", "is before --from")
+    findings = run_review(ctx, who, start, end)
+    if as_json:
+        typer.echo(json.dumps(listing.review_json(start, end, findings), ensure_ascii=False))
+    else:
+        typer.echo(listing.review_text(start, end, findings))
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("Stopped.", err=True)
+        sys.exit(130)
+    except Exception as error:  # a last guard: never print a traceback with personal data
+        if os.environ.get("KENTCARD_DEBUG"):
+            raise
+        typer.echo(
+            f"kentcard: error: something unexpected went wrong ({type(error).__name__}); "
+            "the action was not saved. Set KENTCARD_DEBUG=1 to see the details.",
+            err=True,
+        )
+        sys.exit(1)
