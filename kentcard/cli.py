@@ -127,7 +127,13 @@ def root(
     exports: Annotated[str | None, typer.Option("--exports", help="Output folder.")] = None,
 ) -> None:
     """With no command, open the terminal app."""
-    _state["settings"] = Settings.resolve(db=db, exports=exports)
+    previous = _state.pop("context", None)
+    if previous is not None:  # the same process may run several commands (tests do)
+        previous.db.dispose()
+    try:
+        _state["settings"] = Settings.resolve(db=db, exports=exports)
+    except KentcardError as error:
+        fail(str(error))
     if ctx.invoked_subcommand is None:
         launch_app(_state["settings"])
 

@@ -1,0 +1,64 @@
+"""Headless parts never pay for (or depend on) the terminal UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("textual", "pandas", "openpyxl")
+
+
+def loaded_after(code: str, cwd: Path) -> set[str]:
+    probe = code + "\nimport sys\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "kentcard.core.money",
+        "kentcard.core.budget",
+        "kentcard.store.queries",
+        "kentcard.services.review",
+        "kentcard.cli",
+    ],
+)
+def test_headless_modules_do_not_import_the_ui(module: str, tmp_path: Path) -> None:
+    """Importing the core, store, services or CLI loads no Textual, pandas or openpyxl."""
+    loaded = loaded_after(f"import {module}", tmp_path)
+    assert not loaded & set(HEAVY)
+
+
+def test_budget_command_does_not_import_textual(tmp_path: Path) -> None:
+    """`kentcard budget` runs to the end without Textual, pandas or openpyxl in sys.modules."""
+    code = (
+        "import os, sys\n"
+        f"os.environ['KENTCARD_DB'] = {str(tmp_path / 'k.sqlite3')!r}\n"
+        "from kentcard.cli import app\n"
+        "for args in (['init', '--name', 'A'], ['budget', '--json'], ['review']):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as e:\n"
+        "        assert e.code in (0, None), e.code\n"
+    )
+    loaded = loaded_after(code, tmp_path)
+    assert "kentcard" in loaded
+    assert not loaded & set(HEAVY)
+
+
+def test_core_is_pure_standard_library() -> None:
+    """kentcard.core imports only the standard library and itself."""
+    core = Path(__file__).parent.parent / "kentcard" / "core"
+    for path in core.glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith(("import ", "from ")) and "kentcard" in line:
+                assert line.split()[1].startswith("kentcard.core"), f"{path.name}: {line}"
+            if line.startswith(("import ", "from ")):
+                top = line.split()[1].split(".")[0]
+                assert top in sys.stdlib_module_names or top in ("kentcard", "__future__"), line
