@@ -11,6 +11,10 @@ from kentcard.core.errors import InputError
 
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fixed, not the locale's: the reviewer reads English
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
 
@@ -46,12 +50,12 @@ class Month(NamedTuple):
 
     def label(self) -> str:
         """For people: `November 2026`."""
-        return f"{calendar.month_name[self.month]} {self.year}"
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
 
 
 def parse_date(text: str, field: str = "date") -> date:
     """Parse an ISO date `YYYY-MM-DD`, naming `field` when it is wrong."""
-    match = _ISO_DATE.match(text.strip()) if isinstance(text, str) else None
+    match = _ISO_DATE.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise InputError(field, "is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05")
     try:
@@ -70,12 +74,12 @@ def check_date_range(value: date, field: str = "date") -> date:
 
 def parse_month(text: str, field: str = "month") -> Month:
     """Parse `YYYY-MM`."""
-    match = _ISO_MONTH.match(text.strip()) if isinstance(text, str) else None
+    match = _ISO_MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or not 1 <= int(match[2]) <= 12:
         raise InputError(field, "is not a month; write it as YYYY-MM, e.g. 2026-11")
-    month = Month(int(match[1]), int(match[2]))
-    check_date_range(month.first, field)
-    return month
+    if not EARLIEST.year <= int(match[1]) <= LATEST.year:
+        raise InputError(field, f"must be between {EARLIEST.year} and {LATEST.year}")
+    return Month(int(match[1]), int(match[2]))
 
 
 def add_months(day: date, months: int) -> date:

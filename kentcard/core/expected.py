@@ -1,10 +1,9 @@
 """Expected payments: when the council's money and the contribution should arrive.
 
-Each expected payment owns a window of days, from a few days before it is due
-up to just before the next one's window opens, so one payment can never count
-for two due dates. Missing means nothing arrived in the window and it is more
-than `LATE_AFTER` days past due; late means it arrived more than `LATE_AFTER`
-days after the due date; short means less than expected arrived.
+Payments are paired with due dates in order (one payment never counts twice).
+Missing means nothing was paired and it is more than `LATE_AFTER` days past due;
+late means it arrived more than `LATE_AFTER` days after the due date; short
+means less than expected arrived. A payment may come a few days early.
 """
 
 from __future__ import annotations
@@ -71,38 +70,79 @@ def check_expected(
     return sorted(results, key=lambda r: (r.due, r.source))
 
 
-def _dues(
-    plans: Sequence[Plan], source: Source, today: date
-) -> list[tuple[date, Money, timedelta]]:
-    dues: list[tuple[date, Money, timedelta]] = []
+def _period_days(plan: Plan) -> int:
+    return {Frequency.MONTHLY: 30, Frequency.FOUR_WEEKLY: 28, Frequency.WEEKLY: 7}[plan.frequency]
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    day: date
+    amount: Money
+    early: timedelta
+    period_days: int
+
+
+def _dues(plans: Sequence[Plan], source: Source, today: date) -> list[_Due]:
+    dues: list[_Due] = []
     for plan in plans:
         amount = plan.council if source is Source.KCC else plan.contribution
         if amount.pence > 0:
-            dues.extend((day, amount, _early(plan)) for day in due_dates(plan, today))
-    return sorted(dues)
+            dues.extend(
+                _Due(day, amount, _early(plan), _period_days(plan)) for day in due_dates(plan, today)
+            )
+    return sorted(dues, key=lambda d: d.day)
 
 
 def _match(
-    source: Source,
-    dues: list[tuple[date, Money, timedelta]],
-    pool: list[MoneyIn],
-    today: date,
+    source: Source, dues: list[_Due], pool: list[MoneyIn], today: date
 ) -> list[ExpectedPayment]:
-    used: set[int] = set()
-    out: list[ExpectedPayment] = []
-    for i, (due, amount, early) in enumerate(dues):
-        opens = due - early
-        closes = dues[i + 1][0] - dues[i + 1][2] if i + 1 < len(dues) else date.max
-        found = next((p for p in pool if p.id not in used and opens <= p.date < closes), None)
-        problems: list[PaymentProblem] = []
-        if found is None:
-            if today > due + LATE_AFTER:
-                problems.append(PaymentProblem.MISSING)
-        else:
-            used.add(found.id)
-            if found.date > due + LATE_AFTER:
-                problems.append(PaymentProblem.LATE)
-            if found.amount.pence < amount.pence:
-                problems.append(PaymentProblem.SHORT)
-        out.append(ExpectedPayment(source, due, amount, found, tuple(problems)))
-    return out
+    """Pair dues with payments, both in date order, at the least cost.
+
+    A payment late by d days costs d; a due with nothing costs its period in days
+    (once it is past the tolerance; before that it is simply not due yet). Order is
+    kept, so payments are never swapped. This reads a late payment as late, and a
+    skipped payment as missing rather than making every later one look late.
+    """
+    n, m = len(dues), len(pool)
+    never = 10**12  # larger than any real cost
+    cost = [[never] * (m + 1) for _ in range(n + 1)]
+    step: list[list[str]] = [[""] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        cost[0][j] = 0
+    for i in range(1, n + 1):
+        due = dues[i - 1]
+        miss = due.period_days if today > due.day + LATE_AFTER else 0
+        for j in range(m + 1):
+            best, how = cost[i - 1][j] + miss, "miss"
+            if j > 0 and cost[i][j - 1] < best:
+                best, how = cost[i][j - 1], "skip"
+            if j > 0 and pool[j - 1].date >= due.day - due.early:
+                paid = cost[i - 1][j - 1] + max(0, (pool[j - 1].date - due.day).days)
+                if paid <= best:
+                    best, how = paid, "pay"
+            cost[i][j], step[i][j] = best, how
+    matched: dict[int, MoneyIn] = {}
+    i, j = n, m
+    while i > 0:
+        how = step[i][j]
+        if how == "skip":
+            j -= 1
+            continue
+        if how == "pay":
+            matched[i - 1] = pool[j - 1]
+            j -= 1
+        i -= 1
+    return [_result(source, due, matched.get(k), today) for k, due in enumerate(dues)]
+
+
+def _result(source: Source, due: _Due, found: MoneyIn | None, today: date) -> ExpectedPayment:
+    problems: list[PaymentProblem] = []
+    if found is None:
+        if today > due.day + LATE_AFTER:
+            problems.append(PaymentProblem.MISSING)
+    else:
+        if found.date > due.day + LATE_AFTER:
+            problems.append(PaymentProblem.LATE)
+        if found.amount.pence < due.amount.pence:
+            problems.append(PaymentProblem.SHORT)
+    return ExpectedPayment(source, due.day, due.amount, found, tuple(problems))

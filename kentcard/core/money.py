@@ -18,6 +18,7 @@ from kentcard.core.errors import InputError
 # every total well inside SQLite's 64-bit integers).
 MAX_PENCE = 10**12
 
+_SHAPE = re.compile(r"(?P<open>\()?(?P<sign>[+-])?£?(?P<sign2>[+-])?(?P<number>[0-9.,]*)(?P<close>\))?")
 _AMOUNT = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$")
 
 
@@ -41,11 +42,13 @@ class Money(NamedTuple):
 
     def __radd__(self, other: object) -> Money:
         # Lets `sum(moneys)` start from 0.
-        if other == 0:
+        if type(other) is int and other == 0:
             return self
         return NotImplemented
 
-    def __sub__(self, other: Money) -> Money:
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
         return Money(self.pence - other.pence)
 
     def __neg__(self) -> Money:
@@ -55,6 +58,9 @@ class Money(NamedTuple):
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
         return Money(self.pence * factor)
+
+    def __rmul__(self, factor: object) -> Money:  # type: ignore[override]
+        return self.__mul__(factor)
 
     def __bool__(self) -> bool:
         return self.pence != 0
@@ -87,22 +93,19 @@ def parse_money(text: str, field: str = "amount") -> Money:
     """
     if not isinstance(text, str):
         raise InputError(field, "an amount must be text such as 12.50")
-    raw = text.strip().replace(" ", "")
+    # Spaces may follow £, a sign or a bracket ("£ 12"), never split digits ("1 2").
+    raw = re.sub(r"[ \u00a0]+(?![0-9])|(?<![0-9])[ \u00a0]+", "", text.strip())
     if not raw:
         raise InputError(field, "is empty; give an amount such as 12.50")
-    negative = False
-    if raw.startswith("(") and raw.endswith(")"):
-        negative, raw = True, raw[1:-1]
-    if raw[:1] in "+-":
-        if negative and raw[0] == "-":
-            raise InputError(field, "is not an amount (two minus signs)")
-        negative, raw = negative or raw[0] == "-", raw[1:]
-    if raw.startswith("£"):
-        raw = raw[1:]
-    if raw[:1] in "+-":
-        negative, raw = negative or raw[0] == "-", raw[1:]
-    match = _AMOUNT.match(raw)
-    if not raw or match is None or (match["int"] is None and not match["frac"]):
+    shape = _SHAPE.fullmatch(raw)
+    if shape is None or bool(shape["open"]) != bool(shape["close"]):
+        raise InputError(field, "is not an amount; write it like 1234.56")
+    signs = [sg for sg in (shape["sign"], shape["sign2"]) if sg]
+    if len(signs) > 1 or (signs and shape["open"]):
+        raise InputError(field, "is not an amount (more than one sign)")
+    negative = bool(shape["open"]) or signs == ["-"]
+    match = _AMOUNT.fullmatch(shape["number"])
+    if match is None or (match["int"] is None and not match["frac"]):
         raise InputError(field, "is not an amount; write it like 1234.56")
     frac = match["frac"] or ""
     if len(frac) > 2:
