@@ -466,6 +466,71 @@ def budget(
 
 @app.command()
 @handled
+def backup(
+    out: Annotated[
+        str | None, typer.Option(help="Where to write it (default db/backups/).")
+    ] = None,
+) -> None:
+    """Copy the whole database (receipts included) to a checked backup file."""
+    from pathlib import Path
+
+    from kentcard.services.maintenance import backup as run_backup
+
+    settings = _state["settings"]
+    context()  # make sure the database exists and is current
+    result = run_backup(settings_url(settings), Path(out) if out else None)
+    counts = result.manifest.counts
+    typer.echo(f"Backed up to {result.path}")
+    typer.echo(
+        f"Checked: {counts.get('money_in', 0)} money in, {counts.get('money_out', 0)} money out, "
+        f"{counts.get('invoice', 0)} invoices, {len(result.manifest.documents)} documents."
+    )
+
+
+@app.command()
+@handled
+def restore(
+    path: Annotated[str, typer.Argument(help="A backup made by `kentcard backup`.")],
+) -> None:
+    """Replace the database with a backup, after checking it; the current one is kept."""
+    from pathlib import Path
+
+    from kentcard.services.maintenance import restore as run_restore
+
+    kept, report = run_restore(settings_url(_state["settings"]), Path(path))
+    if kept is not None:
+        typer.echo(f"The database as it was is kept at {kept}")
+    typer.echo(f"Restored from {path}.")
+    if not report.ok:
+        fail("the restored database has problems: " + "; ".join(report.problems[:3]))
+
+
+@app.command()
+@handled
+def verify() -> None:
+    """Check the database: integrity, links, every receipt's hash, the ledger's rules."""
+    from kentcard.services.maintenance import verify as run_verify
+
+    report = run_verify(settings_url(_state["settings"]))
+    for name, count in report.checked.items():
+        typer.echo(f"  {name}: {count}")
+    if report.ok:
+        typer.echo("All checks passed.")
+        return
+    typer.echo(f"{len(report.problems)} problem(s):", err=True)
+    for problem in report.problems:
+        typer.echo(f"  {problem}", err=True)
+    raise typer.Exit(1)
+
+
+def settings_url(settings: Settings) -> str:
+    from kentcard.store.engine import url_for
+
+    return url_for(settings.db)
+
+
+@app.command()
+@handled
 def review(
     from_: Annotated[
         str | None, typer.Option("--from", help="First day (default: plan start).")

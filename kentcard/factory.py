@@ -6,6 +6,7 @@ Used by the command line and the tests alike; nothing connects at import time.
 from __future__ import annotations
 
 from kentcard.services.context import Context
+from kentcard.services.maintenance import rotate_daily
 from kentcard.settings import Settings
 from kentcard.store.engine import Database, make_engine, url_for
 from kentcard.store.migrate import upgrade
@@ -16,6 +17,10 @@ def open_context(settings: Settings) -> Context:
     engine = make_engine(url_for(settings.db))
     try:
         upgrade(engine)
+        if settings.keep_daily > 0:
+            rotate_daily(
+                url_for(settings.db), settings.clock(), settings.keep_daily, settings.keep_weekly
+            )
     except BaseException:
         engine.dispose()
         raise

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from kentcard.core.dates import parse_date
+from kentcard.core.errors import InputError
 
 DEFAULT_DB = Path("db") / "kentcard.sqlite3"
 DEMO_DB = Path("db") / "demo.sqlite3"
@@ -20,6 +21,8 @@ class Settings:
     db: str
     exports: Path
     clock: Callable[[], date] = field(default=date.today)
+    keep_daily: int = 7  # rotating backups taken at start-up, in db/backups/
+    keep_weekly: int = 4
 
     @classmethod
     def resolve(
@@ -34,8 +37,19 @@ class Settings:
         here = cwd or Path.cwd()
         chosen_db = db or env.get("KENTCARD_DB") or str(here / DEFAULT_DB)
         chosen_exports = exports or env.get("KENTCARD_EXPORTS") or str(here / DEFAULT_EXPORTS)
+        daily = _count(env.get("KENTCARD_KEEP_DAILY"), "KENTCARD_KEEP_DAILY", 7)
+        weekly = _count(env.get("KENTCARD_KEEP_WEEKLY"), "KENTCARD_KEEP_WEEKLY", 4)
+        clock: Callable[[], date] = date.today
         fixed = env.get("KENTCARD_TODAY")
         if fixed:  # reproduce a report as of a given day (and fix "today" in tests)
             day = parse_date(fixed, "KENTCARD_TODAY")
-            return cls(db=chosen_db, exports=Path(chosen_exports), clock=lambda: day)
-        return cls(db=chosen_db, exports=Path(chosen_exports))
+            clock = lambda: day  # noqa: E731
+        return cls(chosen_db, Path(chosen_exports), clock, daily, weekly)
+
+
+def _count(text: str | None, field: str, default: int) -> int:
+    if text is None or not text.strip():
+        return default
+    if not text.strip().isdigit() or int(text) > 1000:
+        raise InputError(field, "must be a whole number of backups to keep (0 turns them off)")
+    return int(text)

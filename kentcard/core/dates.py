@@ -12,8 +12,18 @@ from kentcard.core.errors import InputError
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )  # fixed, not the locale's: the reviewer reads English
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)

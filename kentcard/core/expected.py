@@ -88,7 +88,8 @@ def _dues(plans: Sequence[Plan], source: Source, today: date) -> list[_Due]:
         amount = plan.council if source is Source.KCC else plan.contribution
         if amount.pence > 0:
             dues.extend(
-                _Due(day, amount, _early(plan), _period_days(plan)) for day in due_dates(plan, today)
+                _Due(day, amount, _early(plan), _period_days(plan))
+                for day in due_dates(plan, today)
             )
     return sorted(dues, key=lambda d: d.day)
 

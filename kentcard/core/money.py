@@ -18,7 +18,9 @@ from kentcard.core.errors import InputError
 # every total well inside SQLite's 64-bit integers).
 MAX_PENCE = 10**12
 
-_SHAPE = re.compile(r"(?P<open>\()?(?P<sign>[+-])?£?(?P<sign2>[+-])?(?P<number>[0-9.,]*)(?P<close>\))?")
+_SHAPE = re.compile(
+    r"(?P<open>\()?(?P<sign>[+-])?£?(?P<sign2>[+-])?(?P<number>[0-9.,]*)(?P<close>\))?"
+)
 _AMOUNT = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$")
 
 

@@ -17,7 +17,11 @@ from kentcard.store import convert, queries
 from kentcard.store import documents as store
 from kentcard.store.models import DocumentRow, InvoiceRow, MoneyInRow, MoneyOutRow
 
-_TARGET_ROWS: dict[str, type[Any]] = {"money_out_id": MoneyOutRow, "money_in_id": MoneyInRow, "invoice_id": InvoiceRow}
+_TARGET_ROWS: dict[str, type[Any]] = {
+    "money_out_id": MoneyOutRow,
+    "money_in_id": MoneyInRow,
+    "invoice_id": InvoiceRow,
+}
 
 
 def read_files(paths: Sequence[str | os.PathLike[str]], field: str) -> list[Upload]:

@@ -96,14 +96,18 @@ def _plan_for(plans: list[Plan], day: date) -> Plan | None:
     return found
 
 
-def _categories(budgets: dict[str, Money], spent: dict[str | None, Money]) -> tuple[CategoryLine, ...]:
+def _categories(
+    budgets: dict[str, Money], spent: dict[str | None, Money]
+) -> tuple[CategoryLine, ...]:
     """Budget lines first, then other categories spent in; names match ignoring case."""
     canonical = {cat.casefold(): cat for cat in budgets}
     folded: dict[str | None, Money] = {}
     for cat, amount in spent.items():
         name = None if cat is None else canonical.setdefault(cat.casefold(), cat)
         folded[name] = folded.get(name, Money(0)) + amount
-    lines = [CategoryLine(cat, amount, folded.get(cat, Money(0))) for cat, amount in budgets.items()]
+    lines = [
+        CategoryLine(cat, budget, folded.get(cat, Money(0))) for cat, budget in budgets.items()
+    ]
     extra = sorted((c for c in folded if c is not None and c not in budgets), key=str.casefold)
     lines += [CategoryLine(cat, Money(0), folded[cat]) for cat in extra]
     if folded.get(None):

@@ -28,7 +28,7 @@ def test_migrated_schema_equals_models(tmp_path: Path) -> None:
 
 
 def test_upgrade_is_recorded_and_idempotent(tmp_path: Path) -> None:
-    """After an upgrade the database is at head; a second upgrade does nothing and backs up nothing."""
+    """After an upgrade the database is at head; a second upgrade does nothing, backs up nothing."""
     engine = make_engine(url_for(tmp_path / "k.sqlite3"))
     assert upgrade(engine) is None
     assert upgrade(engine) is None

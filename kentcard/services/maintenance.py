@@ -1,0 +1,194 @@
+"""Backup, restore and verify: keeping years of records safe in one file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from kentcard.core.errors import KentcardError
+from kentcard.store import backup as store
+from kentcard.store.engine import make_engine, sqlite_path
+from kentcard.store.migrate import MIGRATIONS, head_revision, upgrade
+
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    manifest_path: Path
+    manifest: store.Manifest
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: dict[str, int]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def database_file(url: str) -> Path:
+    path = sqlite_path(url)
+    if path is None:
+        raise KentcardError(
+            "backup, restore and verify work on a SQLite file; use the server's own tools"
+        )
+    return path
+
+
+def default_backup_dir(db_file: Path) -> Path:
+    return db_file.parent / "backups"
+
+
+def backup(url: str, out: Path | None = None) -> BackupResult:
+    """Snapshot the database, check the copy, and write its manifest beside it."""
+    db_file = database_file(url)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = out or _free_name(default_backup_dir(db_file), f"{db_file.stem}-{stamp}")
+    if target.exists():
+        raise KentcardError("out: that file already exists; choose another name")
+    with closing(sqlite3.connect(db_file)) as source:
+        store.vacuum_into(source, target)
+    return _checked(target)
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    candidate, n = folder / f"{stem}.sqlite3", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{stem}-{n}.sqlite3"
+    return candidate
+
+
+def _checked(target: Path) -> BackupResult:
+    with closing(store.open_readonly(target)) as copy:
+        problems = store.integrity_problems(copy) + store.bad_documents(copy)
+        if problems:
+            target.unlink()
+            raise KentcardError("the backup failed its own check and was removed: " + problems[0])
+        found = store.manifest(copy)
+    manifest_path = target.with_name(target.name + ".manifest.json")
+    fd = os.open(manifest_path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(found.as_json(), handle, indent=2, sort_keys=True)
+    return BackupResult(target, manifest_path, found)
+
+
+def verify(url: str) -> VerifyReport:
+    """Integrity, foreign keys, every document's hash, and the ledger's own rules."""
+    db_file = database_file(url)
+    if not db_file.exists():
+        raise KentcardError("there is no database at that path yet")
+    with closing(store.open_readonly(db_file)) as connection:
+        problems = store.integrity_problems(connection)
+        problems += [
+            f"document {sha[:12]}… does not match its SHA-256"
+            for sha in store.bad_documents(connection)
+        ]
+        problems += _ledger_problems(connection)
+        found = store.manifest(connection)
+    if found.revision != head_revision():
+        problems.append(f"the schema is at {found.revision}, not {head_revision()}")
+    return VerifyReport({**found.counts, "documents hashed": len(found.documents)}, problems)
+
+
+def _ledger_problems(connection: sqlite3.Connection) -> list[str]:
+    problems = [
+        f"money-out {mid} settles more on invoices than it paid"
+        for (mid,) in connection.execute(
+            "SELECT m.id FROM money_out m JOIN allocation a ON a.money_out_id = m.id "
+            "GROUP BY m.id HAVING sum(a.amount_pence) > m.amount_pence"
+        )
+    ]
+    triggers = {
+        r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    if not {"audit_no_update", "audit_no_delete"} <= triggers:
+        problems.append("the audit log has lost its append-only protection")
+    for table in ("money_in", "money_out", "invoice"):
+        for (rid,) in connection.execute(
+            f"SELECT id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM audit a "
+            f"WHERE a.entity = '{table}' AND a.entity_id = t.id AND a.action = 'create')"
+        ):
+            problems.append(f"{table.replace('_', '-')} {rid} has no line in the audit log")
+    return problems
+
+
+def restore(url: str, source: Path) -> tuple[Path | None, VerifyReport]:
+    """Check `source`, keep the current database as a backup, then copy `source` in."""
+    db_file = database_file(url)
+    _check_restorable(source)
+    kept = backup(url).path if db_file.exists() and db_file.stat().st_size > 0 else None
+    with closing(sqlite3.connect(db_file)) as destination:
+        store.copy_into(source, destination)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return kept, verify(url)
+
+
+def _check_restorable(source: Path) -> None:
+    if source.is_symlink() or not source.is_file():
+        raise KentcardError("path: not a backup file")
+    try:
+        with closing(store.open_readonly(source)) as connection:
+            problems = store.integrity_problems(connection) + store.bad_documents(connection)
+            found = store.manifest(connection)
+    except sqlite3.DatabaseError:
+        raise KentcardError("path: this file is not a kentcard database") from None
+    if problems:
+        raise KentcardError("path: this backup is damaged: " + problems[0])
+    known = {p.stem.split("_")[0] for p in (MIGRATIONS / "versions").glob("*.py")}
+    if found.revision is None or "recipient" not in found.counts:
+        raise KentcardError("path: this file is not a kentcard database")
+    if found.revision not in known:
+        raise KentcardError("path: this backup was made by a newer version of kentcard")
+
+
+def rotate_daily(
+    url: str, today: date, keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
+) -> Path | None:
+    """Once a day, snapshot into backups/daily (one a week also into backups/weekly); prune."""
+    db_file = sqlite_path(url)
+    if db_file is None or not db_file.exists():
+        return None
+    folder = default_backup_dir(db_file)
+    daily = folder / "daily" / f"{db_file.stem}-{today.isoformat()}.sqlite3"
+    if daily.exists():
+        return None
+    with closing(sqlite3.connect(db_file)) as source:
+        if (
+            source.execute("SELECT count(*) FROM sqlite_master WHERE name='recipient'").fetchone()[
+                0
+            ]
+            == 0
+        ):
+            return None
+        if source.execute("SELECT count(*) FROM recipient").fetchone()[0] == 0:
+            return None  # nothing to lose yet
+        store.vacuum_into(source, daily)
+        year, week, _ = today.isocalendar()
+        weekly = folder / "weekly" / f"{db_file.stem}-{year}-W{week:02d}.sqlite3"
+        if not weekly.exists():
+            store.vacuum_into(source, weekly)
+    _prune(daily.parent, db_file.stem, keep_daily)
+    _prune(folder / "weekly", db_file.stem, keep_weekly)
+    return daily
+
+
+def _prune(folder: Path, stem: str, keep: int) -> None:
+    # Names sort by date, so the oldest come first.
+    found = sorted(folder.glob(f"{stem}-*.sqlite3"))
+    for old in found[: max(0, len(found) - keep)]:
+        old.unlink()

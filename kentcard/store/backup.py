@@ -1,0 +1,129 @@
+"""Backups that are never a file copy of a live database, and checks that prove a file sound.
+
+`VACUUM INTO` writes a consistent snapshot (WAL contents included) to a new file;
+the SQLite online backup API copies one database into another in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MONEY_COLUMNS = {
+    "money_in": "amount_pence",
+    "money_out": "amount_pence",
+    "invoice": "amount_pence",
+    "allocation": "amount_pence",
+}
+TABLES = (
+    "recipient",
+    "plan",
+    "plan_line",
+    "provider",
+    "money_in",
+    "money_out",
+    "invoice",
+    "allocation",
+    "blob",
+    "document",
+    "document_link",
+    "audit",
+)
+
+
+@dataclass
+class Manifest:
+    """What a database holds: row counts, money totals in pence, and every document hash."""
+
+    revision: str | None
+    counts: dict[str, int]
+    totals: dict[str, int]
+    documents: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision,
+            "counts": self.counts,
+            "totals_pence": self.totals,
+            "documents_sha256": self.documents,
+        }
+
+
+def private_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
+    """Write a snapshot of `source` to `target` (which must not exist), mode 0600."""
+    if target.exists() or target.is_symlink():
+        raise FileExistsError(str(target))
+    private_folder(target.parent)
+    partial = target.with_name(target.name + ".partial")
+    if partial.exists():
+        partial.unlink()
+    source.execute("VACUUM INTO ?", (str(partial),))
+    os.chmod(partial, 0o600)
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+    """SQLite's own integrity and foreign-key checks, as plain lines (empty when sound)."""
+    problems = [row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid} refers to a missing {parent}")
+    return problems
+
+
+def bad_documents(connection: sqlite3.Connection) -> list[str]:
+    """Stored files whose bytes no longer match their SHA-256."""
+    bad = []
+    for sha, size, content in connection.execute("SELECT sha256, size, content FROM blob"):
+        if hashlib.sha256(content).hexdigest() != sha or len(content) != size:
+            bad.append(sha)
+    return bad
+
+
+def manifest(connection: sqlite3.Connection) -> Manifest:
+    tables = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    revision = None
+    if "alembic_version" in tables:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+    counts = {
+        t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in TABLES
+        if t in tables
+    }
+    totals = {
+        t: int(connection.execute(f"SELECT coalesce(sum({c}), 0) FROM {t}").fetchone()[0])
+        for t, c in MONEY_COLUMNS.items()
+        if t in tables
+    }
+    documents = (
+        [r[0] for r in connection.execute("SELECT sha256 FROM blob ORDER BY sha256")]
+        if "blob" in tables
+        else []
+    )
+    return Manifest(revision, counts, totals, documents)
+
+
+def copy_into(source: Path, destination: sqlite3.Connection) -> None:
+    """Replace the destination's contents with `source`'s, using the online backup API."""
+    with closing(open_readonly(source)) as src:
+        src.backup(destination)
