@@ -64,7 +64,8 @@ def no_half_actions(raw: sqlite3.Connection) -> None:
         "(SELECT 1 FROM document_link l WHERE l.invoice_id = i.id)"
     ).fetchone()[0]
     orphans = raw.execute(
-        "SELECT count(*) FROM blob b WHERE NOT EXISTS (SELECT 1 FROM document d WHERE d.sha256 = b.sha256)"
+        "SELECT count(*) FROM blob b WHERE NOT EXISTS "
+        "(SELECT 1 FROM document d WHERE d.sha256 = b.sha256)"
     ).fetchone()[0]
     assert (unproven, bare_invoices, orphans) == (0, 0, 0)
 
