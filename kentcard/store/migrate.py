@@ -27,9 +27,9 @@ class SchemaTooNewError(KentcardError):
     """The database was written by a newer version of kentcard."""
 
 
-def alembic_config() -> Config:
+def alembic_config(migrations: Path = MIGRATIONS) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     return config
 
 
@@ -43,9 +43,14 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
-    """Migrate to head. Returns the path of the pre-migration backup, if one was taken."""
-    script = ScriptDirectory.from_config(alembic_config())
+def upgrade(
+    engine: Engine, backup_dir: Path | None = None, migrations: Path = MIGRATIONS
+) -> Path | None:
+    """Migrate to head. Returns the path of the pre-migration backup, if one was taken.
+
+    `migrations` is only ever changed by tests that prove a failing step rolls back.
+    """
+    script = ScriptDirectory.from_config(alembic_config(migrations))
     with engine.connect() as connection:
         current = current_revision(connection)
         connection.rollback()
@@ -57,12 +62,12 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
             "install that version (or newer) to open it"
         )
     backup = _backup_before(engine, current, backup_dir) if current is not None else None
-    _run_upgrade(engine)
+    _run_upgrade(engine, migrations)
     return backup
 
 
-def _run_upgrade(engine: Engine) -> None:
-    config = alembic_config()
+def _run_upgrade(engine: Engine, migrations: Path) -> None:
+    config = alembic_config(migrations)
     writer = engine.execution_options(kentcard_write=True)
     with writer.connect() as connection:
         # PRAGMAs go straight to the driver: inside a transaction they do nothing.
@@ -73,11 +78,15 @@ def _run_upgrade(engine: Engine) -> None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            if connection.in_transaction():
-                connection.commit()
-            if raw is not None and raw.execute("PRAGMA foreign_key_check").fetchall():
-                raise KentcardError("the upgraded database fails its foreign-key check")
+            # One transaction around every step: alembic joins it, so a failure anywhere,
+            # or a broken reference found at the end, rolls the whole upgrade back.
+            with connection.begin():
+                command.upgrade(config, "head")
+                if (
+                    raw is not None
+                    and connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                ):
+                    raise KentcardError("the upgraded database fails its foreign-key check")
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
