@@ -119,6 +119,15 @@ def parse_money(text: str, field: str = "amount") -> Money:
     return Money(-pence if negative else pence)
 
 
+def check_payment(money: Money, field: str = "amount") -> Money:
+    """An amount that can be paid or invoiced: more than zero, and not absurdly large."""
+    if money.pence <= 0:
+        raise InputError(field, "must be more than £0.00")
+    if money.pence > MAX_PENCE:
+        raise InputError(field, "is too large (more than £10,000,000,000.00)")
+    return money
+
+
 def parse_positive_money(text: str, field: str = "amount") -> Money:
     """Parse an amount that must be more than zero (a payment, an invoice)."""
     money = parse_money(text, field)

@@ -12,7 +12,7 @@ from sqlmodel import select
 from kentcard.core.dates import check_date_range
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.invoices import DEFAULT_PAYMENT_TERMS, InvoiceState
-from kentcard.core.money import Money
+from kentcard.core.money import Money, check_payment
 from kentcard.core.records import DocumentKind, Invoice
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
@@ -37,8 +37,7 @@ class InvoiceDraft:
 
 def _check(draft: InvoiceDraft) -> None:
     check_date_range(draft.issue_date, "date")
-    if draft.amount.pence <= 0:
-        raise InputError("amount", "must be more than £0.00")
+    check_payment(draft.amount, "amount")
     if (draft.hours_centi is None) != (draft.rate is None):
         raise InputError(
             "hours" if draft.hours_centi is None else "rate", "give hours and rate together"

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from kentcard.core.dates import check_date_range
 from kentcard.core.errors import InputError, NotFoundError
-from kentcard.core.money import Money
+from kentcard.core.money import Money, check_payment
 from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Origin, Source
-from kentcard.core.validate import clean_text, require_text
+from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services import allocations
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
@@ -34,9 +34,7 @@ class InvoiceClaim:
 
 
 def _amount(amount: Money) -> int:
-    if amount.pence <= 0:
-        raise InputError("amount", "must be more than £0.00")
-    return amount.pence
+    return check_payment(amount, "amount").pence
 
 
 def _text(field: str, value: str | None) -> str | None:
@@ -66,6 +64,7 @@ def add_money_in(
         origin=origin.value,
     )
     with ctx.db.write() as session:
+        queries.recipient(session=session, recipient_id=recipient_id)
         session.add(row)
         session.flush()
         assert row.id is not None
@@ -91,7 +90,7 @@ def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
             elif key == "amount":
                 row.amount_pence = _amount(value)
             elif key == "source":
-                row.source = Source(value).value
+                row.source = parse_choice(str(value), Source, "source").value
             elif key in ("reference", "note", "category"):
                 setattr(row, key, _text(key, value))
             else:
@@ -152,6 +151,7 @@ def add_money_out(
         origin=origin.value,
     )
     with ctx.db.write() as session:
+        queries.recipient(session=session, recipient_id=recipient_id)
         provider = queries.provider_row_by_name(
             session=session, recipient_id=recipient_id, name=clean_payee
         )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, select
 
 from kentcard.core.errors import ConflictError, InputError
-from kentcard.core.money import Money, total
+from kentcard.core.money import MAX_PENCE, Money, total
 from kentcard.core.records import Frequency, Plan, PlanLine
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
@@ -32,6 +32,7 @@ def set_plan(
     a plan that starts on the same day is replaced; a later plan is a conflict."""
     _validate(start, end, council, contribution, lines, first_payment)
     with ctx.db.write() as session:
+        queries.recipient(session=session, recipient_id=recipient_id)
         _make_room(session, recipient_id, start)
         row = PlanRow(
             recipient_id=recipient_id,
@@ -81,6 +82,8 @@ def _validate(
         raise InputError("end", "is before the plan's start")
     if council.pence < 0:
         raise InputError("council", "cannot be negative")
+    if council.pence > MAX_PENCE or contribution.pence > MAX_PENCE:
+        raise InputError("council", "is too large")
     if contribution.pence < 0:
         raise InputError("contribution", "cannot be negative")
     if council.pence + contribution.pence == 0:

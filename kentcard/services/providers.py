@@ -29,6 +29,7 @@ def add_provider(
     if rate is not None and rate.pence < 0:
         raise InputError("rate", "cannot be negative")
     with ctx.db.write() as session:
+        queries.recipient(session=session, recipient_id=recipient_id)
         if queries.provider_row_by_name(
             session=session, recipient_id=recipient_id, name=clean_name
         ):

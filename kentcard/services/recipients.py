@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFoundError
@@ -34,7 +35,9 @@ def setup_recipient(
         if as_of is None:
             raise InputError("as-of", "is required with an opening balance (the date it was read)")
     with ctx.db.write() as session:
-        taken = session.exec(select(RecipientRow).where(RecipientRow.name == clean_name)).first()
+        taken = session.exec(
+            select(RecipientRow).where(func.lower(RecipientRow.name) == clean_name.lower())
+        ).first()
         if taken is not None:
             raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
         row = RecipientRow(

@@ -68,7 +68,8 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
         for m in unproven
     ]
     findings += _outside_plan(plans, spending)
-    findings += _invoice_findings([InvoiceState(i, paid, today) for i, paid in invoices], start)
+    as_of = min(end, today)
+    findings += _invoice_findings([InvoiceState(i, paid, as_of) for i, paid in invoices], start)
     findings += _expected_findings(plans, received, start, min(end, today))
     findings += _month_findings(ctx, recipient_id, start, min(end, today))
     return sorted(findings, key=lambda f: (f.date, f.kind.value, f.record or ""))

@@ -54,7 +54,7 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
     today = ctx.today()
     balance_day = month.last if month.last < today else today
     with ctx.db.read() as session:
-        person = next(p for p in queries.recipients(session=session) if p.id == recipient_id)
+        person = queries.recipient(session=session, recipient_id=recipient_id)
         plans = queries.plans(session=session, recipient_id=recipient_id)
         received = queries.received_by_source(
             session=session, recipient_id=recipient_id, start=month.first, end=month.last

@@ -16,7 +16,10 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+
+from kentcard.core.errors import KentcardError
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "kentcard_write"
@@ -86,6 +89,22 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+class StorageError(KentcardError):
+    """The database could not take the write (disk full, locked too long, read-only)."""
+
+
+def storage_error(error: OperationalError) -> KentcardError | OperationalError:
+    """A plain message for the storage failures a person can do something about."""
+    text = str(error.orig).lower()
+    if "full" in text:
+        return StorageError("the disk is full, so nothing was saved; free some space and try again")
+    if "locked" in text or "busy" in text:
+        return StorageError("another kentcard window is busy saving; nothing was saved, try again")
+    if "readonly" in text or "read-only" in text:
+        return StorageError("the database file cannot be written (read-only); nothing was saved")
+    return error
+
+
 class Database:
     """Hands out sessions: `write()` for one user action's transaction, `read()` for queries."""
 
@@ -100,8 +119,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction, committed on success and rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as error:
+            raise storage_error(error) from error
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
+from kentcard.core.errors import NotFoundError
 from kentcard.core.money import Money
 from kentcard.core.records import Invoice, MoneyIn, MoneyOut, Plan, Provider, Recipient
 from kentcard.store import convert
@@ -33,6 +34,14 @@ from kentcard.store.models import (
 def recipients(*, session: Session) -> list[Recipient]:
     rows = session.exec(select(RecipientRow).order_by(col(RecipientRow.id)))
     return [convert.recipient(r) for r in rows]
+
+
+def recipient(*, session: Session, recipient_id: int) -> Recipient:
+    """The person with this id, or NotFoundError."""
+    row = session.get(RecipientRow, recipient_id)
+    if row is None:
+        raise NotFoundError(f"recipient {recipient_id} does not exist")
+    return convert.recipient(row)
 
 
 def plans(*, session: Session, recipient_id: int) -> list[Plan]:
@@ -158,12 +167,17 @@ def balance_on(*, session: Session, recipient_id: int, day: date) -> Money:
 def invoices_with_allocated(
     *, session: Session, recipient_id: int, issued_by: date | None = None
 ) -> list[tuple[Invoice, Money]]:
-    """Every invoice (optionally those issued by a day) with the total allocated to it."""
-    allocated = (
-        select(AllocationRow.invoice_id, func.sum(AllocationRow.amount_pence).label("paid"))
-        .group_by(col(AllocationRow.invoice_id))
-        .subquery()
-    )
+    """Every invoice (optionally those issued by a day) with what was paid against it.
+
+    With `issued_by`, only payments dated up to that day count: the state of the
+    invoices as it stood then.
+    """
+    paid = select(AllocationRow.invoice_id, func.sum(AllocationRow.amount_pence).label("paid"))
+    if issued_by is not None:
+        paid = paid.join(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id).where(
+            MoneyOutRow.date <= issued_by
+        )
+    allocated = paid.group_by(col(AllocationRow.invoice_id)).subquery()
     statement = (
         select(InvoiceRow, ProviderRow.name, func.coalesce(allocated.c.paid, 0))
         .join(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
@@ -245,3 +259,328 @@ def links_by_document(*, session: Session, document_ids: list[int]) -> dict[int,
         elif link.money_in_id is not None:
             out[link.document_id].append(f"money-in:{link.money_in_id}")
     return out
+
+
+# --- Paged reads for the terminal app's tables -----------------------------------------------
+# A table of 100,000 rows is read one page at a time: a filter, a sort and a COUNT, all in SQL.
+
+
+def _anything():  # type: ignore[no-untyped-def]
+    return and_(True)
+
+
+def _has_evidence():  # type: ignore[no-untyped-def]
+    """True for a money-out with its own document or an allocated invoice that has one."""
+    own = exists().where(col(DocumentLinkRow.money_out_id) == MoneyOutRow.id)
+    via_invoice = (
+        exists()
+        .where(col(AllocationRow.money_out_id) == MoneyOutRow.id)
+        .where(col(DocumentLinkRow.invoice_id) == AllocationRow.invoice_id)
+    )
+    return or_(own, via_invoice)
+
+
+def _search(text: str | None, *columns):  # type: ignore[no-untyped-def]
+    """Any of `columns` contains `text`, ignoring case (ilike: the same on PostgreSQL)."""
+    if not text or not text.strip():
+        return and_(True)
+    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern += "%"
+    return or_(*(col(c).ilike(pattern, escape="\\") for c in columns))
+
+
+def _ordered(statement, sort_columns: dict, sort: str, descending: bool, id_column):  # type: ignore[no-untyped-def]
+    column = sort_columns.get(sort, id_column)
+    first = column.desc() if descending else column.asc()
+    return statement.order_by(first, id_column.desc() if descending else id_column.asc())
+
+
+def _money_out_where(recipient_id: int, text, start, end, category):  # type: ignore[no-untyped-def]
+    conditions = [
+        MoneyOutRow.recipient_id == recipient_id,
+        _in_range(MoneyOutRow.date, start, end),
+        _search(
+            text,
+            MoneyOutRow.payee,
+            MoneyOutRow.description,
+            MoneyOutRow.reference,
+            MoneyOutRow.category,
+        ),
+    ]
+    if category is not None:
+        conditions.append(func.lower(MoneyOutRow.category) == category.lower())
+    return and_(*conditions)
+
+
+def money_out_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    category: str | None = None,
+    sort: str = "date",
+    descending: bool = True,
+) -> list[tuple[MoneyOut, bool]]:
+    """One page of money out, each with whether it has evidence."""
+    columns = {
+        "date": col(MoneyOutRow.date),
+        "amount": col(MoneyOutRow.amount_pence),
+        "payee": func.lower(MoneyOutRow.payee),
+        "category": func.lower(MoneyOutRow.category),
+    }
+    statement = select(MoneyOutRow, _has_evidence()).where(
+        _money_out_where(recipient_id, text, start, end, category)
+    )
+    statement = _ordered(statement, columns, sort, descending, col(MoneyOutRow.id))
+    rows = session.exec(statement.offset(offset).limit(limit))
+    return [(convert.money_out(row), bool(evidenced)) for row, evidenced in rows]
+
+
+def money_out_count(
+    *,
+    session: Session,
+    recipient_id: int,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    category: str | None = None,
+) -> int:
+    statement = select(func.count()).where(
+        _money_out_where(recipient_id, text, start, end, category)
+    )
+    return int(session.exec(statement).one())
+
+
+def _money_in_where(recipient_id: int, text, start, end, source):  # type: ignore[no-untyped-def]
+    conditions = [
+        MoneyInRow.recipient_id == recipient_id,
+        _in_range(MoneyInRow.date, start, end),
+        _search(text, MoneyInRow.reference, MoneyInRow.note, MoneyInRow.category),
+    ]
+    if source is not None:
+        conditions.append(MoneyInRow.source == source)
+    return and_(*conditions)
+
+
+def money_in_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    source: str | None = None,
+    sort: str = "date",
+    descending: bool = True,
+) -> list[MoneyIn]:
+    columns = {
+        "date": col(MoneyInRow.date),
+        "amount": col(MoneyInRow.amount_pence),
+        "source": col(MoneyInRow.source),
+        "reference": func.lower(MoneyInRow.reference),
+    }
+    statement = select(MoneyInRow).where(_money_in_where(recipient_id, text, start, end, source))
+    statement = _ordered(statement, columns, sort, descending, col(MoneyInRow.id))
+    return [convert.money_in(r) for r in session.exec(statement.offset(offset).limit(limit))]
+
+
+def money_in_count(
+    *,
+    session: Session,
+    recipient_id: int,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    source: str | None = None,
+) -> int:
+    statement = select(func.count()).where(_money_in_where(recipient_id, text, start, end, source))
+    return int(session.exec(statement).one())
+
+
+def _invoice_base(recipient_id: int, text, start, end, status, today):  # type: ignore[no-untyped-def]
+    """Invoices joined to provider names and what is allocated, filtered by status in SQL."""
+    allocated = (
+        select(AllocationRow.invoice_id, func.sum(AllocationRow.amount_pence).label("paid"))
+        .group_by(col(AllocationRow.invoice_id))
+        .subquery()
+    )
+    paid = func.coalesce(allocated.c.paid, 0)
+    amount = col(InvoiceRow.amount_pence)
+    by_status = {
+        "unpaid": paid <= 0,
+        "part-paid": and_(paid > 0, paid < amount),
+        "paid": paid == amount,
+        "overpaid": paid > amount,
+        "overdue": and_(col(InvoiceRow.due_date) < today, paid < amount),
+        "open": paid < amount,
+    }
+    conditions = [
+        InvoiceRow.recipient_id == recipient_id,
+        _in_range(InvoiceRow.issue_date, start, end),
+        _search(text, InvoiceRow.number, ProviderRow.name),
+    ]
+    if status is not None:
+        conditions.append(by_status[status])
+    return allocated, paid, and_(*conditions)
+
+
+def invoice_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    today: date,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+    provider_id: int | None = None,
+    sort: str = "date",
+    descending: bool = True,
+) -> list[tuple[Invoice, Money]]:
+    """One page of invoices with what is allocated to each; status one of unpaid, ..., open."""
+    allocated, paid, where = _invoice_base(recipient_id, text, start, end, status, today)
+    columns = {
+        "date": col(InvoiceRow.issue_date),
+        "amount": col(InvoiceRow.amount_pence),
+        "provider": func.lower(ProviderRow.name),
+        "number": col(InvoiceRow.number),
+        "due": col(InvoiceRow.due_date),
+        "outstanding": col(InvoiceRow.amount_pence) - paid,
+    }
+    statement = (
+        select(InvoiceRow, ProviderRow.name, paid)
+        .join(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
+        .outerjoin(allocated, allocated.c.invoice_id == InvoiceRow.id)
+        .where(where)
+    )
+    if provider_id is not None:
+        statement = statement.where(InvoiceRow.provider_id == provider_id)
+    statement = _ordered(statement, columns, sort, descending, col(InvoiceRow.id))
+    rows = session.exec(statement.offset(offset).limit(limit))
+    return [(convert.invoice(row, name), Money(int(done))) for row, name, done in rows]
+
+
+def invoice_count(
+    *,
+    session: Session,
+    recipient_id: int,
+    today: date,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+) -> int:
+    allocated, _paid, where = _invoice_base(recipient_id, text, start, end, status, today)
+    statement = (
+        select(func.count())
+        .select_from(InvoiceRow)
+        .join(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
+        .outerjoin(allocated, allocated.c.invoice_id == InvoiceRow.id)
+        .where(where)
+    )
+    return int(session.exec(statement).one())
+
+
+def provider_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    text: str | None = None,
+    kind: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> tuple[list[Provider], int]:
+    """One page of providers and how many match."""
+    where = and_(
+        col(ProviderRow.recipient_id) == recipient_id,
+        _search(text, ProviderRow.name, ProviderRow.category),
+        _anything() if kind is None else col(ProviderRow.kind) == kind,
+    )
+    columns = {
+        "name": func.lower(ProviderRow.name),
+        "kind": col(ProviderRow.kind),
+        "rate": col(ProviderRow.rate_pence),
+        "category": func.lower(ProviderRow.category),
+    }
+    statement = _ordered(
+        select(ProviderRow).where(where), columns, sort, descending, col(ProviderRow.id)
+    )
+    rows = [convert.provider(r) for r in session.exec(statement.offset(offset).limit(limit))]
+    count = int(session.exec(select(func.count()).select_from(ProviderRow).where(where)).one())
+    return rows, count
+
+
+def document_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    text: str | None = None,
+    kind: str | None = None,
+    sort: str = "added",
+    descending: bool = True,
+) -> tuple[list[tuple[DocumentRow, int, str]], int]:
+    """One page of stored documents (row, size, media type) and how many match."""
+    where = and_(
+        col(DocumentRow.recipient_id) == recipient_id,
+        _search(text, DocumentRow.filename, BlobRow.media_type),
+        _anything() if kind is None else col(DocumentRow.kind) == kind,
+    )
+    columns = {
+        "added": col(DocumentRow.id),
+        "name": func.lower(DocumentRow.filename),
+        "kind": col(DocumentRow.kind),
+        "size": col(BlobRow.size),
+    }
+    base = select(DocumentRow, BlobRow.size, BlobRow.media_type).join(
+        BlobRow, col(BlobRow.sha256) == DocumentRow.sha256
+    )
+    statement = _ordered(base.where(where), columns, sort, descending, col(DocumentRow.id))
+    rows = [(d, s, m) for d, s, m in session.exec(statement.offset(offset).limit(limit))]
+    counted = (
+        select(func.count())
+        .select_from(DocumentRow)
+        .join(BlobRow, col(BlobRow.sha256) == DocumentRow.sha256)
+        .where(where)
+    )
+    return rows, int(session.exec(counted).one())
+
+
+def categories_in_use(*, session: Session, recipient_id: int) -> list[str]:
+    """Every category named by a plan line, a provider or a money-out (for filters and hints)."""
+    found: set[str] = set()
+    for statement in (
+        select(PlanLineRow.category)
+        .join(PlanRow, col(PlanRow.id) == PlanLineRow.plan_id)
+        .where(PlanRow.recipient_id == recipient_id),
+        select(ProviderRow.category).where(ProviderRow.recipient_id == recipient_id),
+        select(MoneyOutRow.category).where(MoneyOutRow.recipient_id == recipient_id).distinct(),
+    ):
+        found.update(c for c in session.exec(statement) if c)
+    by_fold: dict[str, str] = {}
+    for name in sorted(found):
+        by_fold.setdefault(name.casefold(), name)
+    return sorted(by_fold.values(), key=str.casefold)
+
+
+def allocations_for_recipient(*, session: Session, recipient_id: int) -> list[AllocationRow]:
+    """Every allocation of one person's payments to invoices, oldest first (one query)."""
+    return list(
+        session.exec(
+            select(AllocationRow)
+            .join(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id)
+            .where(MoneyOutRow.recipient_id == recipient_id)
+            .order_by(col(AllocationRow.id))
+        )
+    )
