@@ -152,6 +152,26 @@ def launch_app(settings: Settings) -> None:
 
 @app.command()
 @handled
+def demo() -> None:
+    """Build a realistic sample year in db/demo.sqlite3 (never your real data) and open it."""
+    from pathlib import Path
+
+    from kentcard.demo import build_demo, demo_settings, fresh_demo_file
+    from kentcard.factory import open_context
+
+    settings = demo_settings(_state["settings"], Path.cwd())
+    fresh_demo_file(Path(settings.db), _state["settings"].db)
+    ctx = open_context(settings)
+    try:
+        build_demo(ctx)
+    finally:
+        ctx.db.dispose()
+    typer.echo(f"Sample data in {settings.db} (your own database is not touched).")
+    launch_app(settings)
+
+
+@app.command()
+@handled
 def init(
     name: Annotated[str, typer.Option(help="The person whose account this is.")],
     kcc_ref: Annotated[str | None, typer.Option(help="KCC reference.")] = None,

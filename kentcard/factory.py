@@ -1,15 +1,20 @@
-"""The one place that wires settings → engine → services (and, later, the app).
+"""The one place that wires settings → engine → services → app.
 
 Used by the command line and the tests alike; nothing connects at import time.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kentcard.services.context import Context
 from kentcard.services.maintenance import rotate_daily
 from kentcard.settings import Settings
 from kentcard.store.engine import Database, make_engine, url_for
 from kentcard.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from kentcard.tui.app import KentcardApp
 
 
 def open_context(settings: Settings) -> Context:
@@ -25,3 +30,10 @@ def open_context(settings: Settings) -> Context:
         engine.dispose()
         raise
     return Context(db=Database(engine), clock=settings.clock)
+
+
+def make_app(settings: Settings, context: Context | None = None) -> KentcardApp:
+    """The terminal app on the settings' database (or on `context`, as the tests give it)."""
+    from kentcard.tui.app import KentcardApp
+
+    return KentcardApp(settings, context if context is not None else open_context(settings))

@@ -1,0 +1,1 @@
+"""The terminal app: screens call services (in thread workers), never the database."""

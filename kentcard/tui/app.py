@@ -1,0 +1,146 @@
+"""The kentcard terminal app: sections as modes, data from services in thread workers."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from kentcard.core.errors import KentcardError
+from kentcard.core.records import Recipient
+from kentcard.services.context import Context
+from kentcard.services.recipients import list_recipients
+from kentcard.settings import Settings
+from kentcard.tui.commands import KentcardCommands
+from kentcard.tui.messages import PersonFound
+from kentcard.tui.prefs import load_prefs, save_prefs
+from kentcard.tui.screens import SCREENS
+from kentcard.tui.themes import STANDARD, THEMES
+
+
+def plain_error(error: BaseException | None) -> str:
+    """One calm line for the person: our own errors say what to fix; others never show data."""
+    if isinstance(error, KentcardError):
+        return str(error)
+    name = type(error).__name__ if error else "unknown"
+    return f"Something went wrong ({name}). Nothing was changed and your data is safe."
+
+
+class KentcardApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kentcard"
+    MODES = SCREENS
+    COMMANDS = App.COMMANDS | {KentcardCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "go('dashboard')", "Home", show=False, id="go.dashboard"),
+        Binding("2", "go('money_in')", "Money in", show=False, id="go.money_in"),
+        Binding("3", "go('money_out')", "Money out", show=False, id="go.money_out"),
+        Binding("4", "go('invoices')", "Invoices", show=False, id="go.invoices"),
+        Binding("5", "go('providers')", "Providers", show=False, id="go.providers"),
+        Binding("6", "go('evidence')", "Evidence", show=False, id="go.evidence"),
+        Binding("7", "go('review')", "Review", show=False, id="go.review"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("f2", "settings", "Settings", id="app.settings"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, settings: Settings, ctx: Context) -> None:
+        super().__init__()
+        self.settings = settings
+        self.ctx = ctx
+        self.person: Recipient | None = None
+        for theme in THEMES:
+            self.register_theme(theme)
+        chosen = load_prefs(settings).get("theme")
+        self.theme = chosen if chosen in self.available_themes else STANDARD.name
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.find_person()
+
+    @work(thread=True, exit_on_error=False, group="start")
+    def find_person(self) -> None:
+        self.post_message(PersonFound(list_recipients(self.ctx)))
+
+    def on_person_found(self, message: PersonFound) -> None:
+        from kentcard.tui.screens.setup import PersonDialog, SetupForm
+
+        if not message.people:
+            self.push_screen(SetupForm(), self._start)
+        elif len(message.people) == 1:
+            self._start(message.people[0])
+        else:
+            self.push_screen(PersonDialog(message.people), self._start)
+
+    def _start(self, person: Recipient | None) -> None:
+        if person is None:
+            self.exit()
+            return
+        self.person = person
+        self.sub_title = person.name
+        self.switch_mode("dashboard")
+
+    async def action_go(self, mode: str, then: str | None = None) -> None:
+        """Show a section (and optionally run one of its actions, e.g. `new`)."""
+        if self.person is None:
+            return
+        await self.switch_mode(mode)
+        if then:
+            await self.screen.run_action(then)
+
+    def action_help(self) -> None:
+        from kentcard.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from kentcard.tui.screens.settings import SettingsDialog
+
+        if not isinstance(self.screen, SettingsDialog):
+            self.push_screen(SettingsDialog())
+
+    def _remember_theme(self, _theme: object) -> None:
+        try:
+            save_prefs(self.settings, {**load_prefs(self.settings), "theme": self.theme})
+        except OSError as error:
+            self.notify(f"Could not remember the theme ({error.strerror}).", severity="warning")
+
+    def report_error(self, error: BaseException | None) -> None:
+        self.notify(plain_error(error), title="Not done", severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.report_error(event.worker.error)
+
+    def _fatal_error(self) -> None:
+        """Exit on a bug without Textual's traceback, whose local variables hold personal data."""
+        self.bell()
+        if os.environ.get("KENTCARD_DEBUG"):
+            from rich.traceback import Traceback
+
+            shown: Any = Traceback(show_locals=False)
+        else:
+            shown = Text(
+                f"kentcard stopped: {plain_error(self._exception)} Everything saved before "
+                "this is kept. Set KENTCARD_DEBUG=1 to see the details (no personal data)."
+            )
+        self._exit_renderables.append(shown)
+        self._close_messages_no_wait()
+
+
+def run_app(settings: Settings) -> None:
+    """Open the app on the database the settings name (the CLI calls this)."""
+    from kentcard.factory import make_app
+
+    app = make_app(settings)
+    try:
+        app.run()
+    finally:
+        app.ctx.db.dispose()

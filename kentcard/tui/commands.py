@@ -1,0 +1,59 @@
+"""The command palette: every action in the app, searchable by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+SECTIONS = [
+    ("dashboard", "Home: this month at a glance"),
+    ("money_in", "Money in: KCC payments, contributions, refunds"),
+    ("money_out", "Money out: payments from the card"),
+    ("invoices", "Invoices from providers"),
+    ("providers", "Providers: agencies, PAs, shops"),
+    ("evidence", "Evidence: receipts, invoices, payslips"),
+    ("review", "Review: what a KCC reviewer would query"),
+]
+ADDS = [
+    ("money_in", "Add money in"),
+    ("money_out", "Add money out (a payment)"),
+    ("invoices", "Add an invoice"),
+    ("providers", "Add a provider"),
+]
+
+
+class KentcardCommands(Provider):
+    """Go to any section, add any record, change months, open help and settings."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app: Any = self.app
+        found: list[tuple[str, Callable[[], Any], str]] = [
+            (f"Go to {label.split(':')[0]}", partial(app.run_action, f"go('{mode}')"), label)
+            for mode, label in SECTIONS
+        ]
+        found += [
+            (label, partial(app.run_action, f"go('{mode}', 'new')"), "Opens the form")
+            for mode, label in ADDS
+        ]
+        found += [
+            ("Previous month", partial(app.run_action, "go('dashboard', 'month(-1)')"), "["),
+            ("Next month", partial(app.run_action, "go('dashboard', 'month(1)')"), "]"),
+            ("Help: keys, screens and where data lives", app.action_help, "?"),
+            ("Settings: theme (high contrast)", app.action_settings, "F2"),
+            ("Quit", app.exit, "q"),
+        ]
+        return found
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

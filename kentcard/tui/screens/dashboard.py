@@ -1,0 +1,226 @@
+"""Home: this month's budget, spending, balance, what needs attention, and the last year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kentcard.core.dates import Month
+from kentcard.core.money import format_money
+from kentcard.services import browse, review, summary
+from kentcard.services.summary import MonthSummary
+from kentcard.tui.messages import DashboardLoaded
+from kentcard.tui.screens.goto import KIND_WORDS, FindingOpener
+from kentcard.tui.widgets.chart import BudgetChart
+from kentcard.tui.widgets.spendbar import SpendBar
+
+
+@dataclass(frozen=True)
+class Overview:
+    month: Month
+    summary: MonthSummary
+    history: list[MonthSummary]
+    findings: list[review.Finding]
+    unpaid: list[Any]
+    recent: list[browse.Payment]
+
+
+def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
+    """Everything the home screen shows, read in one worker."""
+    today = ctx.today()
+    end = min(month.last, today) if month.first <= today else month.last
+    found = review.review(ctx, person_id, month.first, end)
+    unpaid = browse.invoice_page(
+        ctx, person_id, browse.Filters(choice="open", descending=False), 0, 20
+    )
+    latest = browse.money_out_page(ctx, person_id, browse.Filters(), 0, 5)
+    return Overview(
+        month,
+        summary.month_summary(ctx, person_id, month),
+        summary.monthly_history(ctx, person_id, month),
+        found,
+        [s for s in unpaid.items if not s.overdue],
+        list(latest.items),
+    )
+
+
+def figure(label: str, amount: Any, style: str = "") -> str:
+    value = format_money(amount)
+    return f"{label:<18}[{style or 'b'}]{value:>12}[/]"
+
+
+class DashboardScreen(FindingOpener):
+    MODE = "dashboard"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "month(-1)", "Prev month", id="dashboard.prev"),
+        Binding("right_square_bracket", "month(1)", "Next month", id="dashboard.next"),
+        Binding("t", "this_month", "This month", show=False, id="dashboard.today"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.month: Month | None = None
+        self.entries: list[tuple[Any, str | None]] = []
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="dash"):
+            yield Static("", id="month-title")
+            with Horizontal(id="figures-row"):
+                yield Static("", id="figures", classes="box")
+                yield Static("", id="balance", classes="box")
+            yield SpendBar(id="spend-bar")
+            with Horizontal(id="middle", classes="pair"):
+                with Vertical(id="attention-box", classes="box"):
+                    yield Static("Needs attention (Enter to fix)", classes="box-title")
+                    yield OptionList(id="attention")
+                with Vertical(id="categories-box", classes="box"):
+                    yield Static("Spending by category", classes="box-title")
+                    yield DataTable(id="categories", cursor_type="none", show_cursor=False)
+            with Horizontal(id="bottom", classes="pair"):
+                with Vertical(id="chart-box", classes="box"):
+                    yield Static("Budget and spending, last 12 months", classes="box-title")
+                    yield BudgetChart(id="chart")
+                with Vertical(id="recent-box", classes="box"):
+                    yield Static("Latest payments", classes="box-title")
+                    yield Static("", id="recent")
+
+    def on_mount(self) -> None:
+        self.month = Month.of(self.ctx.today())
+        table = self.query_one("#categories", DataTable)
+        table.add_columns(
+            "Category",
+            Text("Budget", justify="right"),
+            Text("Spent", justify="right"),
+            Text("Left", justify="right"),
+        )
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+        self.query_one("#attention", OptionList).focus()
+
+    def refresh_data(self) -> None:
+        if self.month is not None:
+            self.load(self.month)
+
+    def action_month(self, step: int) -> None:
+        if self.month is not None:
+            self.month = self.month.shift(step)
+            self.refresh_data()
+
+    def action_this_month(self) -> None:
+        self.month = Month.of(self.ctx.today())
+        self.refresh_data()
+
+    def action_show_month(self, text: str) -> None:
+        self.month = self.month_from(text)
+        self.refresh_data()
+
+    @work(thread=True, exit_on_error=False, group="dashboard", exclusive=True)
+    def load(self, month: Month) -> None:
+        self.post_message(DashboardLoaded(load_overview(self.ctx, self.person.id, month)))
+
+    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+        data: Overview = message.data
+        if data.month != self.month:
+            return
+        s = data.summary
+        this = data.month == Month.of(self.ctx.today())
+        self.query_one("#month-title", Static).update(
+            f"[b]{data.month.label()}[/]"
+            + ("  (this month)" if this else "")
+            + "    [dim]\\[ previous month   ] next month[/]"
+        )
+        over = s.remaining.pence < 0
+        lines = [figure("Budget", s.budget), figure("Spent", s.spent)]
+        lines.append(
+            figure(
+                "Overspent by" if over else "Remaining",
+                -s.remaining if over else s.remaining,
+                "b $error" if over else "b $success",
+            )
+        )
+        self.query_one("#figures", Static).update("\n".join(lines))
+        surplus = s.possible_surplus.pence > 0
+        self.query_one("#balance", Static).update(
+            "\n".join(
+                [
+                    figure(f"Card balance {s.balance_on:%d %b}", s.balance),
+                    figure("Unpaid invoices", s.outstanding_invoices),
+                    figure("Possible surplus", s.possible_surplus, "b $warning" if surplus else ""),
+                ]
+            )
+        )
+        bar = self.query_one(SpendBar)
+        bar.budget, bar.spent = s.budget.pence, s.spent.pence
+        self._show_categories(s)
+        self._show_attention(data)
+        self.query_one(BudgetChart).months = tuple(
+            (h.month.label()[:3], h.budget.pence, h.spent.pence) for h in data.history
+        )
+        self._show_recent(data.recent)
+
+    def _show_categories(self, s: MonthSummary) -> None:
+        table = self.query_one("#categories", DataTable)
+        table.clear()
+        for line in s.categories:
+            left = Text(
+                format_money(line.remaining),
+                justify="right",
+                style="bold red" if line.remaining.pence < 0 else "",
+            )
+            table.add_row(
+                line.category,
+                Text(format_money(line.budget), justify="right"),
+                Text(format_money(line.spent), justify="right"),
+                left,
+            )
+
+    def _show_attention(self, data: Overview) -> None:
+        self.entries = [(f, f.record) for f in data.findings]
+        self.entries += [(None, f"invoice:{u.invoice.id}") for u in data.unpaid]
+        options = [
+            Option(
+                Text(
+                    f"{KIND_WORDS[f.kind]}: {f.message}"
+                    + (f" ({format_money(f.amount)})" if f.amount else "")
+                )
+            )
+            for f in data.findings
+        ]
+        options += [
+            Option(
+                Text(
+                    f"Unpaid: invoice {u.invoice.number} from {u.invoice.provider_name}, "
+                    f"{format_money(u.outstanding)} due {u.invoice.due_date}"
+                )
+            )
+            for u in data.unpaid
+        ]
+        attention = self.query_one("#attention", OptionList)
+        attention.clear_options()
+        attention.add_options(
+            options or [Option(Text("Nothing needs attention this month."), disabled=True)]
+        )
+
+    def _show_recent(self, recent: list[browse.Payment]) -> None:
+        lines = [
+            f"{p.record.date}  {escape(p.record.payee[:22]):<22} "
+            f"{format_money(p.record.amount):>10}  "
+            + ("receipt ✓" if p.evidenced else "[$warning]no receipt[/]")
+            for p in recent
+        ]
+        self.query_one("#recent", Static).update("\n".join(lines) or "No payments yet.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.entries):
+            finding, record = self.entries[event.option_index]
+            self.open_finding(finding, record)

@@ -1,0 +1,103 @@
+"""Going from a finding ("no receipt for money-out:12") to the form that fixes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+
+from kentcard.core.dates import parse_month
+from kentcard.core.money import format_plain
+from kentcard.core.records import DocumentKind
+from kentcard.services import browse, providers
+from kentcard.services.review import Finding, Kind
+from kentcard.tui.messages import RecordOpened
+from kentcard.tui.screens.base import Section
+from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
+from kentcard.tui.screens.other_forms import InvoiceForm
+
+KIND_WORDS = {
+    Kind.NO_EVIDENCE: "No receipt",
+    Kind.OUTSIDE_PLAN: "Not in the plan",
+    Kind.OVERDUE_INVOICE: "Invoice overdue",
+    Kind.OVERPAID_INVOICE: "Invoice overpaid",
+    Kind.HOURS_MISMATCH: "Hours × rate",
+    Kind.PAYMENT_MISSING: "Payment missing",
+    Kind.PAYMENT_LATE: "Payment late",
+    Kind.PAYMENT_SHORT: "Payment short",
+    Kind.OVERSPENT: "Overspent",
+    Kind.SURPLUS: "Possible surplus",
+}
+SURPLUS_HELP = (
+    "The card holds more than the council lets you keep. Spend it on the plan, or ask KCC "
+    "(0300 041 3600) whether they will take it back."
+)
+
+
+class FindingOpener(Section):
+    """A section whose items can be fixed in place: Enter opens the right form."""
+
+    def open_finding(self, finding: Finding | None, record: str | None = None) -> None:
+        ref = finding.record if finding else record
+        kind = finding.kind if finding else None
+        if ref and ref.startswith("month:"):
+            self.app.call_later(
+                self.app.run_action, f"go('dashboard', 'show_month(\"{ref[6:]}\")')"
+            )
+        elif ref and ":" in ref:
+            what, number = ref.split(":", 1)
+            self.fetch_record(what, int(number), kind)
+        elif kind in (Kind.PAYMENT_MISSING,) and finding is not None:
+            source = "kcc" if "KCC" in finding.message else "contribution"
+            preset = {"source": source, "date": str(finding.date)}
+            if finding.amount is not None:
+                preset["amount"] = format_plain(finding.amount)
+            self.app.push_screen(MoneyInForm(None, self.ctx.today(), preset), self.fixed)
+        elif kind is Kind.SURPLUS:
+            self.notify(SURPLUS_HELP, timeout=12)
+
+    @work(thread=True, exit_on_error=False, group="open-record")
+    def fetch_record(self, what: str, number: int, kind: Kind | None) -> None:
+        ctx, person = self.ctx, self.person
+        record: Any
+        if what == "money-out":
+            payees = [p.name for p in providers.list_providers(ctx, person.id)]
+            record = (
+                browse.money_out_by_id(ctx, number),
+                payees,
+                browse.categories(ctx, person.id),
+            )
+        elif what == "invoice":
+            found = providers.list_providers(ctx, person.id)
+            state = browse.invoice_by_id(ctx, person.id, number)
+            record = (state, [p.name for p in found], {p.name: p.rate for p in found})
+        else:
+            record = browse.money_in_by_id(ctx, number)
+        self.post_message(RecordOpened(f"{what}/{kind.value if kind else ''}", record))
+
+    def on_record_opened(self, message: RecordOpened) -> None:
+        what, _, kind = message.kind.partition("/")
+        today = self.ctx.today()
+        dialog: Any
+        if what == "money-out" and kind == Kind.NO_EVIDENCE.value:
+            payment = message.record[0]
+            label = f"the payment of {payment.amount} to {payment.payee}"
+            dialog = AttachForm("money_out_id", payment.id, label, DocumentKind.RECEIPT)
+        elif what == "money-out":
+            dialog = MoneyOutForm(message.record[0], today, message.record[1], message.record[2])
+        elif what == "invoice":
+            dialog = InvoiceForm(message.record[0], today, message.record[1], message.record[2])
+        else:
+            dialog = MoneyInForm(message.record, today)
+        self.app.push_screen(dialog, self.fixed)
+
+    def fixed(self, result: Any) -> None:
+        if result is not None:
+            self.notify("Saved.", timeout=3)
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload after a fix."""
+
+    def month_from(self, text: str) -> Any:
+        return parse_month(text)

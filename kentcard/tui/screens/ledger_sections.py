@@ -1,0 +1,104 @@
+"""The Money in and Money out sections."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.binding import Binding, BindingType
+
+from kentcard.core.records import DocumentKind, MoneyIn
+from kentcard.services import browse, ledger, providers
+from kentcard.services.browse import Filters, Page, Payment
+from kentcard.tui.screens.money_forms import SOURCE_CHOICES, AttachForm, MoneyInForm, MoneyOutForm
+from kentcard.tui.screens.table import Column, TableScreen
+
+SOURCE_WORDS = dict((value, label) for label, value in SOURCE_CHOICES)
+
+
+class MoneyInScreen(TableScreen):
+    MODE = "money_in"
+    CHOICE_LABEL = "source"
+    HELP = "Money paid onto the card: KCC's payments, your contributions, refunds."
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("date", "Date", "date"),
+        Column("source", "From", "source"),
+        Column("reference", "Reference", "reference"),
+        Column("note", "Note"),
+        Column("amount", "Amount", "amount", right=True),
+    ]
+
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        return browse.money_in_page(self.ctx, self.person.id, filters, offset, limit)
+
+    def cells(self, item: MoneyIn) -> list[object]:
+        note = item.note or (f"for {item.category}" if item.category else "")
+        source = SOURCE_WORDS.get(item.source.value, item.source.value)
+        return [item.date, source, item.reference, note, item.amount]
+
+    def choices(self) -> list[tuple[str, str]]:
+        return list(SOURCE_CHOICES)
+
+    def form(self, item: MoneyIn | None) -> Any:
+        return MoneyInForm(item, self.ctx.today())
+
+    def delete(self, item: MoneyIn) -> None:
+        ledger.delete_money_in(self.ctx, item.id)
+
+    def describe(self, item: MoneyIn) -> str:
+        return f"the {item.amount} received on {item.date}"
+
+
+class MoneyOutScreen(TableScreen):
+    MODE = "money_out"
+    HELP = "Payments from the card. Each needs a receipt, or an invoice it settles. a attaches one."
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "attach", "Attach receipt", id="money_out.attach"),
+    ]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("date", "Date", "date"),
+        Column("payee", "Paid to", "payee"),
+        Column("category", "Category", "category"),
+        Column("description", "For"),
+        Column("amount", "Amount", "amount", right=True),
+        Column("evidence", "Evidence"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.payees: list[str] = []
+        self.categories: list[str] = []
+
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        return browse.money_out_page(self.ctx, self.person.id, filters, offset, limit)
+
+    def cells(self, item: Payment) -> list[object]:
+        m = item.record
+        return [
+            m.date,
+            m.payee,
+            m.category,
+            m.description,
+            m.amount,
+            "yes" if item.evidenced else "MISSING",
+        ]
+
+    def choices(self) -> list[tuple[str, str]]:
+        self.payees = [p.name for p in providers.list_providers(self.ctx, self.person.id)]
+        self.categories = browse.categories(self.ctx, self.person.id)
+        return [(c, c) for c in self.categories]
+
+    def form(self, item: Payment | None) -> Any:
+        record = item.record if item else None
+        return MoneyOutForm(record, self.ctx.today(), self.payees, self.categories)
+
+    def delete(self, item: Payment) -> None:
+        ledger.delete_money_out(self.ctx, item.record.id)
+
+    def describe(self, item: Payment) -> str:
+        return f"the payment of {item.record.amount} to {item.record.payee} on {item.record.date}"
+
+    def action_attach(self) -> None:
+        item = self.selected
+        if item is not None:
+            label = f"the payment of {item.record.amount} to {item.record.payee}"
+            self._open(AttachForm("money_out_id", item.record.id, label, DocumentKind.RECEIPT))

@@ -1,0 +1,206 @@
+"""The Invoices, Providers and Evidence sections."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+
+from kentcard.core.invoices import InvoiceState
+from kentcard.core.records import Document, DocumentKind, Provider, ProviderKind
+from kentcard.services import browse, documents, invoices, providers
+from kentcard.services.browse import INVOICE_STATUSES, Filters, Page
+from kentcard.tui.screens.money_forms import AttachForm
+from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm
+from kentcard.tui.screens.table import Column, TableScreen
+
+
+class InvoicesScreen(TableScreen):
+    MODE = "invoices"
+    CHOICE_LABEL = "status"
+    HELP = "Providers' invoices and what is still to pay. a attaches the invoice file."
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "attach", "Attach file", id="invoices.attach"),
+    ]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("date", "Date", "date"),
+        Column("provider", "Provider", "provider"),
+        Column("number", "Number", "number"),
+        Column("amount", "Amount", "amount", right=True),
+        Column("outstanding", "To pay", "outstanding", right=True),
+        Column("status", "Status"),
+        Column("due", "Due", "due"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+        self.rates: dict[str, Any] = {}
+
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        return browse.invoice_page(self.ctx, self.person.id, filters, offset, limit)
+
+    def cells(self, item: InvoiceState) -> list[object]:
+        inv = item.invoice
+        status = item.status.value + (" · OVERDUE" if item.overdue else "")
+        return [
+            inv.issue_date,
+            inv.provider_name,
+            inv.number,
+            inv.amount,
+            item.outstanding,
+            status,
+            inv.due_date,
+        ]
+
+    def choices(self) -> list[tuple[str, str]]:
+        found = providers.list_providers(self.ctx, self.person.id)
+        self.names = [p.name for p in found]
+        self.rates = {p.name: p.rate for p in found}
+        return [(s.capitalize(), s) for s in INVOICE_STATUSES]
+
+    def form(self, item: InvoiceState | None) -> Any:
+        return InvoiceForm(item, self.ctx.today(), self.names, self.rates)
+
+    def delete(self, item: InvoiceState) -> None:
+        invoices.delete_invoice(self.ctx, item.invoice.id)
+
+    def describe(self, item: InvoiceState) -> str:
+        return f"invoice {item.invoice.number} from {item.invoice.provider_name}"
+
+    def action_attach(self) -> None:
+        item = self.selected
+        if item is not None:
+            self._open(
+                AttachForm("invoice_id", item.invoice.id, self.describe(item), DocumentKind.INVOICE)
+            )
+
+
+class ProvidersScreen(TableScreen):
+    MODE = "providers"
+    CHOICE_LABEL = "kind"
+    SORT = ("name", False)
+    HELP = "Who you pay: agencies, personal assistants, shops, day services."
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("name", "Name", "name"),
+        Column("kind", "Kind", "kind"),
+        Column("rate", "Hourly rate", "rate", right=True),
+        Column("category", "Category", "category"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.categories: list[str] = []
+
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        return browse.provider_page(self.ctx, self.person.id, filters, offset, limit)
+
+    def cells(self, item: Provider) -> list[object]:
+        return [item.name, item.kind.value, item.rate, item.category]
+
+    def choices(self) -> list[tuple[str, str]]:
+        self.categories = browse.categories(self.ctx, self.person.id)
+        return [(k.value, k.value) for k in ProviderKind]
+
+    def form(self, item: Provider | None) -> Any:
+        return ProviderForm(item, self.categories)
+
+    def delete(self, item: Provider) -> None:
+        providers.delete_provider(self.ctx, item.id)
+
+    def describe(self, item: Provider) -> str:
+        return f"provider {item.name}"
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size // 1024} KB"
+    return f"{size // (1024 * 1024)}.{size % (1024 * 1024) * 10 // (1024 * 1024)} MB"
+
+
+def private_copy(name: str, content: bytes) -> Path:
+    """Write a document to a new folder only its owner can read (0700/0600)."""
+    folder = Path(tempfile.mkdtemp(prefix="kentcard-"))
+    path = folder / (name.replace(os.sep, "_") or "document")
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+    return path
+
+
+class EvidenceScreen(TableScreen):
+    MODE = "evidence"
+    CHOICE_LABEL = "kind"
+    SORT = ("added", True)
+    HELP = (
+        "Every stored receipt, invoice and payslip. Enter or o opens one. "
+        "Attach new ones from Money out or Invoices (a)."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "open", "Open", id="evidence.open"),
+        Binding("n", "explain", "Add", id="evidence.new"),
+        Binding("d,delete", "keep", "Delete", show=False, id="evidence.delete"),
+    ]
+    COLUMNS: ClassVar[list[Column]] = [
+        Column("name", "File", "name"),
+        Column("kind", "Kind", "kind"),
+        Column("type", "Type"),
+        Column("size", "Size", "size", right=True),
+        Column("sha", "SHA-256"),
+        Column("links", "Evidence for"),
+    ]
+
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        return browse.document_page(self.ctx, self.person.id, filters, offset, limit)
+
+    def cells(self, item: Document) -> list[object]:
+        links = ", ".join(item.links) or "(not linked)"
+        return [
+            item.filename,
+            item.kind.value,
+            item.media_type,
+            human_size(item.size),
+            item.sha256[:16],
+            links,
+        ]
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(k.value, k.value) for k in DocumentKind]
+
+    def action_edit(self) -> None:
+        self.action_open()
+
+    def action_explain(self) -> None:
+        self.notify("To add a receipt, select the payment in Money out (3) and press a.")
+
+    def action_keep(self) -> None:
+        self.notify("Evidence is kept: a reviewer may ask for it. Deleting a payment unlinks it.")
+
+    def action_open(self) -> None:
+        if self.selected is not None:
+            self.open_document(self.selected.id)
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_document(self, document_id: int) -> None:
+        document, content = documents.read_document(self.ctx, document_id)
+        path = private_copy(document.filename, content)
+        viewer = shutil.which("xdg-open") or shutil.which("open")
+        if viewer:
+            subprocess.Popen(
+                [viewer, str(path)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            message = f"Opened {document.filename} (a private copy in {path.parent})."
+        else:
+            message = f"No viewer here; a private copy is saved at {path}"
+        self.app.call_from_thread(self.notify, message, timeout=10)

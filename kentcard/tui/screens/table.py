@@ -1,0 +1,273 @@
+"""A section that is one big table: filter, sort, page, add, edit, delete.
+
+Only one page of rows is ever in the widget; the database does the filtering, sorting and
+counting, so 100,000 records open as fast as 100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Select, Static
+
+from kentcard.core.dates import parse_month
+from kentcard.core.errors import InputError
+from kentcard.services.browse import Filters, Page
+from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
+from kentcard.tui.screens.base import Section
+from kentcard.tui.widgets.dialogs import ConfirmDialog
+from kentcard.tui.widgets.form import show_error
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort: str | None = None
+    right: bool = False
+
+
+def cell(value: object, right: bool = False) -> Text:
+    return Text("" if value is None else str(value), justify="right" if right else "left")
+
+
+class TableScreen(Section):
+    COLUMNS: ClassVar[list[Column]] = []
+    CHOICE_LABEL = "category"
+    SORT: ClassVar[tuple[str, bool]] = ("date", True)
+    HELP = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "Add", id="table.new"),
+        Binding("enter", "edit", "Edit", show=False, id="table.edit"),
+        Binding("d,delete", "delete", "Delete", id="table.delete"),
+        Binding("slash", "search", "Search", id="table.search"),
+        Binding("s", "sort", "Sort", id="table.sort"),
+        Binding("r", "reverse", "Reverse", show=False, id="table.reverse"),
+        Binding("greater_than_sign", "page(1)", "Next page", show=False, id="table.next"),
+        Binding("less_than_sign", "page(-1)", "Prev page", show=False, id="table.prev"),
+        Binding("escape", "clear", "Clear filters", show=False, id="table.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = Filters(sort=self.SORT[0], descending=self.SORT[1])
+        self.first_row = 0
+        self.total = 0
+        self.items: list[Any] = []
+        self.request = 0
+
+    def body(self) -> ComposeResult:
+        yield Static(self.HELP, classes="section-help")
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Search (/)", id="filter-text")
+            yield Input(placeholder="Month YYYY-MM", id="filter-month")
+            yield Select([], prompt=f"Any {self.CHOICE_LABEL}", id="filter-choice")
+        yield Static("", id="filter-error", classes="field-error")
+        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="page-info")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in self.COLUMNS:
+            table.add_column(column.label, key=column.key)
+        self.load_choices()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    # -- hooks for each section ------------------------------------------------------------
+    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+        raise NotImplementedError
+
+    def cells(self, item: Any) -> list[object]:
+        raise NotImplementedError
+
+    def choices(self) -> list[tuple[str, str]]:
+        """Options for the third filter (runs in a worker)."""
+        return []
+
+    def form(self, item: Any | None) -> Any:
+        return None
+
+    def delete(self, item: Any) -> None:
+        raise NotImplementedError
+
+    def describe(self, item: Any) -> str:
+        return "this record"
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.request += 1
+        self.fetch_page(self.filters, self.first_row, self.request)
+
+    @work(thread=True, exit_on_error=False, group="page", exclusive=True)
+    def fetch_page(self, filters: Filters, offset: int, request: int) -> None:
+        self.post_message(PageLoaded(self.fetch(filters, offset, PAGE_SIZE), request))
+
+    @work(thread=True, exit_on_error=False, group="choices")
+    def load_choices(self) -> None:
+        self.post_message(ChoicesLoaded("filter", self.choices()))
+
+    def on_choices_loaded(self, message: ChoicesLoaded) -> None:
+        if message.name == "filter":
+            self.query_one("#filter-choice", Select).set_options(message.options)
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.request != self.request:
+            return  # an older request finished after a newer one was made
+        page = message.page
+        self.items, self.total = list(page.items), page.total
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for item in self.items:
+            table.add_row(*self._row(item))
+        if self.items:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self._show_headers()
+        self._show_page_info()
+
+    def _row(self, item: Any) -> list[Text]:
+        return [
+            cell(value, column.right)
+            for value, column in zip(self.cells(item), self.COLUMNS, strict=True)
+        ]
+
+    def _show_headers(self) -> None:
+        table = self.query_one(DataTable)
+        for column in self.COLUMNS:
+            label = column.label
+            if column.sort and column.sort == self.filters.sort:
+                label += " ▼" if self.filters.descending else " ▲"
+            table.columns[column.key].label = Text(label)  # type: ignore[index]
+        table.refresh()
+
+    def _show_page_info(self) -> None:
+        if not self.total:
+            text = (
+                "Nothing here yet. Press n to add one."
+                if self._unfiltered()
+                else "Nothing matches."
+            )
+        else:
+            first, last = self.first_row + 1, self.first_row + len(self.items)
+            text = f"Showing {first:,}–{last:,} of {self.total:,}"
+            if self.total > PAGE_SIZE:
+                text += "   ·   > next page   < previous page"
+        self.query_one("#page-info", Static).update(text)
+
+    def _unfiltered(self) -> bool:
+        return not self.filters.text and self.filters.month is None and self.filters.choice is None
+
+    # -- filters, sort, pages ------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter-text":
+            self._apply(replace(self.filters, text=event.value.strip()))
+        elif event.input.id == "filter-month":
+            error = self.query_one("#filter-error", Static)
+            try:
+                month = parse_month(event.value) if event.value.strip() else None
+            except InputError as problem:
+                show_error(error, f"Month {problem.reason}")
+                event.input.add_class("-invalid")
+                return
+            show_error(error, None)
+            event.input.remove_class("-invalid")
+            self._apply(replace(self.filters, month=month))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "filter-choice":
+            value = None if event.value is Select.NULL else str(event.value)
+            self._apply(replace(self.filters, choice=value))
+
+    def _apply(self, filters: Filters) -> None:
+        if filters != self.filters:
+            self.filters, self.first_row = filters, 0
+            self.reload()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = next(c for c in self.COLUMNS if c.key == event.column_key.value)
+        if column.sort:
+            same = column.sort == self.filters.sort
+            descending = not self.filters.descending if same else False
+            self._apply(replace(self.filters, sort=column.sort, descending=descending))
+
+    def action_sort(self) -> None:
+        sorts = [c.sort for c in self.COLUMNS if c.sort]
+        following = sorts[(sorts.index(self.filters.sort) + 1) % len(sorts)] if sorts else None
+        if following:
+            self._apply(replace(self.filters, sort=following))
+
+    def action_reverse(self) -> None:
+        self._apply(replace(self.filters, descending=not self.filters.descending))
+
+    def action_page(self, step: int) -> None:
+        offset = self.first_row + step * PAGE_SIZE
+        if 0 <= offset < self.total:
+            self.first_row = offset
+            self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#filter-text", Input).focus()
+
+    def action_clear(self) -> None:
+        for name in ("#filter-text", "#filter-month"):
+            self.query_one(name, Input).value = ""
+        self.query_one("#filter-choice", Select).clear()
+        self.query_one(DataTable).focus()
+
+    # -- add, edit, delete -----------------------------------------------------------------------
+    @property
+    def selected(self) -> Any | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.items[row] if self.items and 0 <= row < len(self.items) else None
+
+    def action_new(self) -> None:
+        self._open(self.form(None))
+
+    def action_edit(self) -> None:
+        if self.selected is not None:
+            self._open(self.form(self.selected))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _open(self, dialog: Any) -> None:
+        if dialog is not None:
+            self.app.push_screen(dialog, self.saved)
+
+    def saved(self, record: Any) -> None:
+        if record is not None:
+            self.notify("Saved.", timeout=3)
+            self.reload()
+
+    def action_delete(self) -> None:
+        item = self.selected
+        if item is None:
+            return
+        question = f"Delete {self.describe(item)}?\nThe audit log keeps a record of what it was."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_delete(item)
+
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    @work(thread=True, exit_on_error=False, group="delete")
+    def run_delete(self, item: Any) -> None:
+        self.delete(item)
+        self.post_message(RecordDeleted(self.describe(item)))
+
+    def on_record_deleted(self, message: RecordDeleted) -> None:
+        self.notify(f"Deleted {message.description}.", timeout=4)
+        self.reload()

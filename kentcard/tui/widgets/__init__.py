@@ -1,0 +1,1 @@
+"""Reusable widgets: the section bar, the budget chart, the spending bar, forms and dialogs."""
