@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,3 +32,22 @@ def ctx(settings: Settings) -> Iterator[Context]:
     context = open_context(settings)
     yield context
     context.db.dispose()
+
+
+class NetworkUsed(AssertionError):
+    """kentcard never sends anything anywhere: any socket connection fails the test."""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test in which code tries to open a network connection (local sockets are fine)."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)
+        raise NetworkUsed(f"a network connection was attempted to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: guarded(socket.socket(), a[0]))

@@ -31,7 +31,10 @@ def clean_text(
             raise InputError(field, "is required")
         return None
     for ch in text:
-        if ch in _BIDI_CONTROLS or (unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d"):
+        kind = unicodedata.category(ch)
+        if kind == "Cs":  # a byte that was not valid text (e.g. a wrongly encoded file name)
+            raise InputError(field, "contains characters that are not valid text")
+        if ch in _BIDI_CONTROLS or (kind in ("Cc", "Cf") and ch != "\u200d"):
             raise InputError(field, "contains a control character; type plain text")
     if len(text) > max_length:
         raise InputError(field, f"is longer than {max_length} characters")

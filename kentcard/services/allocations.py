@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.money import Money
 from kentcard.core.records import Allocation
+from kentcard.core.validate import require_text
 from kentcard.services.context import Context
 from kentcard.store import audit, convert, queries
 from kentcard.store.models import AllocationRow, InvoiceRow, MoneyOutRow, ProviderRow
@@ -45,7 +46,7 @@ def allocate_by_number(
     session: Session, payment: MoneyOutRow, number: str, amount: Money | None
 ) -> AllocationRow:
     """Find the invoice by number (the payee's own first) and allocate to it."""
-    wanted = number.strip()
+    wanted = require_text(number, "invoice", max_length=60)
     statement = select(InvoiceRow).where(
         InvoiceRow.recipient_id == payment.recipient_id, InvoiceRow.number == wanted
     )

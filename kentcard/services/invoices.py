@@ -14,7 +14,7 @@ from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.invoices import DEFAULT_PAYMENT_TERMS, InvoiceState
 from kentcard.core.money import Money, check_payment
 from kentcard.core.records import DocumentKind, Invoice
-from kentcard.core.validate import require_text
+from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
 from kentcard.store import audit, convert, queries
@@ -199,6 +199,8 @@ def find_invoice(
     ctx: Context, recipient_id: int, number: str, provider: str | None = None
 ) -> Invoice:
     """An invoice by its number (and provider, when two providers use the same number)."""
+    number = require_text(number, "invoice", max_length=60)
+    provider = clean_text(provider, "provider", max_length=120)
     matches = [
         s.invoice
         for s in invoice_states(ctx, recipient_id)
