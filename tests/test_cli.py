@@ -119,8 +119,16 @@ def test_budget_json_has_the_contract_fields(run) -> None:  # type: ignore[no-un
     setup_person(run)
     run("money-in", "add", "--date", "2026-11-02", "--amount", "1000", "--source", "kcc")
     run(
-        "money-in", "add", "--date", "2026-11-09", "--amount", "20", "--source", "refund",
-        "--category", "care",
+        "money-in",
+        "add",
+        "--date",
+        "2026-11-09",
+        "--amount",
+        "20",
+        "--source",
+        "refund",
+        "--category",
+        "care",
     )
     run(
         "money-out", "add", "--date", "2026-11-05", "--amount", "1200", "--payee", "Bright Homecare"
