@@ -578,6 +578,40 @@ def review(
         typer.echo(listing.review_text(start, end, findings))
 
 
+@app.command("export")
+@handled
+def export_command(
+    from_: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")],
+    to: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")],
+    format_: Annotated[
+        str,
+        typer.Option("--format", help="xlsx (workbook), csv (a folder of files) or pack (.zip)."),
+    ] = "xlsx",
+    out: Annotated[
+        str | None, typer.Option("--out", help="File or folder to write (default: exports/).")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the output if it already exists.")
+    ] = False,
+    recipient: RecipientOpt = None,
+) -> None:
+    """Write the review workbook, CSV files or evidence pack for a period; prints the path."""
+    from pathlib import Path
+
+    from kentcard.services.export import Format, default_name, export
+
+    start, end = parse_date(from_, "from"), parse_date(to, "to")
+    if end < start:
+        raise InputError("to", "is before --from")
+    fmt = parse_choice(format_, Format, "format")
+    name = default_name(start, end, fmt)
+    target = Path(out) if out else _state["settings"].exports / name
+    if out and target.is_dir() and not target.is_symlink():
+        target = target / name  # --out names a folder: use the usual name inside it
+    written = export(context(), person(recipient).id, start, end, fmt, target, overwrite=overwrite)
+    typer.echo(str(written))
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -574,13 +574,16 @@ def categories_in_use(*, session: Session, recipient_id: int) -> list[str]:
     return sorted(by_fold.values(), key=str.casefold)
 
 
-def allocations_for_recipient(*, session: Session, recipient_id: int) -> list[AllocationRow]:
-    """Every allocation of one person's payments to invoices, oldest first (one query)."""
-    return list(
-        session.exec(
-            select(AllocationRow)
-            .join(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id)
-            .where(MoneyOutRow.recipient_id == recipient_id)
-            .order_by(col(AllocationRow.id))
-        )
+def allocations_for_recipient(
+    *, session: Session, recipient_id: int, paid_by: date | None = None
+) -> list[AllocationRow]:
+    """Every allocation of one person's payments to invoices (made by a day), in one query."""
+    statement = (
+        select(AllocationRow)
+        .join(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id)
+        .where(MoneyOutRow.recipient_id == recipient_id)
+        .order_by(col(AllocationRow.id))
     )
+    if paid_by is not None:
+        statement = statement.where(MoneyOutRow.date <= paid_by)
+    return list(session.exec(statement))

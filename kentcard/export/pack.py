@@ -1,0 +1,113 @@
+"""The evidence pack (.zip): the workbook, every linked document, and a README for the reviewer.
+
+Each document is named so a reviewer can find it from the workbook and sort the folder by
+date: `evidence/2026-11-05_Bright-Homecare_INV-1001.pdf`. Names are ASCII letters, digits,
+`-`, `_` and one `.` before the extension: no path separators, no leading dot, no clashes
+(even on a file system that ignores case).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import IO
+
+from kentcard.core.filetypes import EXTENSIONS
+from kentcard.core.records import Document
+from kentcard.export.book import ReviewBook
+from kentcard.export.xlsx import write_workbook
+
+EVIDENCE_FOLDER = "evidence/"
+_NOT_SAFE = re.compile(r"[^A-Za-z0-9]+")
+_PART_LIMIT = 40
+
+
+def slug(text: str, fallback: str = "x") -> str:
+    """`Bright Homecare Ltd.` → `Bright-Homecare-Ltd`: ASCII letters, digits and dashes only."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    cleaned = _NOT_SAFE.sub("-", ascii_text).strip("-")[:_PART_LIMIT].strip("-")
+    return cleaned or fallback
+
+
+def extension(document: Document) -> str:
+    """From the content's type (checked when the file was added), never from the given name."""
+    return EXTENSIONS.get(document.media_type, ".bin")
+
+
+def evidence_name(day: date, who: str, what: str, document: Document) -> str:
+    return f"{day.isoformat()}_{slug(who)}_{slug(what)}{extension(document)}"
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    """The same names, with `-2`, `-3`, ... before the extension where one repeats."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        stem, dot, ext = name.rpartition(".")
+        candidate, n = name, 1
+        while candidate.casefold() in taken:
+            n += 1
+            candidate = f"{stem}-{n}{dot}{ext}"
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def write_pack(
+    book: ReviewBook, content_of: Callable[[Document], bytes], target: str | IO[bytes]
+) -> None:
+    """Write the zip: README.txt, the workbook, then each document under its pack name."""
+    workbook = io.BytesIO()
+    write_workbook(book, workbook)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "README.txt", readme(book).encode("utf-8"))
+        _add(archive, f"{book.title}.xlsx", workbook.getvalue())
+        for item in book.evidence:
+            _add(archive, EVIDENCE_FOLDER + item.pack_name, content_of(item.document))
+
+
+def _add(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (0o100600 & 0xFFFF) << 16  # a regular file, owner read/write only
+    archive.writestr(info, content)
+
+
+def readme(book: ReviewBook) -> str:
+    person = book.person
+    return "\r\n".join(  # Notepad on older Windows shows nothing else as line breaks
+        [
+            "Direct payment review - evidence pack",
+            "",
+            f"Person:        {person.name}",
+            f"KCC reference: {person.kcc_ref or 'not recorded'}",
+            f"Period:        {book.start} to {book.end}",
+            "",
+            "What is in this pack",
+            "",
+            f"  {book.title}.xlsx",
+            "      The review workbook. 'Summary' gives the totals for the period; they are",
+            "      formulas over the other sheets, which list every payment in and out, the",
+            "      providers' invoices, the budget by month, the evidence files and the things",
+            "      a reviewer may want to ask about ('Exceptions').",
+            "",
+            f"  {EVIDENCE_FOLDER}  ({len(book.evidence)} files)",
+            "      Every receipt, invoice and other document linked to a payment or invoice in",
+            "      the workbook, named DATE_WHO_WHAT (for example",
+            "      2026-11-05_Bright-Homecare_INV-1001.pdf). The 'Evidence' column of the",
+            "      'Money out' sheet names the files that prove each payment; payments with no",
+            "      file are listed on the 'Exceptions' sheet.",
+            "",
+            "To check that a file is the one recorded, compare its SHA-256 with the",
+            "'Evidence' sheet (Windows: certutil -hashfile FILE SHA256;",
+            "macOS: shasum -a 256 FILE; Linux: sha256sum FILE).",
+            "",
+            "Made with kentcard. KCC direct payments: 0300 041 3600.",
+            "",
+        ]
+    )
