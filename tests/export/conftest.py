@@ -1,19 +1,47 @@
-"""Fixtures for the export tests: the six-month ledger and its exports, built once per test."""
+"""Fixtures for the export tests: the six-month ledger (built once, copied per test) and exports."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from kentcard.factory import open_context
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
+from kentcard.settings import Settings
+from tests.conftest import TODAY
 from tests.export.ledger import END, START, Ledger, build
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ledger]:
+    """The ledger built once through the services (building it takes a second or two)."""
+    folder = tmp_path_factory.mktemp("ledger")
+    path = folder / "template.sqlite3"
+    ctx = open_context(Settings(db=str(path), exports=folder, clock=lambda: TODAY))
+    try:
+        ledger = build(ctx, folder / "attached")
+    finally:
+        ctx.db.dispose()
+    return path, ledger
+
+
 @pytest.fixture
-def ledger(ctx: Context, tmp_path: Path) -> Ledger:
-    return build(ctx, tmp_path / "attached")
+def db_path(tmp_path: Path, built: tuple[Path, Ledger]) -> Path:
+    """A fresh copy of the built ledger for each test, made with SQLite's backup API."""
+    path = tmp_path / "db" / "kentcard.sqlite3"
+    path.parent.mkdir()
+    with closing(sqlite3.connect(built[0])) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
+    return path
+
+
+@pytest.fixture
+def ledger(ctx: Context, built: tuple[Path, Ledger]) -> Ledger:
+    return built[1]
 
 
 @pytest.fixture
