@@ -40,6 +40,7 @@ money_in_app = typer.Typer(help="Money paid onto the card.", no_args_is_help=Tru
 money_out_app = typer.Typer(help="Payments made from the card.", no_args_is_help=True)
 invoice_app = typer.Typer(help="Providers' invoices.", no_args_is_help=True)
 receipt_app = typer.Typer(help="Receipts and other evidence.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports over several months.", no_args_is_help=True)
 for sub, name in [
     (plan_app, "plan"),
     (provider_app, "provider"),
@@ -47,6 +48,7 @@ for sub, name in [
     (money_out_app, "money-out"),
     (invoice_app, "invoice"),
     (receipt_app, "receipt"),
+    (report_app, "report"),
 ]:
     app.add_typer(sub, name=name)
 
@@ -482,6 +484,32 @@ def budget(
         typer.echo(json.dumps(listing.summary_json(summary), ensure_ascii=False))
     else:
         typer.echo(listing.summary_text(summary))
+
+
+@report_app.command("monthly")
+@handled
+def report_monthly(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First month (YYYY-MM), default 11 months ago.")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last month, default this month.")] = None,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Budget and spending by category, month by month."""
+    from kentcard import listing
+    from kentcard.services.reports import monthly_by_category
+
+    ctx = context()
+    last = parse_month(to) if to else Month.of(ctx.today())
+    first = parse_month(from_) if from_ else last.shift(-11)
+    if last < first:
+        raise InputError("to", "is before --from")
+    months = monthly_by_category(ctx, person(recipient).id, first, last)
+    if as_json:
+        typer.echo(json.dumps(listing.monthly_json(first, last, months), ensure_ascii=False))
+    else:
+        typer.echo(listing.monthly_text(months))
 
 
 @app.command()

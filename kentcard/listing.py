@@ -1,4 +1,4 @@
-"""What the list, budget and review commands print, as text tables or JSON values."""
+"""What the list, budget, report and review commands print, as text tables or JSON values."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kentcard.core.money import format_money, format_plain
 from kentcard.core.validate import format_hours
 from kentcard.present import jsonable, table
 from kentcard.services.context import Context
+from kentcard.services.reports import MonthLines
 from kentcard.services.review import Finding
 from kentcard.services.summary import MonthSummary
 
@@ -164,4 +165,44 @@ def review_text(start: date, end: date, findings: list[Finding]) -> str:
         head
         + "\n\n"
         + table(["Date", "What", "Detail", "Amount", "Record"], rows, right=("Amount",))
+    )
+
+
+def monthly_json(first: Month, last: Month, months: list[MonthLines]) -> dict[str, Any]:
+    return {
+        "from": str(first),
+        "to": str(last),
+        "months": [
+            {
+                "month": str(m.month),
+                "budget": format_plain(m.budget),
+                "spent": format_plain(m.spent),
+                "remaining": format_plain(m.budget - m.spent),
+                "categories": [
+                    {
+                        "category": c.category,
+                        "budget": format_plain(c.budget),
+                        "spent": format_plain(c.spent),
+                        "remaining": format_plain(c.remaining),
+                    }
+                    for c in m.categories
+                ],
+            }
+            for m in months
+        ],
+    }
+
+
+def monthly_text(months: list[MonthLines]) -> str:
+    rows = [
+        [str(m.month), c.category, c.budget, c.spent, c.remaining]
+        for m in months
+        for c in m.categories
+    ]
+    if not rows:
+        return "Nothing to report: no budget and no spending in those months."
+    return table(
+        ["Month", "Category", "Budget", "Spent", "Remaining"],
+        rows,
+        right=("Budget", "Spent", "Remaining"),
     )

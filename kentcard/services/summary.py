@@ -75,7 +75,7 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
         outstanding_invoices=owed,
         retained=surplus.retained,
         possible_surplus=surplus.possible,
-        categories=_categories(rules.category_budgets(plans, month), spent),
+        categories=categories_for(rules.category_budgets(plans, month), spent),
     )
 
 
@@ -96,7 +96,7 @@ def _plan_for(plans: list[Plan], day: date) -> Plan | None:
     return found
 
 
-def _categories(
+def categories_for(
     budgets: dict[str, Money], spent: dict[str | None, Money]
 ) -> tuple[CategoryLine, ...]:
     """Budget lines first, then other categories spent in; names match ignoring case."""

@@ -1,0 +1,48 @@
+"""Reports over a run of months: budget against spending by category, month by month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kentcard.core import budget as rules
+from kentcard.core.dates import Month
+from kentcard.core.money import Money
+from kentcard.services.context import Context
+from kentcard.services.summary import CategoryLine, categories_for
+from kentcard.store import queries, reports
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLines:
+    """One month of the report: its budget and spending, in total and by category."""
+
+    month: Month
+    budget: Money  # the whole month's budget (council and contribution), as `month_summary`
+    categories: tuple[CategoryLine, ...]
+
+    @property
+    def spent(self) -> Money:
+        return Money(sum(line.spent.pence for line in self.categories))
+
+
+def monthly_by_category(
+    ctx: Context, recipient_id: int, first: Month, last: Month
+) -> list[MonthLines]:
+    """Every month from `first` to `last`: budget and spent by category (the same rules as
+    `month_summary`), read with one grouped query however many months there are."""
+    with ctx.db.read() as session:
+        queries.recipient(session=session, recipient_id=recipient_id)
+        plans = queries.plans(session=session, recipient_id=recipient_id)
+        spent = reports.spent_by_month_and_category(
+            session=session, recipient_id=recipient_id, start=first.first, end=last.last
+        )
+    months = []
+    month = first
+    while month <= last:
+        pence = spent.get(month, {})
+        lines = categories_for(
+            rules.category_budgets(plans, month), {c: Money(p) for c, p in pence.items()}
+        )
+        months.append(MonthLines(month, rules.monthly_budget(plans, month), lines))
+        month = month.shift(1)
+    return months
