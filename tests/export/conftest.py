@@ -7,7 +7,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from kentcard.cli import app
 from kentcard.factory import open_context
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
@@ -52,3 +54,13 @@ def workbook(ctx: Context, ledger: Ledger, tmp_path: Path) -> Path:
 @pytest.fixture
 def pack(ctx: Context, ledger: Ledger, tmp_path: Path) -> Path:
     return export(ctx, ledger.rid, START, END, Format.PACK, tmp_path / "out" / "review.zip")
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Invoke `kentcard ARGS...` on a fresh database in tmp_path, today fixed."""
+    monkeypatch.setenv("KENTCARD_DB", str(tmp_path / "db" / "k.sqlite3"))
+    monkeypatch.setenv("KENTCARD_TODAY", "2026-11-25")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args), catch_exceptions=False)

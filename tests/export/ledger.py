@@ -18,6 +18,7 @@ from kentcard.services.providers import add_provider
 from kentcard.services.recipients import setup_recipient
 
 START, END = date(2026, 5, 1), date(2026, 10, 31)
+EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 AGENCY, DAY_CENTRE, SHOP = "Bright Homecare", "Riverside Day Centre", "Kent Mobility"
 
 
@@ -201,3 +202,29 @@ def _day_centre(ctx: Context, ledger: Ledger, folder: Path) -> None:
         category="Transport",
     )
     ledger.no_evidence.append(taxi.id)
+
+
+def readme_session(run) -> None:  # type: ignore[no-untyped-def]
+    """The README's first session, through the command line."""
+    steps = [
+        ["init", "--name", "Jo Bloggs", "--kcc-ref", "DP123456", "--opening-balance", "312.40",
+         "--as-of", "2026-10-31"],
+        ["plan", "set", "--start", "2026-11-01", "--frequency", "four-weekly", "--first-payment",
+         "2026-11-03", "--council", "1000.00", "--contribution", "84.00", "--line",
+         "Home care=950.00", "--line", "Equipment=50.00", "--line", "Activities=84.00"],
+        ["provider", "add", "Bright Homecare", "--kind", "agency", "--category", "Home care"],
+        ["money-in", "add", "--date", "2026-11-03", "--amount", "1000.00", "--source", "kcc"],
+        ["money-in", "add", "--date", "2026-11-03", "--amount", "84.00", "--source",
+         "contribution"],
+        ["invoice", "add", "--provider", "Bright Homecare", "--number", "INV-1001", "--date",
+         "2026-11-05", "--amount", "560.00", "--file", str(EXAMPLES / "INV-1001.pdf")],
+        ["money-out", "add", "--date", "2026-11-10", "--amount", "560.00", "--payee",
+         "Bright Homecare", "--invoice", "INV-1001"],
+        ["money-out", "add", "--date", "2026-11-18", "--amount", "45.99", "--payee",
+         "Kent Mobility", "--category", "Equipment", "--receipt",
+         str(EXAMPLES / "receipt-bath-seat.txt")],
+        ["money-out", "add", "--date", "2026-11-21", "--amount", "30.00", "--payee",
+         "Riverside Day Centre", "--category", "Activities"],
+    ]  # fmt: skip
+    for step in steps:
+        assert run(*step).exit_code == 0, step

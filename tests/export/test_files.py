@@ -10,15 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kentcard.cli import app
 from kentcard.core.errors import ConflictError, InputError, KentcardError
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
-from tests.export.ledger import END, START, Ledger
-
-EXAMPLES = Path(__file__).parent.parent.parent / "examples"
+from tests.export.ledger import END, START, Ledger, readme_session
 
 
 def mode(path: Path) -> int:
@@ -86,41 +82,6 @@ def test_a_bad_period_is_refused_naming_the_field(
         )
     assert future.value.field == "from"
     assert not list(tmp_path.glob("*.xlsx"))
-
-
-@pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KENTCARD_DB", str(tmp_path / "db" / "k.sqlite3"))
-    monkeypatch.setenv("KENTCARD_TODAY", "2026-11-25")
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(app, list(args), catch_exceptions=False)
-
-
-def readme_session(run) -> None:  # type: ignore[no-untyped-def]
-    """The README's first session, through the command line."""
-    steps = [
-        ["init", "--name", "Jo Bloggs", "--kcc-ref", "DP123456", "--opening-balance", "312.40",
-         "--as-of", "2026-10-31"],
-        ["plan", "set", "--start", "2026-11-01", "--frequency", "four-weekly", "--first-payment",
-         "2026-11-03", "--council", "1000.00", "--contribution", "84.00", "--line",
-         "Home care=950.00", "--line", "Equipment=50.00", "--line", "Activities=84.00"],
-        ["provider", "add", "Bright Homecare", "--kind", "agency", "--category", "Home care"],
-        ["money-in", "add", "--date", "2026-11-03", "--amount", "1000.00", "--source", "kcc"],
-        ["money-in", "add", "--date", "2026-11-03", "--amount", "84.00", "--source",
-         "contribution"],
-        ["invoice", "add", "--provider", "Bright Homecare", "--number", "INV-1001", "--date",
-         "2026-11-05", "--amount", "560.00", "--file", str(EXAMPLES / "INV-1001.pdf")],
-        ["money-out", "add", "--date", "2026-11-10", "--amount", "560.00", "--payee",
-         "Bright Homecare", "--invoice", "INV-1001"],
-        ["money-out", "add", "--date", "2026-11-18", "--amount", "45.99", "--payee",
-         "Kent Mobility", "--category", "Equipment", "--receipt",
-         str(EXAMPLES / "receipt-bath-seat.txt")],
-        ["money-out", "add", "--date", "2026-11-21", "--amount", "30.00", "--payee",
-         "Riverside Day Centre", "--category", "Activities"],
-    ]  # fmt: skip
-    for step in steps:
-        assert run(*step).exit_code == 0, step
 
 
 def test_cli_export_writes_to_the_exports_folder_and_prints_the_path(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
