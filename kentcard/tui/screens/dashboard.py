@@ -22,6 +22,7 @@ from kentcard.tui.messages import DashboardLoaded
 from kentcard.tui.screens.goto import KIND_WORDS, FindingOpener
 from kentcard.tui.widgets.chart import BudgetChart
 from kentcard.tui.widgets.spendbar import SpendBar
+from kentcard.tui.widgets.table import Table
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class DashboardScreen(FindingOpener):
                     yield OptionList(id="attention")
                 with Vertical(id="categories-box", classes="box"):
                     yield Static("Spending by category", classes="box-title")
-                    yield DataTable(id="categories", cursor_type="none", show_cursor=False)
+                    yield Table(id="categories", cursor_type="none", show_cursor=False)
             with Horizontal(id="bottom", classes="pair"):
                 with Vertical(id="chart-box", classes="box"):
                     yield Static("Budget and spending, last 12 months", classes="box-title")

@@ -58,9 +58,9 @@ class MoneyOutScreen(TableScreen):
         Column("date", "Date", "date"),
         Column("payee", "Paid to", "payee"),
         Column("category", "Category", "category"),
-        Column("description", "For"),
         Column("amount", "Amount", "amount", right=True),
-        Column("evidence", "Evidence"),
+        Column("evidence", "Receipt"),
+        Column("description", "For"),
     ]
 
     def __init__(self) -> None:
@@ -73,14 +73,8 @@ class MoneyOutScreen(TableScreen):
 
     def cells(self, item: Payment) -> list[object]:
         m = item.record
-        return [
-            m.date,
-            m.payee,
-            m.category,
-            m.description,
-            m.amount,
-            "yes" if item.evidenced else "MISSING",
-        ]
+        evidence = "yes" if item.evidenced else "MISSING"
+        return [m.date, m.payee, m.category, m.amount, evidence, m.description]
 
     def choices(self) -> list[tuple[str, str]]:
         self.payees = [p.name for p in providers.list_providers(self.ctx, self.person.id)]

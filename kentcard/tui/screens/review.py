@@ -17,6 +17,7 @@ from kentcard.services import review
 from kentcard.tui.messages import FindingsLoaded
 from kentcard.tui.screens.goto import KIND_WORDS, FindingOpener
 from kentcard.tui.widgets.form import show_error
+from kentcard.tui.widgets.table import Table
 
 
 class ReviewScreen(FindingOpener):
@@ -39,7 +40,7 @@ class ReviewScreen(FindingOpener):
             yield Input(placeholder="YYYY-MM-DD", id="to")
             yield Button("Show", id="show", variant="primary")
         yield Static("", id="period-error", classes="field-error")
-        yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Table(id="findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-info")
 
     def on_mount(self) -> None:

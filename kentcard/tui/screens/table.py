@@ -23,6 +23,7 @@ from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
 from kentcard.tui.screens.base import Section
 from kentcard.tui.widgets.dialogs import ConfirmDialog
 from kentcard.tui.widgets.form import show_error
+from kentcard.tui.widgets.table import Table
 
 PAGE_SIZE = 100
 
@@ -71,7 +72,7 @@ class TableScreen(Section):
             yield Input(placeholder="Month YYYY-MM", id="filter-month")
             yield Select([], prompt=f"Any {self.CHOICE_LABEL}", id="filter-choice")
         yield Static("", id="filter-error", classes="field-error")
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page-info")
 
     def on_mount(self) -> None:
@@ -205,7 +206,7 @@ class TableScreen(Section):
         sorts = [c.sort for c in self.COLUMNS if c.sort]
         following = sorts[(sorts.index(self.filters.sort) + 1) % len(sorts)] if sorts else None
         if following:
-            self._apply(replace(self.filters, sort=following))
+            self._apply(replace(self.filters, sort=following, descending=following == "date"))
 
     def action_reverse(self) -> None:
         self._apply(replace(self.filters, descending=not self.filters.descending))
