@@ -29,7 +29,7 @@ from kentcard.tui.widgets.table import Table
 class Overview:
     month: Month
     summary: MonthSummary
-    history: list[MonthSummary]
+    history: list[Any]  # each with month, budget and spent
     findings: list[review.Finding]
     unpaid: list[Any]
     recent: list[browse.Payment]

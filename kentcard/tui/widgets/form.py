@@ -131,6 +131,10 @@ class FormDialog(ModalScreen[Any]):
         """Anything a form shows below its fields (e.g. invoices to settle)."""
         yield from ()
 
+    def on_mount(self) -> None:
+        """Start in the first box, so typing goes somewhere at once."""
+        self.query_one(f"#f-{next(iter(self.fields))}").focus()
+
     # -- reading and checking ---------------------------------------------------------------
     def raw(self, name: str) -> str:
         widget = self.query_one(f"#f-{name}")
