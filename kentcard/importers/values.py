@@ -80,11 +80,16 @@ def date_parser(date_format: str | None) -> Callable[[str], date | None]:
     return explicit
 
 
+_PLAIN = re.compile(r"[-+]?£?[0-9][0-9,]*(?:\.[0-9]*)?")
+
+
 def parse_statement_amount(text: str, field: str = "amount") -> Money | None:
     """An amount as statements write it; None for an empty cell. CR is money in, DR money out."""
     value = text.strip().strip("'").strip()
     if not value:
         return None
+    if _PLAIN.fullmatch(value):  # most cells: nothing to normalise before the core parser
+        return parse_money(value, field)
     value = _STRAY.sub("", value).replace("\u2212", "-")  # the Unicode minus sign
     side = _SIDE.fullmatch(value)
     assert side is not None  # the pattern matches any text

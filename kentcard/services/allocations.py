@@ -9,7 +9,7 @@ from kentcard.core.money import Money
 from kentcard.core.records import Allocation
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, convert, queries
+from kentcard.store import audit, convert, locks, queries
 from kentcard.store.models import AllocationRow, InvoiceRow, MoneyOutRow, ProviderRow
 
 
@@ -71,6 +71,8 @@ def _add(
     session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Money | None
 ) -> AllocationRow:
     assert payment.id is not None and invoice.id is not None
+    # Settling an old invoice from a new payment is fine; changing a locked payment is not.
+    locks.ensure_open(session=session, recipient_id=payment.recipient_id, days=[payment.date])
     already = session.exec(
         select(AllocationRow).where(
             AllocationRow.money_out_id == payment.id, AllocationRow.invoice_id == invoice.id
@@ -116,6 +118,9 @@ def _add(
 
 def remove(session: Session, row: AllocationRow, recipient_id: int | None) -> None:
     assert row.id is not None
+    payment = session.get(MoneyOutRow, row.money_out_id)
+    if payment is not None:
+        locks.ensure_open(session=session, recipient_id=payment.recipient_id, days=[payment.date])
     audit.record(
         session=session,
         entity="allocation",

@@ -17,7 +17,7 @@ from kentcard.core.records import DocumentKind, Invoice
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
-from kentcard.store import audit, convert, queries
+from kentcard.store import audit, convert, locks, queries
 from kentcard.store import documents as store_documents
 from kentcard.store.models import AllocationRow, InvoiceRow, ProviderRow
 
@@ -63,6 +63,7 @@ def add_invoice(
     number = require_text(draft.number, "number", max_length=60)
     uploads = read_files([file] if file is not None else [], "file")
     with ctx.db.write() as session:
+        locks.ensure_open(session=session, recipient_id=recipient_id, days=[draft.issue_date])
         provider = queries.provider_row_by_name(
             session=session, recipient_id=recipient_id, name=draft.provider
         )
@@ -121,6 +122,11 @@ def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
             raise NotFoundError(f"invoice {invoice_id} does not exist")
         provider = session.get(ProviderRow, row.provider_id)
         assert provider is not None
+        locks.ensure_open(
+            session=session,
+            recipient_id=row.recipient_id,
+            days=[row.issue_date, changes.get("issue_date")],
+        )
         before = InvoiceRow.model_validate(row.model_dump())
         current = InvoiceDraft(
             provider.name,
@@ -167,6 +173,7 @@ def delete_invoice(ctx: Context, invoice_id: int) -> None:
         row = session.get(InvoiceRow, invoice_id)
         if row is None:
             raise NotFoundError(f"invoice {invoice_id} does not exist")
+        locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.issue_date])
         if session.exec(
             select(AllocationRow.id).where(AllocationRow.invoice_id == invoice_id)
         ).first():

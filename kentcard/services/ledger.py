@@ -18,8 +18,9 @@ from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services import allocations
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
-from kentcard.store import audit, convert, queries
+from kentcard.store import audit, convert, locks, queries
 from kentcard.store import documents as store_documents
+from kentcard.store import statements as store_statements
 from kentcard.store.models import MoneyInRow, MoneyOutRow
 
 _TEXT_LIMITS = {"reference": 80, "note": 500, "description": 500, "category": 60, "payee": 120}
@@ -65,6 +66,7 @@ def add_money_in(
     )
     with ctx.db.write() as session:
         queries.recipient(session=session, recipient_id=recipient_id)
+        _ensure_open(session, row)
         session.add(row)
         session.flush()
         assert row.id is not None
@@ -83,6 +85,7 @@ def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
     """Change any of: date, amount, source, reference, note, category."""
     with ctx.db.write() as session:
         row = _get(session, MoneyInRow, money_in_id, "money-in")
+        _ensure_open(session, row)
         before = MoneyInRow.model_validate(row.model_dump())
         for key, value in changes.items():
             if key == "date":
@@ -95,6 +98,7 @@ def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
                 setattr(row, key, _text(key, value))
             else:
                 raise InputError(key, "cannot be changed on a money-in")
+        _ensure_open(session, row)
         session.add(row)
         audit.record(
             session=session,
@@ -111,6 +115,8 @@ def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
 def delete_money_in(ctx: Context, money_in_id: int) -> None:
     with ctx.db.write() as session:
         row = _get(session, MoneyInRow, money_in_id, "money-in")
+        _ensure_open(session, row)
+        store_statements.forget_entry(session=session, money_in_id=money_in_id)
         store_documents.unlink_all(session=session, target="money_in_id", target_id=money_in_id)
         audit.record(
             session=session,
@@ -159,6 +165,7 @@ def add_money_out(
             row.provider_id = provider.id
             row.payee = provider.name
             row.category = row.category or provider.category
+        _ensure_open(session, row)
         session.add(row)
         session.flush()
         assert row.id is not None
@@ -187,6 +194,7 @@ def edit_money_out(ctx: Context, money_out_id: int, **changes: Any) -> MoneyOut:
     """Change any of: date, amount, payee, category, description, reference."""
     with ctx.db.write() as session:
         row = _get(session, MoneyOutRow, money_out_id, "money-out")
+        _ensure_open(session, row)
         before = MoneyOutRow.model_validate(row.model_dump())
         for key, value in changes.items():
             if key == "date":
@@ -209,6 +217,7 @@ def edit_money_out(ctx: Context, money_out_id: int, **changes: Any) -> MoneyOut:
         )
         if allocated > row.amount_pence:
             raise InputError("amount", "is less than what this payment already settles on invoices")
+        _ensure_open(session, row)
         session.add(row)
         audit.record(
             session=session,
@@ -226,6 +235,8 @@ def delete_money_out(ctx: Context, money_out_id: int) -> None:
     """Delete a payment and its allocations; its receipts stay in the database, unlinked."""
     with ctx.db.write() as session:
         row = _get(session, MoneyOutRow, money_out_id, "money-out")
+        _ensure_open(session, row)
+        store_statements.forget_entry(session=session, money_out_id=money_out_id)
         for allocation in queries.allocations_for_money_out(
             session=session, money_out_id=money_out_id
         ):
@@ -254,6 +265,11 @@ def list_money_out(
 ) -> list[MoneyOut]:
     with ctx.db.read() as session:
         return queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
+
+
+def _ensure_open(session: Session, row: MoneyInRow | MoneyOutRow) -> None:
+    """The one lock check for an entry, before and after a change to it."""
+    locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date])
 
 
 def _get(session: Session, table: type[Any], record_id: int, label: str) -> Any:

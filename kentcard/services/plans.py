@@ -12,7 +12,7 @@ from kentcard.core.money import MAX_PENCE, Money, total
 from kentcard.core.records import Frequency, Plan, PlanLine
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, queries
+from kentcard.store import audit, locks, queries
 from kentcard.store.models import PlanLineRow, PlanRow
 
 
@@ -33,6 +33,10 @@ def set_plan(
     _validate(start, end, council, contribution, lines, first_payment)
     with ctx.db.write() as session:
         queries.recipient(session=session, recipient_id=recipient_id)
+        # A plan from `start` changes the budget of start's whole month onwards.
+        locks.ensure_open(
+            session=session, recipient_id=recipient_id, days=[start.replace(day=1)], field="start"
+        )
         _make_room(session, recipient_id, start)
         row = PlanRow(
             recipient_id=recipient_id,

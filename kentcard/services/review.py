@@ -13,6 +13,7 @@ from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
 from kentcard.core.records import InvoiceStatus, Plan, Source
 from kentcard.services.context import Context
+from kentcard.services.statements import balance_mismatch
 from kentcard.services.summary import month_summary
 from kentcard.store import queries
 
@@ -28,6 +29,7 @@ class Kind(StrEnum):
     PAYMENT_SHORT = "payment-short"
     OVERSPENT = "overspent"
     SURPLUS = "surplus"
+    BALANCE_MISMATCH = "balance-mismatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
     findings += _invoice_findings([InvoiceState(i, paid, as_of) for i, paid in invoices], start)
     findings += _expected_findings(plans, received, start, min(end, today))
     findings += _month_findings(ctx, recipient_id, start, min(end, today))
+    findings += _balance_findings(ctx, recipient_id, start, end)
     return sorted(findings, key=lambda f: (f.date, f.kind.value, f.record or ""))
 
 
@@ -214,6 +217,24 @@ def _month_findings(ctx: Context, recipient_id: int, start: date, end: date) -> 
             )
         )
     return out
+
+
+def _balance_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
+    """The first day the card statement's balance and the ledger's balance disagree."""
+    check = balance_mismatch(ctx, recipient_id, start, end)
+    if check.first_mismatch is None or check.statement_balance is None:
+        return []
+    assert check.ledger_balance is not None
+    return [
+        Finding(
+            Kind.BALANCE_MISMATCH,
+            check.first_mismatch,
+            f"The statement shows a balance of {check.statement_balance} at the end of "
+            f"{check.first_mismatch}, but the ledger shows {check.ledger_balance}",
+            None,
+            check.statement_balance - check.ledger_balance,
+        )
+    ]
 
 
 def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:

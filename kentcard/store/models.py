@@ -259,3 +259,83 @@ class AuditRow(SQLModel, table=True):
     entity_id: int
     action: str
     detail: str
+
+
+LINE_STATES = ["matched", "created", "decision", "deleted"]
+
+
+class StatementBatchRow(SQLModel, table=True):
+    """One import of a statement file: when, which file, and what it did."""
+
+    __tablename__ = "statement_batch"
+    __table_args__ = (
+        CheckConstraint("lines >= 0 AND skipped >= 0", name="counts_not_negative"),
+        _AUTO,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id", index=True)
+    imported_at: str
+    filename: str
+    lines: int
+    skipped: int = 0
+
+
+class StatementLineRow(SQLModel, table=True):
+    """A statement line once seen: its fingerprint stays so it is never imported twice.
+
+    `state` says what became of it: matched to an entry the person had logged, created a
+    new entry, left for the person to decide, or its entry was deleted by the person.
+    """
+
+    __tablename__ = "statement_line"
+    __table_args__ = (
+        CheckConstraint("occurrence >= 1", name="occurrence_positive"),
+        CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
+        CheckConstraint(_one_of("state", LINE_STATES), name="state_known"),
+        CheckConstraint("money_in_id IS NULL OR money_out_id IS NULL", name="at_most_one_entry"),
+        UniqueConstraint("recipient_id", "fingerprint", "occurrence"),
+        Index("ix_statement_line_recipient_date", "recipient_id", "date"),
+        _AUTO,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    batch_id: int = Field(foreign_key="statement_batch.id", index=True)
+    fingerprint: str
+    occurrence: int = 1
+    date: date
+    amount_pence: int
+    description: str
+    payee: str | None = None
+    balance_pence: int | None = None
+    state: str
+    money_in_id: int | None = Field(default=None, foreign_key="money_in.id", index=True)
+    money_out_id: int | None = Field(default=None, foreign_key="money_out.id", index=True)
+
+
+class StatementMappingRow(SQLModel, table=True):
+    """Columns given by hand for one card provider's statements, kept for next time."""
+
+    __tablename__ = "statement_mapping"
+    __table_args__ = (UniqueConstraint("recipient_id", "provider"), _AUTO)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    provider: str
+    mapping: str  # JSON: role -> column name or number, and the date format
+    saved_at: str
+
+
+class PeriodLockRow(SQLModel, table=True):
+    """Entries dated up to `locked_to` are reviewed and cannot change until unlocked."""
+
+    __tablename__ = "period_lock"
+    __table_args__ = (UniqueConstraint("recipient_id"), _AUTO)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    locked_to: date
+    locked_at: str
+    locked_by: str
+    reason: str | None = None

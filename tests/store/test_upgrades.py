@@ -54,8 +54,8 @@ FAILING_STEP = '''"""A step that changes the schema and then fails."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -77,7 +77,9 @@ def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path) -> No
     """A step that rebuilds a table, deletes rows and then fails changes nothing at all."""
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    (migrations / "versions" / "0002_failing.py").write_text(FAILING_STEP)
+    (migrations / "versions" / "9999_failing.py").write_text(
+        FAILING_STEP.format(head=head_revision())
+    )
     path = tmp_path / "db" / "k.sqlite3"
     path.parent.mkdir()
     shutil.copy(FIXTURES / "schema-0001.sqlite3", path)

@@ -1,0 +1,356 @@
+"""Import a statement: match each line to the ledger or create an entry, all in one transaction.
+
+Re-importing the same or an overlapping statement adds nothing twice: each line's fingerprint
+(date, amount, description, balance) and its occurrence among identical lines that day are
+kept, including for lines whose entry the person later deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from kentcard.core.errors import InputError
+from kentcard.core.money import Money
+from kentcard.core.records import Origin
+from kentcard.importers.columns import ColumnMap
+from kentcard.importers.statement import (
+    MAX_STATEMENT_BYTES,
+    ParsedStatement,
+    StatementLine,
+    parse_statement,
+)
+from kentcard.services.context import Context
+from kentcard.store import locks, queries
+from kentcard.store import statements as store
+
+WINDOW = timedelta(days=3)
+_KCC = re.compile(r"\bKCC\b|KENT COUNTY", re.IGNORECASE)
+_FOLD = re.compile(r"\s+")
+
+
+class Action(StrEnum):
+    MATCHED = "matched"
+    NEW = "new"
+    ALREADY = "already imported"
+    DECISION = "needs a decision"
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceCheck:
+    dates_checked: int
+    first_mismatch: date | None = None
+    statement_balance: Money | None = None
+    ledger_balance: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    line: StatementLine
+    action: Action
+    entry: str | None = None  # "money-out:12" for a match or a new entry
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    dry_run: bool
+    batch_id: int | None
+    counts: dict[str, int]
+    skipped: dict[str, int]
+    footer_lines: int
+    layout: dict[str, str]
+    balance: BalanceCheck | None
+    decisions: tuple[PlannedLine, ...] = field(default=())
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def fingerprint(line: StatementLine) -> str:
+    """The line's identity across downloads: date, pence, folded description, balance."""
+    text = _FOLD.sub(" ", line.description).strip().casefold()
+    balance = "" if line.balance is None else str(line.balance.pence)
+    key = f"{line.date.isoformat()}|{line.amount.pence}|{text}|{balance}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def keyed(lines: Sequence[StatementLine]) -> list[tuple[str, int]]:
+    """(fingerprint, occurrence) per line: identical lines on one day count 1, 2, 3..."""
+    seen: Counter[str] = Counter()
+    out = []
+    for line in lines:
+        fp = fingerprint(line)
+        seen[fp] += 1
+        out.append((fp, seen[fp]))
+    return out
+
+
+def read_statement(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, if it is an ordinary readable file of a sensible size."""
+    target = Path(path)
+    if not target.is_file():
+        raise InputError("statement", f"{target.name or path} is not a file that can be read")
+    if target.stat().st_size > MAX_STATEMENT_BYTES:
+        raise InputError("statement", "is larger than 200 MB; split it into shorter periods")
+    return target.read_bytes()
+
+
+class _DryRun(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+
+
+def import_statement(
+    ctx: Context,
+    recipient_id: int,
+    data: bytes,
+    *,
+    filename: str = "statement.csv",
+    mapping: ColumnMap | None = None,
+    provider: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Parse, match and save a statement in one transaction (rolled back for a dry run)."""
+    mapping = _mapping(ctx, recipient_id, mapping, provider)
+    parsed = parse_statement(data, mapping)
+    try:
+        with ctx.db.write() as session:
+            queries.recipient(session=session, recipient_id=recipient_id)
+            report = _apply(session, recipient_id, parsed, filename, dry_run)
+            if provider and mapping is not None and not mapping.is_empty():
+                store.save_mapping(
+                    session=session,
+                    recipient_id=recipient_id,
+                    provider=provider,
+                    mapping=mapping.as_dict(),
+                )
+            if dry_run:
+                raise _DryRun(report)
+            return report
+    except _DryRun as rolled_back:
+        return rolled_back.report
+
+
+def _mapping(
+    ctx: Context, recipient_id: int, mapping: ColumnMap | None, provider: str | None
+) -> ColumnMap | None:
+    if provider is None or (mapping is not None and not mapping.is_empty()):
+        return mapping
+    with ctx.db.read() as session:
+        saved = store.mapping_for(session=session, recipient_id=recipient_id, provider=provider)
+    return mapping if saved is None else ColumnMap.from_dict(saved)
+
+
+def _apply(
+    session: Session, recipient_id: int, parsed: ParsedStatement, filename: str, dry_run: bool
+) -> ImportReport:
+    lines, keys = list(parsed.lines), keyed(parsed.lines)
+    plan: list[PlannedLine] = []
+    if lines:
+        first, last = lines[0].date, lines[-1].date
+        seen = store.seen_keys(session=session, recipient_id=recipient_id, start=first, end=last)
+        fresh = [i for i, key in enumerate(keys) if key not in seen]
+        locks.ensure_open(
+            session=session,
+            recipient_id=recipient_id,
+            days=[lines[i].date for i in fresh[:1]],
+            field=f"line {lines[fresh[0]].number}" if fresh else "date",
+        )
+        entries = store.unlinked_entries(
+            session=session, recipient_id=recipient_id, start=first - WINDOW, end=last + WINDOW
+        )
+        planned = _match([lines[i] for i in fresh], entries)
+        by_index = dict(zip(fresh, planned, strict=True))
+        plan = [
+            by_index.get(i) or PlannedLine(line, Action.ALREADY) for i, line in enumerate(lines)
+        ]
+    batch_id = store.add_batch(
+        session=session,
+        recipient_id=recipient_id,
+        filename=Path(filename).name[:200],
+        lines=len(lines),
+        skipped=len(parsed.skipped),
+    )
+    plan = _save(session, recipient_id, batch_id, plan, keys)
+    balance = None
+    if parsed.has_balance and lines:
+        balance = check_balances(session, recipient_id, lines[0].date, lines[-1].date)
+    counts = Counter(p.action.value for p in plan)
+    return ImportReport(
+        dry_run=dry_run,
+        batch_id=None if dry_run else batch_id,
+        counts={a.value: counts.get(a.value, 0) for a in Action},
+        skipped=dict(Counter(s.reason for s in parsed.skipped)),
+        footer_lines=parsed.footer_lines,
+        layout=parsed.layout.describe() if parsed.layout else {},
+        balance=balance,
+        decisions=tuple(p for p in plan if p.action is Action.DECISION),
+    )
+
+
+def _match(
+    lines: Sequence[StatementLine], entries: list[tuple[str, int, date, int, str]]
+) -> list[PlannedLine]:
+    """Same amount and direction, within 3 days; the closest unique entry wins, ties wait."""
+    pool: dict[int, list[tuple[str, int, date, int, str]]] = defaultdict(list)
+    for entry in entries:
+        pool[entry[3]].append(entry)
+    claimed: set[tuple[str, int]] = set()
+    out = []
+    for line in lines:
+        near = [
+            e
+            for e in pool.get(line.amount.pence, ())
+            if abs((e[2] - line.date).days) <= WINDOW.days and (e[0], e[1]) not in claimed
+        ]
+        if not near:
+            out.append(PlannedLine(line, Action.NEW))
+            continue
+        best = min(abs((e[2] - line.date).days) for e in near)
+        tied = sorted((e for e in near if abs((e[2] - line.date).days) == best), key=lambda e: e[1])
+        # Entries alike in every way (same day, same payee) are interchangeable, not a tie.
+        if len({(e[2], e[4].casefold()) for e in tied}) == 1:
+            claimed.add((tied[0][0], tied[0][1]))
+            out.append(PlannedLine(line, Action.MATCHED, f"{tied[0][0]}:{tied[0][1]}"))
+        else:
+            out.append(
+                PlannedLine(line, Action.DECISION, candidates=tuple(f"{e[0]}:{e[1]}" for e in tied))
+            )
+    return out
+
+
+def _save(
+    session: Session,
+    recipient_id: int,
+    batch_id: int,
+    plan: list[PlannedLine],
+    keys: list[tuple[str, int]],
+) -> list[PlannedLine]:
+    """Create the new entries, then store every new line with what it matched or created."""
+    providers = store.providers_by_name(session=session, recipient_id=recipient_id)
+    new_out = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence < 0]
+    new_in = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence > 0]
+    out_rows = [_money_out(plan[i].line, recipient_id, providers) for i in new_out]
+    in_rows = [_money_in(plan[i].line, recipient_id) for i in new_in]
+    out_ids = store.insert_returning_ids(session=session, table=store.OUT, rows=out_rows)
+    in_ids = store.insert_returning_ids(session=session, table=store.IN, rows=in_rows)
+    extra = {"origin": "statement", "statement_batch": batch_id}
+    store.insert_many(
+        session=session,
+        table=store.AUDIT,
+        rows=store.audit_rows("money_out", out_ids, out_rows, recipient_id, extra)
+        + store.audit_rows("money_in", in_ids, in_rows, recipient_id, extra),
+    )
+    plan = list(plan)
+    for indexes, ids, kind in ((new_out, out_ids, "money-out"), (new_in, in_ids, "money-in")):
+        for i, entry_id in zip(indexes, ids, strict=True):
+            plan[i] = PlannedLine(plan[i].line, Action.NEW, f"{kind}:{entry_id}")
+    rows = [
+        _line_row(p, key, recipient_id, batch_id)
+        for p, key in zip(plan, keys, strict=True)
+        if p.action is not Action.ALREADY
+    ]
+    store.insert_many(session=session, table=store.LINE, rows=rows)
+    store.insert_many(
+        session=session,
+        table=store.AUDIT,
+        rows=store.audit_rows(
+            "statement_batch",
+            [batch_id],
+            [{"lines": len(plan), "new": len(new_out) + len(new_in), "stored": len(rows)}],
+            recipient_id,
+            {},
+        ),
+    )
+    return plan
+
+
+_STATE = {Action.MATCHED: "matched", Action.NEW: "created", Action.DECISION: "decision"}
+
+
+def _line_row(
+    planned: PlannedLine, key: tuple[str, int], recipient_id: int, batch_id: int
+) -> dict[str, Any]:
+    line = planned.line
+    kind, _, ident = (planned.entry or "").partition(":")
+    return {
+        "recipient_id": recipient_id,
+        "batch_id": batch_id,
+        "fingerprint": key[0],
+        "occurrence": key[1],
+        "date": line.date,
+        "amount_pence": line.amount.pence,
+        "description": line.description,
+        "payee": line.payee,
+        "balance_pence": None if line.balance is None else line.balance.pence,
+        "state": _STATE[planned.action],
+        "money_out_id": int(ident) if kind == "money-out" else None,
+        "money_in_id": int(ident) if kind == "money-in" else None,
+    }
+
+
+def _money_out(
+    line: StatementLine, recipient_id: int, providers: dict[str, tuple[int, str, str | None]]
+) -> dict[str, Any]:
+    payee = (line.payee or line.description or "Statement line")[:120]
+    provider = providers.get(payee.casefold())
+    return {
+        "recipient_id": recipient_id,
+        "date": line.date,
+        "amount_pence": -line.amount.pence,
+        "payee": provider[1] if provider else payee,
+        "provider_id": provider[0] if provider else None,
+        "category": provider[2] if provider else None,
+        "description": line.description or None,
+        "reference": None,
+        "origin": Origin.STATEMENT.value,
+    }
+
+
+def _money_in(line: StatementLine, recipient_id: int) -> dict[str, Any]:
+    text = f"{line.payee or ''} {line.description}"
+    return {
+        "recipient_id": recipient_id,
+        "date": line.date,
+        "amount_pence": line.amount.pence,
+        "source": "kcc" if _KCC.search(text) else "other",
+        "reference": None,
+        "note": line.description or None,
+        "category": None,
+        "origin": Origin.STATEMENT.value,
+    }
+
+
+def check_balances(session: Session, recipient_id: int, start: date, end: date) -> BalanceCheck:
+    """Compare the statement's end-of-day balance with the ledger's balance on each day."""
+    statement = store.day_end_balances(
+        session=session, recipient_id=recipient_id, start=start, end=end
+    )
+    if not statement:
+        return BalanceCheck(0)
+    movements = store.ledger_movements(session=session, recipient_id=recipient_id, end=end)
+    running, index = 0, 0
+    for day, balance in statement:
+        while index < len(movements) and movements[index][0] <= day:
+            running += movements[index][1]
+            index += 1
+        if running != balance:
+            return BalanceCheck(len(statement), day, Money(balance), Money(running))
+    return BalanceCheck(len(statement))
+
+
+def balance_mismatch(ctx: Context, recipient_id: int, start: date, end: date) -> BalanceCheck:
+    with ctx.db.read() as session:
+        return check_balances(session, recipient_id, start, end)
