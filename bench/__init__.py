@@ -1,0 +1,1 @@
+"""Benchmarks for kentcard at scale (see bench/README.md)."""

@@ -1,0 +1,163 @@
+"""The queries that keep summaries and paged tables fast give the same answers as plain ones.
+
+They run on a database from the benchmark generator (several people, years of history,
+invoices part-paid and settled), so each result is checked against a computation by hand
+over the raw rows; EXPLAIN QUERY PLAN shows each one reads through its index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from bench.generate import TODAY, Size, generate
+from kentcard.core.dates import Month
+from kentcard.core.records import Source
+from kentcard.factory import open_context
+from kentcard.services import browse
+from kentcard.services.context import Context
+from kentcard.services.maintenance import verify
+from kentcard.services.reports import monthly_by_category
+from kentcard.services.summary import month_summary
+from kentcard.settings import Settings
+from kentcard.store import queries
+from kentcard.store.engine import url_for
+
+SIZE = Size(3000, 4)
+DAYS = (date(2017, 6, 30), date(2026, 10, 1), date(2026, 11, 10), TODAY)
+
+
+@pytest.fixture(scope="module")
+def path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("scale") / "bench.sqlite3"
+    generate(target, SIZE)
+    return target
+
+
+@pytest.fixture
+def scale(path: Path, tmp_path: Path) -> Iterator[Context]:
+    settings = Settings(db=str(path), exports=tmp_path, clock=lambda: TODAY, keep_daily=0)
+    context = open_context(settings)
+    yield context
+    context.db.dispose()
+
+
+def rows(path: Path, sql: str, *args: object) -> list[tuple]:  # type: ignore[type-arg]
+    with closing(sqlite3.connect(path)) as raw:
+        return raw.execute(sql, args).fetchall()
+
+
+def test_generated_database_passes_verify(path: Path) -> None:
+    """The generator's bulk rows keep every rule `kentcard verify` checks (audit lines too)."""
+    report = verify(url_for(path))
+    assert report.ok, report.problems[:3]
+    assert report.checked["money_out"] == SIZE.payments
+
+
+def test_outstanding_total_matches_invoice_by_invoice(scale: Context, path: Path) -> None:
+    """The SQL total owed equals summing max(0, amount - paid by then) over each invoice."""
+    people = [r for (r,) in rows(path, "SELECT id FROM recipient")]
+    owed_somewhere = False
+    with scale.db.read() as session:
+        for rid in people:
+            for day in DAYS:
+                pairs = queries.invoices_with_allocated(
+                    session=session, recipient_id=rid, issued_by=day
+                )
+                by_hand = sum(max(0, (inv.amount - paid).pence) for inv, paid in pairs)
+                total = queries.outstanding_total(session=session, recipient_id=rid, day=day)
+                assert total.pence == by_hand
+                owed_somewhere |= by_hand > 0
+    assert owed_somewhere  # the data has part-paid invoices, so the test can fail
+
+
+def test_month_summary_on_many_people_equals_hand_sums(scale: Context, path: Path) -> None:
+    """Spent, received, balance and categories for each person equal sums over raw rows."""
+    month = Month(2026, 10)
+    for (rid,) in rows(path, "SELECT id FROM recipient"):
+        summary = month_summary(scale, rid, month)
+        outs = rows(
+            path, "SELECT date, amount_pence, category FROM money_out WHERE recipient_id=?", rid
+        )
+        ins = rows(
+            path,
+            "SELECT date, amount_pence, source, category FROM money_in WHERE recipient_id=?",
+            rid,
+        )
+        first, last = month.first.isoformat(), month.last.isoformat()
+        spent: dict[str | None, int] = defaultdict(int)
+        for day, pence, category in outs:
+            if first <= day <= last:
+                spent[category] += pence
+        for day, pence, source, category in ins:
+            if first <= day <= last and source == "refund":
+                spent[category] -= pence
+        assert summary.spent.pence == sum(spent.values())
+        received = summary.received[Source.KCC].pence
+        assert received == sum(p for d, p, s, _ in ins if first <= d <= last and s == "kcc")
+        balance = sum(p for d, p, _, _ in ins if d <= last) - sum(
+            p for d, p, _ in outs if d <= last
+        )
+        assert summary.balance.pence == balance
+        by_category = {line.category: line.spent.pence for line in summary.categories}
+        assert by_category["Home care"] == spent.get("Home care", 0)
+
+
+def test_monthly_report_equals_month_summaries(scale: Context) -> None:
+    """The one-query report over a year gives each month's categories as `month_summary`."""
+    for report in monthly_by_category(scale, 2, Month(2025, 12), Month(2026, 11)):
+        assert report.categories == month_summary(scale, 2, report.month).categories
+
+
+@pytest.mark.parametrize("sort", ["date", "amount", "payee"])
+def test_first_and_last_pages_equal_slices_of_the_full_list(scale: Context, sort: str) -> None:
+    """Paging (OFFSET/LIMIT with the id tiebreak) returns exactly the full ordering's slices."""
+    everything = browse.money_out_page(scale, 1, browse.Filters(sort=sort), 0, 10**6)
+    ids = [p.record.id for p in everything.items]
+    assert len(ids) == everything.total == SIZE.big_share and len(set(ids)) == len(ids)
+    first = browse.money_out_page(scale, 1, browse.Filters(sort=sort), 0, 100)
+    last_offset = (everything.total - 1) // 100 * 100
+    last = browse.money_out_page(scale, 1, browse.Filters(sort=sort), last_offset, 100)
+    assert [p.record.id for p in first.items] == ids[:100]
+    assert [p.record.id for p in last.items] == ids[last_offset:]
+    assert first.total == last.total == everything.total
+
+
+def statements_run(ctx: Context, action) -> list[tuple[str, tuple]]:  # type: ignore[no-untyped-def, type-arg]
+    """The SQL (with its parameters) that `action()` sends to the database."""
+    seen: list[tuple[str, tuple]] = []  # type: ignore[type-arg]
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, tuple(parameters)))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", capture)
+    try:
+        action()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def test_summary_and_page_queries_read_through_the_indexes(scale: Context, path: Path) -> None:
+    """Every query a month summary and a table page send reads money out by its index."""
+    sent = statements_run(scale, lambda: month_summary(scale, 1, Month(2026, 11)))
+    sent += statements_run(
+        scale, lambda: browse.money_out_page(scale, 1, browse.Filters(), 99_900, 100)
+    )
+    checked = 0
+    with closing(sqlite3.connect(path)) as raw:
+        for sql, params in sent:
+            plan = " | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "SCAN money_out" not in plan and "SCAN invoice" not in plan, (sql, plan)
+            if "FROM money_out" in sql and "money_out.date" in sql:
+                assert "ix_money_out_recipient_date" in plan, (sql, plan)
+                checked += 1
+    assert checked >= 3  # the month's spending, the balance, the page and its count
