@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from functools import wraps
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -19,8 +19,10 @@ from kentcard.core.money import Money, parse_money
 from kentcard.core.records import DocumentKind, Frequency, PlanLine, ProviderKind, Recipient, Source
 from kentcard.core.validate import parse_choice, parse_hours
 from kentcard.present import jsonable, table
-from kentcard.services.context import Context
 from kentcard.settings import Settings
+
+if TYPE_CHECKING:  # the database layer loads only when a command needs it (not for --help)
+    from kentcard.services.context import Context
 
 F = TypeVar("F", bound=Callable[..., Any])
 

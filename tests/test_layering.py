@@ -62,3 +62,36 @@ def test_core_is_pure_standard_library() -> None:
             if line.startswith(("import ", "from ")):
                 top = line.split()[1].split(".")[0]
                 assert top in sys.stdlib_module_names or top in ("kentcard", "__future__"), line
+
+
+def test_help_loads_neither_the_ui_nor_the_database_layer(tmp_path: Path) -> None:
+    """`kentcard --help` prints without Textual, pandas, openpyxl, SQLAlchemy or alembic."""
+    code = (
+        "from kentcard.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+    )
+    loaded = loaded_after(code, tmp_path)
+    assert "typer" in loaded
+    assert not loaded & {*HEAVY, "sqlalchemy", "sqlmodel", "alembic"}
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Once a database is at the newest schema, `kentcard budget` starts without alembic."""
+    db = str(tmp_path / "k.sqlite3")
+    first = (
+        f"import os\nos.environ['KENTCARD_DB'] = {db!r}\nos.environ['KENTCARD_KEEP_DAILY'] = '0'\n"
+    )
+    run = (
+        "from kentcard.cli import app\n"
+        "for args in ({args}):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as e:\n"
+        "        assert e.code in (0, None), e.code\n"
+    )
+    assert "alembic" in loaded_after(first + run.format(args="['init', '--name', 'A'],"), tmp_path)
+    loaded = loaded_after(first + run.format(args="['budget', '--json'],"), tmp_path)
+    assert "kentcard" in loaded and "alembic" not in loaded

@@ -8,17 +8,19 @@ newer kentcard is refused rather than guessed at.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from kentcard.core.errors import KentcardError
 from kentcard.store.engine import sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,18 +30,24 @@ class SchemaTooNewError(KentcardError):
 
 
 def alembic_config(migrations: Path = MIGRATIONS) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -50,6 +58,10 @@ def upgrade(
 
     `migrations` is only ever changed by tests that prove a failing step rolls back.
     """
+    if migrations == MIGRATIONS and _stamped(engine) == head_from_files(migrations):
+        return None  # already current: start-up need not load alembic at all
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(migrations))
     with engine.connect() as connection:
         current = current_revision(connection)
@@ -66,7 +78,42 @@ def upgrade(
     return backup
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\b[^=]*=\s*['\"]?([\w]+)['\"]?", re.M)
+
+
+def head_from_files(migrations: Path = MIGRATIONS) -> str | None:
+    """The head revision read from the version files' own lines, without importing alembic.
+
+    The one revision no other names as its `down_revision`; None if that is not clear-cut
+    (then the caller asks alembic, which is always right).
+    """
+    revisions: set[str] = set()
+    parents: set[str | None] = set()
+    for script in (migrations / "versions").glob("*.py"):
+        text = script.read_text(encoding="utf-8")
+        found = {m.group(1): m.group(2) for m in _REVISION.finditer(text)}
+        if "revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        parents.add(found.get("down_revision"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stamped(engine: Engine) -> str | None:
+    """The revision written in the database, or None (no table yet, or unreadable)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+            connection.rollback()
+    except DBAPIError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def _run_upgrade(engine: Engine, migrations: Path) -> None:
+    from alembic import command
+
     config = alembic_config(migrations)
     writer = engine.execution_options(kentcard_write=True)
     with writer.connect() as connection:
