@@ -159,3 +159,58 @@ def test_a_full_disk_while_saving_a_document_leaves_no_row_and_no_orphan(
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("SELECT count(*) FROM document").fetchone()[0] == 0
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+CSV_CELL = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "05/11/2026",
+            "2026-11-05",
+            "5 Nov 2026",
+            "£1,234.56",
+            "-£12.00",
+            "12.00 CR",
+            "(3.50)",
+            "Paid out",
+            "Date",
+            "Amount",
+            "Balance",
+            "declined",
+            "\ufeff",
+            "\x00",
+        ]
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(CSV_CELL, min_size=1, max_size=6), max_size=12),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+)
+def test_statement_parser_gives_input_error_or_lines(rows: list[list[str]], encoding: str) -> None:
+    """Any CSV-shaped bytes, in any encoding: parsed lines or an InputError, nothing else."""
+    from kentcard.importers.statement import parse_statement
+
+    text = "\n".join(",".join(cells) for cells in rows)
+    data = text.encode(encoding, errors="replace")
+    try:
+        parsed = parse_statement(data)
+    except InputError as error:
+        assert error.field
+        return
+    for line in parsed.lines:
+        assert isinstance(line.amount, Money) and isinstance(line.amount.pence, int)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=2000))
+def test_statement_parser_on_random_bytes(data: bytes) -> None:
+    """Random bytes are refused with an InputError or parsed; never another exception."""
+    from kentcard.importers.statement import parse_statement
+
+    try:
+        parse_statement(data)
+    except InputError:
+        pass
