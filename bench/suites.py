@@ -178,7 +178,7 @@ def _tui_run(db: Path, floor: bool) -> dict[str, float]:
         argv.append("--floor")
     done = subprocess.run(argv, env=env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"TUI probe failed: {done.stderr[-800:]}")
+        raise RuntimeError(f"TUI probe failed: {done.stderr.split('Command ')[0][-800:]}")
     times: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     for line in done.stderr.splitlines():
         if "Maximum resident set size" in line:

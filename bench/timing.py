@@ -10,6 +10,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,9 +64,16 @@ def env(**extra: str) -> dict[str, str]:
 
 def run_once(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Timed:
     """Run a whole process; its wall time and peak RSS (from wait4, as /usr/bin/time reads it)."""
+    # Peak RSS through /usr/bin/time: a child's own wait4 figure starts from this (large)
+    # process's RSS at fork on Linux, so it would overstate small commands.
+    with tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False) as report:
+        pass
+    timer = (
+        ["/usr/bin/time", "-f", "%M", "-o", report.name] if Path("/usr/bin/time").exists() else []
+    )
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(argv),
+        [*timer, *argv],
         env=dict(environ or env()),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -79,7 +87,10 @@ def run_once(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> T
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:4])}... exited {process.returncode}: {stderr[-500:]}")
-    return Timed(elapsed, usage.ru_maxrss * 1024)
+    text = Path(report.name).read_text().strip().splitlines()
+    os.unlink(report.name)
+    peak_kb = int(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss
+    return Timed(elapsed, peak_kb * 1024)
 
 
 def median_process(
