@@ -536,7 +536,7 @@ def import_command(
 ) -> None:
     """Import a card or bank statement: match lines to the ledger, add the rest (one step)."""
     from kentcard.importers.columns import ColumnMap
-    from kentcard.services.statements import import_statement, read_statement
+    from kentcard.services.statement_import import import_statement, read_statement
 
     columns = ColumnMap(
         date_column,

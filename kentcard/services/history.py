@@ -20,6 +20,7 @@ ENTITIES = {
     "provider": "provider",
     "period-lock": "period_lock",
     "statement-import": "statement_batch",
+    "statement-line": "statement_line",
 }
 
 

@@ -6,6 +6,8 @@ import getpass
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlmodel import Session
+
 from kentcard.core.dates import EARLIEST, check_date_range
 from kentcard.core.errors import ConflictError, InputError
 from kentcard.core.validate import clean_text, require_text
@@ -40,35 +42,43 @@ def current_lock(ctx: Context, recipient_id: int) -> PeriodLock | None:
 
 def lock_period(ctx: Context, recipient_id: int, to: date, reason: str | None = None) -> PeriodLock:
     """Lock every entry dated up to `to`; a lock only ever grows (shrinking it is an unlock)."""
+    note = check_lock(ctx, to, reason)
+    with ctx.db.write() as session:
+        return lock_in(session, recipient_id, to, note)
+
+
+def check_lock(ctx: Context, to: date, reason: str | None) -> str | None:
+    """The cleaned reason, once `to` is known to be a day that can be locked."""
     check_date_range(to, "to")
     if to > ctx.today():
         raise InputError("to", "is in the future; lock only a period that has been reviewed")
-    note = clean_text(reason, "reason", max_length=300)
-    with ctx.db.write() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
-        row = locks.lock_row(session=session, recipient_id=recipient_id)
-        if row is not None and row.locked_to >= to:
-            raise ConflictError(
-                f"to: the period is already locked up to {row.locked_to}; "
-                "to lock less, use kentcard unlock --from DATE --reason WHY"
-            )
-        before = None if row is None else PeriodLockRow.model_validate(row.model_dump())
-        row = row or PeriodLockRow(
-            recipient_id=recipient_id, locked_to=to, locked_at="", locked_by=""
+    return clean_text(reason, "reason", max_length=300)
+
+
+def lock_in(session: Session, recipient_id: int, to: date, note: str | None) -> PeriodLock:
+    """Lock up to `to` in the caller's transaction, with its audit line."""
+    queries.recipient(session=session, recipient_id=recipient_id)
+    row = locks.lock_row(session=session, recipient_id=recipient_id)
+    if row is not None and row.locked_to >= to:
+        raise ConflictError(
+            f"to: the period is already locked up to {row.locked_to}; "
+            "to lock less, use kentcard unlock --from DATE --reason WHY"
         )
-        row.locked_to, row.locked_at, row.locked_by, row.reason = to, audit.now_utc(), _who(), note
-        session.add(row)
-        audit.record(
-            session=session,
-            entity=ENTITY,
-            entity_id=recipient_id,
-            action="create" if before is None else "update",
-            recipient_id=recipient_id,
-            before=before,
-            after=row,
-            extra={"event": "lock"},
-        )
-        return _record(row)
+    before = None if row is None else PeriodLockRow.model_validate(row.model_dump())
+    row = row or PeriodLockRow(recipient_id=recipient_id, locked_to=to, locked_at="", locked_by="")
+    row.locked_to, row.locked_at, row.locked_by, row.reason = to, audit.now_utc(), _who(), note
+    session.add(row)
+    audit.record(
+        session=session,
+        entity=ENTITY,
+        entity_id=recipient_id,
+        action="create" if before is None else "update",
+        recipient_id=recipient_id,
+        before=before,
+        after=row,
+        extra={"event": "lock"},
+    )
+    return _record(row)
 
 
 def unlock_period(ctx: Context, recipient_id: int, start: date, reason: str) -> PeriodLock | None:

@@ -1,27 +1,22 @@
 """Import a statement: match each line to the ledger or create an entry, all in one transaction.
 
 Re-importing the same or an overlapping statement adds nothing twice: each line's fingerprint
-(date, amount, description, balance) and its occurrence among identical lines that day are
-kept, including for lines whose entry the person later deleted.
+and occurrence (see `statement_match`) are kept, including for lines whose entry the person
+later deleted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
 from kentcard.core.errors import InputError
-from kentcard.core.money import Money
 from kentcard.core.records import Origin
 from kentcard.importers.columns import ColumnMap
 from kentcard.importers.statement import (
@@ -30,36 +25,13 @@ from kentcard.importers.statement import (
     StatementLine,
     parse_statement,
 )
+from kentcard.services.balance_check import BalanceCheck, check_balances
 from kentcard.services.context import Context
+from kentcard.services.statement_match import WINDOW, Action, PlannedLine, keyed, match_lines
 from kentcard.store import locks, queries
 from kentcard.store import statements as store
 
-WINDOW = timedelta(days=3)
 _KCC = re.compile(r"\bKCC\b|KENT COUNTY", re.IGNORECASE)
-_FOLD = re.compile(r"\s+")
-
-
-class Action(StrEnum):
-    MATCHED = "matched"
-    NEW = "new"
-    ALREADY = "already imported"
-    DECISION = "needs a decision"
-
-
-@dataclass(frozen=True, slots=True)
-class BalanceCheck:
-    dates_checked: int
-    first_mismatch: date | None = None
-    statement_balance: Money | None = None
-    ledger_balance: Money | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedLine:
-    line: StatementLine
-    action: Action
-    entry: str | None = None  # "money-out:12" for a match or a new entry
-    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,25 +48,6 @@ class ImportReport:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-
-def fingerprint(line: StatementLine) -> str:
-    """The line's identity across downloads: date, pence, folded description, balance."""
-    text = _FOLD.sub(" ", line.description).strip().casefold()
-    balance = "" if line.balance is None else str(line.balance.pence)
-    key = f"{line.date.isoformat()}|{line.amount.pence}|{text}|{balance}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-def keyed(lines: Sequence[StatementLine]) -> list[tuple[str, int]]:
-    """(fingerprint, occurrence) per line: identical lines on one day count 1, 2, 3..."""
-    seen: Counter[str] = Counter()
-    out = []
-    for line in lines:
-        fp = fingerprint(line)
-        seen[fp] += 1
-        out.append((fp, seen[fp]))
-    return out
 
 
 def read_statement(path: str | os.PathLike[str]) -> bytes:
@@ -171,7 +124,7 @@ def _apply(
         entries = store.unlinked_entries(
             session=session, recipient_id=recipient_id, start=first - WINDOW, end=last + WINDOW
         )
-        planned = _match([lines[i] for i in fresh], entries)
+        planned = match_lines([lines[i] for i in fresh], entries)
         by_index = dict(zip(fresh, planned, strict=True))
         plan = [
             by_index.get(i) or PlannedLine(line, Action.ALREADY) for i, line in enumerate(lines)
@@ -198,37 +151,6 @@ def _apply(
         balance=balance,
         decisions=tuple(p for p in plan if p.action is Action.DECISION),
     )
-
-
-def _match(
-    lines: Sequence[StatementLine], entries: list[tuple[str, int, date, int, str]]
-) -> list[PlannedLine]:
-    """Same amount and direction, within 3 days; the closest unique entry wins, ties wait."""
-    pool: dict[int, list[tuple[str, int, date, int, str]]] = defaultdict(list)
-    for entry in entries:
-        pool[entry[3]].append(entry)
-    claimed: set[tuple[str, int]] = set()
-    out = []
-    for line in lines:
-        near = [
-            e
-            for e in pool.get(line.amount.pence, ())
-            if abs((e[2] - line.date).days) <= WINDOW.days and (e[0], e[1]) not in claimed
-        ]
-        if not near:
-            out.append(PlannedLine(line, Action.NEW))
-            continue
-        best = min(abs((e[2] - line.date).days) for e in near)
-        tied = sorted((e for e in near if abs((e[2] - line.date).days) == best), key=lambda e: e[1])
-        # Entries alike in every way (same day, same payee) are interchangeable, not a tie.
-        if len({(e[2], e[4].casefold()) for e in tied}) == 1:
-            claimed.add((tied[0][0], tied[0][1]))
-            out.append(PlannedLine(line, Action.MATCHED, f"{tied[0][0]}:{tied[0][1]}"))
-        else:
-            out.append(
-                PlannedLine(line, Action.DECISION, candidates=tuple(f"{e[0]}:{e[1]}" for e in tied))
-            )
-    return out
 
 
 def _save(
@@ -331,26 +253,3 @@ def _money_in(line: StatementLine, recipient_id: int) -> dict[str, Any]:
         "category": None,
         "origin": Origin.STATEMENT.value,
     }
-
-
-def check_balances(session: Session, recipient_id: int, start: date, end: date) -> BalanceCheck:
-    """Compare the statement's end-of-day balance with the ledger's balance on each day."""
-    statement = store.day_end_balances(
-        session=session, recipient_id=recipient_id, start=start, end=end
-    )
-    if not statement:
-        return BalanceCheck(0)
-    movements = store.ledger_movements(session=session, recipient_id=recipient_id, end=end)
-    running, index = 0, 0
-    for day, balance in statement:
-        while index < len(movements) and movements[index][0] <= day:
-            running += movements[index][1]
-            index += 1
-        if running != balance:
-            return BalanceCheck(len(statement), day, Money(balance), Money(running))
-    return BalanceCheck(len(statement))
-
-
-def balance_mismatch(ctx: Context, recipient_id: int, start: date, end: date) -> BalanceCheck:
-    with ctx.db.read() as session:
-        return check_balances(session, recipient_id, start, end)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kentcard.services.context import Context
-from kentcard.services.statements import import_statement
+from kentcard.services.statement_import import import_statement
 from tests.services.helpers import person, rows
 
 START = date(2026, 11, 1)

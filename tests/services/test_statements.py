@@ -15,7 +15,7 @@ from kentcard.core.records import Source
 from kentcard.importers.columns import ColumnMap
 from kentcard.services import ledger, period_lock, review
 from kentcard.services.context import Context
-from kentcard.services.statements import import_statement
+from kentcard.services.statement_import import import_statement
 from tests.services.helpers import count, person, rows
 
 SAMPLES = Path(__file__).parent.parent / "importers" / "samples"

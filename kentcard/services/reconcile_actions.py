@@ -1,0 +1,251 @@
+"""Reconcile by hand: match, unmatch, accept suggestions, create an entry from a line, lock.
+
+Each action is one transaction with its audit lines, and each refuses (through the one lock
+check in `store.locks`) to touch a line or an entry dated in a locked, reviewed period.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from kentcard.core.errors import ConflictError, InputError
+from kentcard.core.money import Money
+from kentcard.core.records import Origin, Source
+from kentcard.core.validate import clean_text, parse_choice, require_text
+from kentcard.services import period_lock
+from kentcard.services.context import Context
+from kentcard.services.reconcile import (
+    ReconcileLine,
+    parse_entry,
+    statement_lines,
+    suggestions,
+)
+from kentcard.store import audit, locks
+from kentcard.store import reconcile as store
+from kentcard.store import statements as store_statements
+from kentcard.store.models import MoneyInRow, MoneyOutRow, StatementLineRow
+
+ENTITY = "statement_line"
+
+
+def _one(ctx: Context, line_id: int) -> ReconcileLine:
+    with ctx.db.read() as session:
+        row = store.line_row(session=session, line_id=line_id)
+    [line] = [
+        x
+        for x in statement_lines(ctx, row.recipient_id, start=row.date, end=row.date)
+        if x.id == line_id
+    ]
+    return line
+
+
+def _snapshot(row: StatementLineRow) -> StatementLineRow:
+    return StatementLineRow.model_validate(row.model_dump())
+
+
+def _tie(session: Session, row: StatementLineRow, entry: str, state: str, event: str) -> None:
+    """Tie the line to `entry` after every check; one audit line for the change."""
+    kind, entry_id = parse_entry(entry)
+    target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+    if target.recipient_id != row.recipient_id:
+        raise InputError("entry", f"{entry} belongs to someone else")
+    signed = -target.amount_pence if kind == "money-out" else target.amount_pence
+    if signed != row.amount_pence:
+        raise InputError(
+            "entry",
+            f"{entry} is {Money(signed)} but the statement line is {Money(row.amount_pence)}; "
+            "correct the entry's amount first",
+        )
+    other = store.line_tied_to(session=session, kind=kind, entry_id=entry_id)
+    if other is not None:
+        raise ConflictError(
+            f"entry: {entry} is already tied to statement line {other}; unmatch that first"
+        )
+    locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date, target.date])
+    before = _snapshot(row)
+    row.state = state
+    row.money_out_id = entry_id if kind == "money-out" else None
+    row.money_in_id = entry_id if kind == "money-in" else None
+    session.add(row)
+    _audit(session, row, before, event, entry)
+
+
+def _audit(
+    session: Session, row: StatementLineRow, before: StatementLineRow, event: str, entry: str
+) -> None:
+    assert row.id is not None
+    audit.record(
+        session=session,
+        entity=ENTITY,
+        entity_id=row.id,
+        action="update",
+        recipient_id=row.recipient_id,
+        before=before,
+        after=row,
+        extra={"event": event, "entry": entry},
+    )
+
+
+def _untied_line(session: Session, line_id: int) -> StatementLineRow:
+    row = store.line_row(session=session, line_id=line_id)
+    tied = row.money_out_id or row.money_in_id
+    if tied is not None:
+        kind = "money-out" if row.money_out_id else "money-in"
+        raise ConflictError(f"line: it is already tied to {kind}:{tied}; unmatch it first")
+    return row
+
+
+def match_line(ctx: Context, line_id: int, entry: str) -> ReconcileLine:
+    """Tie a line to an entry the person chose (same amount and direction)."""
+    parse_entry(entry)
+    with ctx.db.write() as session:
+        row = _untied_line(session, line_id)
+        _tie(session, row, entry, "matched", "match")
+    return _one(ctx, line_id)
+
+
+def unmatch_line(ctx: Context, line_id: int) -> ReconcileLine:
+    """Untie a line: it needs a decision again; its entry stays in the ledger."""
+    with ctx.db.write() as session:
+        row = store.line_row(session=session, line_id=line_id)
+        if row.money_out_id is None and row.money_in_id is None:
+            raise ConflictError("line: it is not tied to an entry")
+        kind = "money-out" if row.money_out_id is not None else "money-in"
+        entry_id = row.money_out_id or row.money_in_id
+        assert entry_id is not None
+        target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+        locks.ensure_open(
+            session=session, recipient_id=row.recipient_id, days=[row.date, target.date]
+        )
+        before = _snapshot(row)
+        row.state, row.money_out_id, row.money_in_id = "decision", None, None
+        session.add(row)
+        _audit(session, row, before, "unmatch", f"{kind}:{entry_id}")
+    return _one(ctx, line_id)
+
+
+def accept_suggestion(ctx: Context, line_id: int) -> ReconcileLine:
+    """Tie a line needing a decision to the one entry it now matches."""
+    with ctx.db.write() as session:
+        row = _untied_line(session, line_id)
+        lines = store.lines(
+            session=session, recipient_id=row.recipient_id, start=row.date, end=row.date
+        )
+        idea = suggestions(session, row.recipient_id, [r for r in lines if r.id == line_id])
+        entry = idea.get(line_id, (None, ()))[0]
+        if entry is None:
+            raise ConflictError(
+                "line: there is no single entry to match it with; choose one by hand "
+                "or create an entry from it"
+            )
+        _tie(session, row, entry, "matched", "accept suggestion")
+    return _one(ctx, line_id)
+
+
+def accept_all_suggestions(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    batch_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> int:
+    """Accept every suggestion among these lines at once (all or none); how many were tied."""
+    with ctx.db.write() as session:
+        rows = store.lines(
+            session=session, recipient_id=recipient_id, batch_id=batch_id, start=start, end=end
+        )
+        ideas = {k: e for k, (e, _) in suggestions(session, recipient_id, rows).items() if e}
+        for line_id, entry in ideas.items():
+            row = store.line_row(session=session, line_id=line_id)
+            _tie(session, row, entry, "matched", "accept suggestion")
+        return len(ideas)
+
+
+def create_entry_from_line(
+    ctx: Context,
+    line_id: int,
+    *,
+    payee: str | None = None,
+    category: str | None = None,
+    description: str | None = None,
+    source: Source | str | None = None,
+    note: str | None = None,
+) -> ReconcileLine:
+    """Log the line as a new money-out (payee, category) or money-in (source), tied to it."""
+    with ctx.db.write() as session:
+        row = _untied_line(session, line_id)
+        locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date])
+        entry: MoneyOutRow | MoneyInRow
+        if row.amount_pence < 0:
+            entry = _money_out(session, row, payee, category, description)
+        else:
+            entry = _money_in(row, source, note, category)
+        session.add(entry)
+        session.flush()
+        assert entry.id is not None
+        kind = "money-out" if isinstance(entry, MoneyOutRow) else "money-in"
+        audit.record(
+            session=session,
+            entity=kind.replace("-", "_"),
+            entity_id=entry.id,
+            action="create",
+            recipient_id=row.recipient_id,
+            after=entry,
+            extra={"origin": "statement", "statement_line": line_id},
+        )
+        _tie(session, row, f"{kind}:{entry.id}", "created", "create entry")
+    return _one(ctx, line_id)
+
+
+def _money_out(
+    session: Session,
+    row: StatementLineRow,
+    payee: str | None,
+    category: str | None,
+    description: str | None,
+) -> MoneyOutRow:
+    name = require_text(payee, "payee", max_length=120)
+    providers = store_statements.providers_by_name(session=session, recipient_id=row.recipient_id)
+    provider = providers.get(name.casefold())
+    return MoneyOutRow(
+        recipient_id=row.recipient_id,
+        date=row.date,
+        amount_pence=-row.amount_pence,
+        payee=provider[1] if provider else name,
+        provider_id=provider[0] if provider else None,
+        category=clean_text(category, "category", max_length=60) or (provider and provider[2]),
+        description=clean_text(description, "description", max_length=500),
+        origin=Origin.STATEMENT.value,
+    )
+
+
+def _money_in(
+    row: StatementLineRow, source: Source | str | None, note: str | None, category: str | None
+) -> MoneyInRow:
+    if source is None or not str(source).strip():
+        raise InputError("source", "is required: kcc, contribution, refund, opening or other")
+    return MoneyInRow(
+        recipient_id=row.recipient_id,
+        date=row.date,
+        amount_pence=row.amount_pence,
+        source=parse_choice(str(source), Source, "source").value,
+        note=clean_text(note, "note", max_length=500),
+        category=clean_text(category, "category", max_length=60),
+        origin=Origin.STATEMENT.value,
+    )
+
+
+def lock_reviewed(ctx: Context, recipient_id: int, to: date, reason: str) -> period_lock.PeriodLock:
+    """Mark the period up to `to` reviewed and lock it; every line in it must be decided."""
+    note = period_lock.check_lock(ctx, to, require_text(reason, "reason", max_length=300))
+    with ctx.db.write() as session:
+        waiting, first = store.undecided_up_to(session=session, recipient_id=recipient_id, to=to)
+        if waiting:
+            raise ConflictError(
+                f"to: {waiting} statement line(s) up to {to} still need a decision "
+                f"(the first on {first}); match them or create entries first"
+            )
+        return period_lock.lock_in(session, recipient_id, to, note)
