@@ -18,6 +18,7 @@ from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services import allocations
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
+from kentcard.services.intake import Upload
 from kentcard.store import audit, convert, locks, queries
 from kentcard.store import documents as store_documents
 from kentcard.store import statements as store_statements
@@ -177,21 +178,21 @@ def add_money_out(
             recipient_id=recipient_id,
             after=row,
         )
-        for claim in invoices:
-            allocations.allocate_by_number(session, row, claim.number, claim.amount)
-        store_uploads(
-            session=session,
-            recipient_id=recipient_id,
-            uploads=uploads,
-            kind=DocumentKind.RECEIPT,
-            target="money_out_id",
-            target_id=row.id,
-        )
+        _settle_and_attach(session, row, invoices, uploads)
         return convert.money_out(row)
 
 
-def edit_money_out(ctx: Context, money_out_id: int, **changes: Any) -> MoneyOut:
-    """Change any of: date, amount, payee, category, description, reference."""
+def edit_money_out(
+    ctx: Context,
+    money_out_id: int,
+    *,
+    invoices: Sequence[InvoiceClaim] = (),
+    receipts: Sequence[str | os.PathLike[str]] = (),
+    **changes: Any,
+) -> MoneyOut:
+    """Change any of: date, amount, payee, category, description, reference; settle more
+    invoices from it and attach more receipts. One transaction: all of it or none."""
+    uploads = read_files(receipts, "receipt")
     with ctx.db.write() as session:
         row = _get(session, MoneyOutRow, money_out_id, "money-out")
         _ensure_open(session, row)
@@ -228,6 +229,7 @@ def edit_money_out(ctx: Context, money_out_id: int, **changes: Any) -> MoneyOut:
             before=before,
             after=row,
         )
+        _settle_and_attach(session, row, invoices, uploads)
         return convert.money_out(row)
 
 
@@ -265,6 +267,24 @@ def list_money_out(
 ) -> list[MoneyOut]:
     with ctx.db.read() as session:
         return queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
+
+
+def _settle_and_attach(
+    session: Session, row: MoneyOutRow, claims: Sequence[InvoiceClaim], uploads: list[Upload]
+) -> None:
+    """Allocate the payment to each claimed invoice and link its receipts, in the caller's
+    transaction (files were read before it began)."""
+    assert row.id is not None
+    for claim in claims:
+        allocations.allocate_by_number(session, row, claim.number, claim.amount)
+    store_uploads(
+        session=session,
+        recipient_id=row.recipient_id,
+        uploads=uploads,
+        kind=DocumentKind.RECEIPT,
+        target="money_out_id",
+        target_id=row.id,
+    )
 
 
 def _ensure_open(session: Session, row: MoneyInRow | MoneyOutRow) -> None:

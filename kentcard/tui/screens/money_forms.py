@@ -13,7 +13,7 @@ from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import parse_positive_money, total
 from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Source
 from kentcard.core.validate import parse_choice
-from kentcard.services import allocations, browse, documents, ledger
+from kentcard.services import browse, documents, ledger
 from kentcard.tui.messages import ChoicesLoaded
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
@@ -180,17 +180,16 @@ class MoneyOutForm(FormDialog):
             for i in self.query_one("#invoices", SelectionList).selected
             if i in self.open
         ]
+        claims = [ledger.InvoiceClaim(s.invoice.number) for s in chosen]
+        receipts = [receipt] if receipt else []
         if self.record is None:
-            claims = [ledger.InvoiceClaim(s.invoice.number) for s in chosen]
             return ledger.add_money_out(
-                ctx, person.id, invoices=claims, receipts=[receipt] if receipt else [], **values
+                ctx, person.id, invoices=claims, receipts=receipts, **values
             )
-        record = ledger.edit_money_out(ctx, self.record.id, **values)
-        for state in chosen:
-            allocations.allocate(ctx, record.id, state.invoice.id)
-        if receipt:
-            documents.attach_document(ctx, receipt, money_out_id=record.id)
-        return record
+        # One call, one transaction: a refused receipt or invoice leaves the payment as it was.
+        return ledger.edit_money_out(
+            ctx, self.record.id, invoices=claims, receipts=receipts, **values
+        )
 
 
 class AttachForm(FormDialog):
