@@ -44,8 +44,14 @@ class ReviewScreen(FindingOpener):
         yield Static("", id="review-info")
 
     def on_mount(self) -> None:
-        table = self.query_one("#findings", DataTable)
-        table.add_columns("Date", "What", "Detail", Text("Amount", justify="right"))
+        table = self.query_one("#findings", Table)
+        what = max(len(word) for word in KIND_WORDS.values())
+        table.add_column("Date", width=10)
+        table.add_column("What", width=what)
+        table.add_column("Detail", key="detail", width=20)
+        table.add_column(Text("Amount", justify="right"), width=11)
+        # The detail wraps in what the other columns leave, so Amount always shows.
+        table.flex("detail")
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -98,7 +104,11 @@ class ReviewScreen(FindingOpener):
         for f in self.findings:
             amount = "" if f.amount is None else format_money(f.amount)
             table.add_row(
-                str(f.date), KIND_WORDS[f.kind], Text(f.message), Text(amount, justify="right")
+                str(f.date),
+                KIND_WORDS[f.kind],
+                Text(f.message),
+                Text(amount, justify="right"),
+                height=None,
             )
         if self.findings:
             table.move_cursor(row=min(row, len(self.findings) - 1))

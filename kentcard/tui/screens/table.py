@@ -78,7 +78,7 @@ class TableScreen(Section):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for column in self.COLUMNS:
-            table.add_column(column.label, key=column.key)
+            table.add_column(self._header(column), key=column.key)
         self.load_choices()
 
     def on_screen_resume(self) -> None:
@@ -143,13 +143,22 @@ class TableScreen(Section):
             for value, column in zip(self.cells(item), self.COLUMNS, strict=True)
         ]
 
+    def _header(self, column: Column) -> Text:
+        """A column's label with its sort arrow, or two spaces where the arrow goes.
+
+        DataTable measures a label once, when the column is added; a label that grew later
+        (the arrow) was cut to the old width ("Amount ▲" showed as "Amount "). Keeping room
+        for the arrow from the start means changing it never needs a re-measure.
+        """
+        mark = "  " if column.sort else ""
+        if column.sort and column.sort == self.filters.sort:
+            mark = " ▼" if self.filters.descending else " ▲"
+        return Text(column.label + mark, justify="right" if column.right else "left")
+
     def _show_headers(self) -> None:
         table = self.query_one(DataTable)
         for column in self.COLUMNS:
-            label = column.label
-            if column.sort and column.sort == self.filters.sort:
-                label += " ▼" if self.filters.descending else " ▲"
-            table.columns[column.key].label = Text(label)  # type: ignore[index]
+            table.columns[column.key].label = self._header(column)  # type: ignore[index]
         table.refresh()
 
     def _show_page_info(self) -> None:
