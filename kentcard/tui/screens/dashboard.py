@@ -73,12 +73,15 @@ class DashboardScreen(FindingOpener):
         self.entries: list[tuple[Any, str | None]] = []
 
     def body(self) -> ComposeResult:
-        with VerticalScroll(id="dash"):
+        # The month's figures and the bar stay put above everything that scrolls, so they
+        # and the first things needing attention fit on an 80×24 terminal.
+        with Vertical(id="dash-top"):
             yield Static("", id="month-title")
             with Horizontal(id="figures-row"):
                 yield Static("", id="figures", classes="box")
                 yield Static("", id="balance", classes="box")
             yield SpendBar(id="spend-bar")
+        with VerticalScroll(id="dash"):
             with Horizontal(id="middle", classes="pair"):
                 with Vertical(id="attention-box", classes="box"):
                     yield Static("Needs attention (Enter to fix)", classes="box-title")

@@ -16,14 +16,31 @@ SECTIONS = [
 
 
 class NavBar(Static):
-    """Shows where you are; click a section or press its number."""
+    """Shows where you are; click a section or press its number.
+
+    On a terminal too narrow for one line it takes two, breaking between sections, so
+    every section stays on screen (at 80 columns "7 Review" used to be cut off).
+    """
 
     def __init__(self, current: str) -> None:
-        parts = []
+        self.current = current
+        super().__init__(self.lines(10_000), classes="navbar")
+
+    def lines(self, width: int) -> str:
+        """The sections as markup, packed into lines of at most `width` cells."""
+        lines: list[list[str]] = [[]]
+        used = 0
         for mode, key, label in SECTIONS:
             text = f" {key} {label} "
-            if mode == current:
-                parts.append(f"[reverse b]{text}[/]")
+            if lines[-1] and used + 1 + len(text) > width:
+                lines.append([])
+                used = 0
+            used += len(text) + (1 if lines[-1] else 0)
+            if mode == self.current:
+                lines[-1].append(f"[reverse b]{text}[/]")
             else:
-                parts.append(f"[@click=app.go('{mode}')]{text}[/]")
-        super().__init__(" ".join(parts), classes="navbar")
+                lines[-1].append(f"[@click=app.go('{mode}')]{text}[/]")
+        return "\n".join(" ".join(line) for line in lines)
+
+    def on_resize(self) -> None:
+        self.update(self.lines(self.content_size.width))
