@@ -45,6 +45,7 @@ class KentcardApp(App[None]):
         Binding("5", "go('providers')", "Providers", show=False, id="go.providers"),
         Binding("6", "go('evidence')", "Evidence", show=False, id="go.evidence"),
         Binding("7", "go('review')", "Review", show=False, id="go.review"),
+        Binding("8", "go('reconcile')", "Reconcile", show=False, id="go.reconcile"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f2", "settings", "Settings", id="app.settings"),
         Binding("q", "quit", "Quit", id="app.quit"),

@@ -16,6 +16,7 @@ SECTIONS = [
     ("providers", "Providers: agencies, PAs, shops"),
     ("evidence", "Evidence: receipts, invoices, payslips"),
     ("review", "Review: what a KCC reviewer would query"),
+    ("reconcile", "Reconcile: import a statement, match its lines, lock a period"),
 ]
 ADDS = [
     ("money_in", "Add money in"),

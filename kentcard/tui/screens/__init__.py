@@ -6,6 +6,7 @@ from typing import Any
 
 from kentcard.tui.screens.dashboard import DashboardScreen
 from kentcard.tui.screens.ledger_sections import MoneyInScreen, MoneyOutScreen
+from kentcard.tui.screens.reconcile import ReconcileScreen
 from kentcard.tui.screens.record_sections import EvidenceScreen, InvoicesScreen, ProvidersScreen
 from kentcard.tui.screens.review import ReviewScreen
 
@@ -17,4 +18,5 @@ SCREENS: dict[str, Any] = {
     "providers": ProvidersScreen,
     "evidence": EvidenceScreen,
     "review": ReviewScreen,
+    "reconcile": ReconcileScreen,
 }

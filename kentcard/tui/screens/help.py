@@ -16,7 +16,8 @@ HELP = """\
 # Help
 
 **Move between sections** with the number keys, or click the bar at the top:
-`1` Home · `2` Money in · `3` Money out · `4` Invoices · `5` Providers · `6` Evidence · `7` Review.
+`1` Home · `2` Money in · `3` Money out · `4` Invoices · `5` Providers · `6` Evidence · `7` Review ·
+`8` Reconcile.
 `Ctrl+P` opens the command palette: type what you want to do (for example *add money out*).
 
 ## Keys
@@ -36,6 +37,8 @@ HELP = """\
 | `Esc` | tables | clear the filters; in a form: close it without saving |
 | `Ctrl+S` | forms | save (`Enter` moves to the next box; on the last box it saves) |
 | `Tab` | everywhere | move to the next box or button |
+| `i`, `c`, `l` | Reconcile | import a statement; create an entry from a line; lock |
+| `m`, `u`, `a`, `A` | Reconcile | match, unmatch; accept the suggestion, or all of them |
 | `F2` | everywhere | settings: the colour theme (high contrast) |
 | `?` | everywhere | this help |
 | `q` | everywhere | quit (everything is already saved) |
@@ -50,6 +53,7 @@ HELP = """\
 - **Providers**: agencies, personal assistants, shops and day services you pay.
 - **Evidence**: every receipt, invoice and payslip stored, with its size and fingerprint (SHA-256).
 - **Review**: the list a KCC reviewer would query for a period; fix each one from there.
+- **Reconcile**: import a card statement, tie each line to your entries, then lock the period.
 
 ## Where your data lives
 

@@ -12,6 +12,7 @@ SECTIONS = [
     ("providers", "5", "Providers"),
     ("evidence", "6", "Evidence"),
     ("review", "7", "Review"),
+    ("reconcile", "8", "Reconcile"),
 ]
 
 
