@@ -29,26 +29,46 @@ WEEK_FACTOR: dict[Frequency, Fraction] = {
 DEFAULT_RETAINED_WEEKS = 8
 
 
-def _month_share(plan: Plan, month: Month) -> Fraction:
-    """Periods of `plan` that fall in `month`: frequency factor × share of days in force."""
-    in_force = overlap_days(plan.start, plan.end, month.first, month.last)
+def _days_share(plan: Plan, first: date, last: date) -> Fraction:
+    """Periods of `plan` in the days [first, last] of one calendar month.
+
+    Frequency factor × (days of [first, last] the plan is in force ÷ days in the month):
+    for the whole month this is the monthly rule of DESIGN §2, for part of it the same
+    month's share prorated by days.
+    """
+    month = Month.of(first)
+    if Month.of(last) != month or last < first:
+        raise ValueError(f"{first}..{last} is not a run of days within one calendar month")
+    in_force = overlap_days(plan.start, plan.end, first, last)
     return MONTH_FACTOR[plan.frequency] * Fraction(in_force, month.days)
+
+
+def budget_between(plans: Iterable[Plan], first: date, last: date) -> Money:
+    """The budget for the days [first, last] of one calendar month, rounded once at the end."""
+    exact = sum(
+        (plan.per_period.pence * _days_share(plan, first, last) for plan in plans), Fraction(0)
+    )
+    return Money(round_half_up(exact))
+
+
+def category_budgets_between(plans: Iterable[Plan], first: date, last: date) -> dict[str, Money]:
+    """Each budget line's share of the days [first, last] of one month, by category."""
+    exact: dict[str, Fraction] = {}
+    for plan in plans:
+        share = _days_share(plan, first, last)
+        for line in plan.lines:
+            exact[line.category] = exact.get(line.category, Fraction(0)) + line.amount.pence * share
+    return {category: Money(round_half_up(value)) for category, value in exact.items()}
 
 
 def monthly_budget(plans: Iterable[Plan], month: Month) -> Money:
     """The whole budget for `month` across every plan in force during it."""
-    exact = sum((plan.per_period.pence * _month_share(plan, month) for plan in plans), Fraction(0))
-    return Money(round_half_up(exact))
+    return budget_between(plans, month.first, month.last)
 
 
 def category_budgets(plans: Iterable[Plan], month: Month) -> dict[str, Money]:
     """Each budget line's share of `month`, by category, in the order lines first appear."""
-    exact: dict[str, Fraction] = {}
-    for plan in plans:
-        share = _month_share(plan, month)
-        for line in plan.lines:
-            exact[line.category] = exact.get(line.category, Fraction(0)) + line.amount.pence * share
-    return {category: Money(round_half_up(value)) for category, value in exact.items()}
+    return category_budgets_between(plans, month.first, month.last)
 
 
 def plan_on(plans: Iterable[Plan], day: date) -> Plan | None:

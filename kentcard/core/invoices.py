@@ -27,6 +27,19 @@ def hours_times_rate(hours_centi: int, rate: Money) -> Money:
     return Money(round_half_up(Fraction(hours_centi * rate.pence, 100)))
 
 
+def hours_mismatch(hours_centi: int | None, rate_pence: int | None, amount_pence: int) -> bool:
+    """True when hours × rate is given and does not equal the amount charged.
+
+    The same rule as `InvoiceState.hours_mismatch`, on plain numbers (a review of 50,000
+    invoices checks them all); hours and rates are never negative, so half-up is +50 // 100.
+    """
+    if hours_centi is None or rate_pence is None:
+        return False
+    product = hours_centi * rate_pence
+    whole = (product + 50) // 100 if product >= 0 else round_half_up(Fraction(product, 100))
+    return whole != amount_pence
+
+
 @dataclass(frozen=True, slots=True)
 class InvoiceState:
     """An invoice with what has been paid against it, as of a day."""

@@ -8,22 +8,23 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kentcard.export import frames as F
+from kentcard.export import tables as T
 from kentcard.export.book import ReviewBook
 from kentcard.export.safety import csv_text
 
 FILE_NAMES = {
-    F.MONEY_IN: "money-in.csv",
-    F.MONEY_OUT: "money-out.csv",
-    F.INVOICES: "invoices.csv",
-    F.BUDGET: "budget-by-month.csv",
-    F.EVIDENCE: "evidence.csv",
-    F.EXCEPTIONS: "exceptions.csv",
+    T.MONEY_IN: "money-in.csv",
+    T.MONEY_OUT: "money-out.csv",
+    T.INVOICES: "invoices.csv",
+    T.BUDGET: "budget-by-month.csv",
+    T.EVIDENCE: "evidence.csv",
+    T.EXCEPTIONS: "exceptions.csv",
 }
 
 
@@ -40,17 +41,35 @@ def field(value: Any) -> str:
     return str(value)
 
 
+def money_field(pence: int | None) -> str:
+    """`56000` → `560.00`, `-1` → `-0.01`: exact, from whole pence."""
+    if pence is None:
+        return ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
+def _formatter(column: str) -> Callable[[Any], str]:
+    kind = T.kind_of(column)
+    if kind == "money":
+        return money_field
+    if kind == "month":
+        return lambda line: line.first.isoformat()  # the first day covered, as in the workbook
+    return field
+
+
 def write_csv_files(book: ReviewBook, folder: Path) -> list[Path]:
     """Write every data sheet into `folder` (which must exist), each file owner-only."""
     written = []
-    for sheet, frame in F.data_frames(book).items():
-        path = folder / FILE_NAMES[sheet]
+    for table in T.data_tables(book):
+        path = folder / FILE_NAMES[table.name]
+        formats = [_formatter(c) for c in table.columns]
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with open(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow([field(c) for c in frame.columns])
+            writer.writerow([field(c) for c in table.columns])
             writer.writerows(
-                [field(v) for v in values] for values in frame.itertuples(index=False, name=None)
+                [f(v) for f, v in zip(formats, values, strict=True)] for values in table.rows
             )
             handle.flush()
             os.fsync(handle.fileno())

@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.styles import Alignment, Font
 
 from kentcard.core.money import Money
-from kentcard.export import frames as F
+from kentcard.export import tables as F
 from kentcard.export.book import ReviewBook
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ class Rows:
         return self.add(*cells)
 
 
-def write(ws: Any, book: ReviewBook, data: dict[str, pd.DataFrame], styles: Styles) -> None:
+def write(ws: Any, book: ReviewBook, counts: dict[str, int], styles: Styles) -> None:
+    """Fill the Summary; `counts` is the number of rows written on each data sheet."""
     for letter, width in zip("ABCD", (50, 16, 16, 16), strict=True):
         ws.column_dimensions[letter].width = width
     rows = Rows(styles)
@@ -93,12 +94,12 @@ def write(ws: Any, book: ReviewBook, data: dict[str, pd.DataFrame], styles: Styl
     rows.add()
     _budget_block(rows)
     rows.add()
-    _category_block(rows, book, data)
+    _category_block(rows, book, counts)
     rows.add()
     _exception_block(rows, book)
     for row in rows.rows:
         ws.append(row)
-    _chart(ws, data, f"A{len(rows.rows) + 2}")
+    _chart(ws, counts[F.BUDGET], f"A{len(rows.rows) + 2}")
 
 
 def _money_block(rows: Rows, book: ReviewBook, day: str) -> None:
@@ -158,14 +159,14 @@ def _money_block(rows: Rows, book: ReviewBook, day: str) -> None:
 def _budget_block(rows: Rows) -> None:
     budget = column(F.BUDGET, "Budget")
     spent = column(F.BUDGET, "Spent")
-    rows.heading("Budget for the months covered", "Amount")
+    rows.heading("Budget for the period", "Amount")
     first = rows.add(rows.label("Budget"), rows.money(f"=ROUND(SUM({budget}),2)"))
     rows.add(rows.label("Spent"), rows.money(f"=ROUND(SUM({spent}),2)"))
     rows.add(rows.label("Remaining"), rows.money(f"=ROUND(B{first}-B{first + 1},2)"))
 
 
-def _category_block(rows: Rows, book: ReviewBook, data: dict[str, pd.DataFrame]) -> None:
-    n_out, n_in = len(data[F.MONEY_OUT]), len(data[F.MONEY_IN])
+def _category_block(rows: Rows, book: ReviewBook, counts: dict[str, int]) -> None:
+    n_out, n_in = counts[F.MONEY_OUT], counts[F.MONEY_IN]
     out_amount = column(F.MONEY_OUT, "Amount", n_out)
     out_category = column(F.MONEY_OUT, "Category", n_out)
     in_amount = column(F.MONEY_IN, "Amount", n_in)
@@ -202,16 +203,16 @@ def _exception_block(rows: Rows, book: ReviewBook) -> None:
     rows.add(rows.label("Total", bold=True), total)
 
 
-def _chart(ws: Any, data: dict[str, pd.DataFrame], anchor: str) -> None:
+def _chart(ws: Any, months: int, anchor: str) -> None:
     """Budget against spending, one pair of bars per month, under the figures."""
-    months = len(data[F.BUDGET])
     sheet = ws.parent[F.BUDGET]
     chart = BarChart()
     chart.type = "col"
     chart.title = "Budget and spending by month"
     chart.y_axis.numFmt = "£#,##0"
     chart.y_axis.majorGridlines = None
-    chart.x_axis.number_format = "mmm yyyy"
+    # Labels as the cells show them: `Nov 2026`, or `Nov 2026 (1–15)` for part of a month.
+    chart.x_axis.numFmt = NumFmt(formatCode="mmm yyyy", sourceLinked=True)
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.add_data(

@@ -14,23 +14,28 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
 from kentcard.core import budget as rules
-from kentcard.core.dates import Month, check_date_range
-from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFoundError
-from kentcard.core.invoices import InvoiceState
+from kentcard.core.dates import check_date_range
+from kentcard.core.errors import ConflictError, InputError, KentcardError
+from kentcard.core.lines import DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
-from kentcard.core.records import Document, MoneyIn, MoneyOut, Plan, Source
-from kentcard.export.book import CategoryBudget, EvidenceFile, ExceptionLine, MonthLine, ReviewBook
+from kentcard.core.records import MoneyIn, Source
+from kentcard.export.book import (
+    CategoryBudget,
+    EvidenceFile,
+    ExceptionLine,
+    MonthLine,
+    ReviewBook,
+)
 from kentcard.services.context import Context
-from kentcard.services.documents import list_documents
-from kentcard.services.review import Kind, review
-from kentcard.services.summary import month_summary, outstanding
-from kentcard.store import convert, queries
+from kentcard.services.period import PeriodLedger, Progress, read_period
+from kentcard.services.review import Kind, findings_in, review_order
+from kentcard.services.review import balance_findings as statement_findings
 from kentcard.store import documents as store_documents
 
 
@@ -70,12 +75,25 @@ def export(
     out_path: str | os.PathLike[str],
     *,
     overwrite: bool = False,
+    progress: Progress | None = None,
 ) -> Path:
-    """Write the export for [start, end] to `out_path`; returns the path written."""
+    """Write the export for [start, end] to `out_path`; returns the path written.
+
+    `progress(share, what)` is called now and then with the share done (0 to 1) and what
+    is being done, from the thread doing the export.
+    """
     target = Path(out_path)
     _refuse_existing(target, overwrite)
-    book = gather(ctx, recipient_id, start, end)
+    step = progress or (lambda _share, _what: None)
+    book = gather(ctx, recipient_id, start, end, progress=step)
     _make_folder(target.parent)
+    writing = {Format.XLSX: "Writing the workbook", Format.CSV: "Writing the CSV files",
+               Format.PACK: "Writing the workbook and evidence pack"}[fmt]  # fmt: skip
+    step(0.3, writing)
+
+    def written(share: float) -> None:
+        step(0.3 + 0.69 * share, writing)
+
     if fmt is Format.CSV:
         from kentcard.export.csv import write_csv_files
 
@@ -84,127 +102,110 @@ def export(
         from kentcard.export.pack import write_pack
 
         reader = _content_reader(ctx)
-        _publish_file(target, overwrite, lambda handle: write_pack(book, reader, handle))
+        _publish_file(target, overwrite, lambda out: write_pack(book, reader, out, written))
     else:
         from kentcard.export.xlsx import write_workbook
 
-        _publish_file(target, overwrite, lambda handle: write_workbook(book, handle))
+        _publish_file(target, overwrite, lambda out: write_workbook(book, out, written))
+    step(1.0, "Done")
     return target
 
 
-def gather(ctx: Context, recipient_id: int, start: date, end: date) -> ReviewBook:
-    """Everything the export shows for one person and period, read from the ledger."""
+def gather(
+    ctx: Context,
+    recipient_id: int,
+    start: date,
+    end: date,
+    progress: Progress | None = None,
+) -> ReviewBook:
+    """Everything the export shows for one person and period, read from the ledger once."""
     check_date_range(start, "from")
     check_date_range(end, "to")
     if end < start:
         raise InputError("to", "is before --from")
-    today = ctx.today()
-    if start > today:
+    if start > ctx.today():
         raise InputError("from", "is after today; a review covers days that have passed")
-    balance_day = min(end, today)
-    with ctx.db.read() as session:
-        person = next(
-            (p for p in queries.recipients(session=session) if p.id == recipient_id), None
-        )
-        if person is None:
-            raise NotFoundError(f"recipient {recipient_id} does not exist")
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        ins = queries.money_in(session=session, recipient_id=recipient_id, start=start, end=end)
-        outs = queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
-        # Invoices as they stood on the balance day: what was issued and paid by then.
-        pairs = queries.invoices_with_allocated(
-            session=session, recipient_id=recipient_id, issued_by=balance_day
-        )
-        allocations = [
-            convert.allocation(row)
-            for row in queries.allocations_for_recipient(
-                session=session, recipient_id=recipient_id, paid_by=balance_day
-            )
-        ]
-        opening = queries.balance_on(
-            session=session, recipient_id=recipient_id, day=start - timedelta(days=1)
-        )
-        balance = queries.balance_on(session=session, recipient_id=recipient_id, day=balance_day)
-        owed = outstanding(session, recipient_id, balance_day)
-    paid_here = _ids_paid_by(allocations, outs)
-    states = [
-        InvoiceState(invoice, paid, today)
-        for invoice, paid in pairs
-        if invoice.issue_date <= end
-        and (
-            invoice.issue_date >= start
-            or (invoice.amount - paid).pence > 0
-            or invoice.id in paid_here
-        )
-    ]
-    invoice_ids = {s.invoice.id for s in states}
-    payment_ids = {m.id for m in outs}
-    months = _months(ctx, recipient_id, start, end)
+    ledger = read_period(ctx, recipient_id, start, end, documents=True, progress=progress)
+    if progress:
+        progress(0.25, "Finding what a reviewer would query")
+    findings = findings_in(ledger) + statement_findings(ctx, recipient_id, start, end)
+    findings.sort(key=review_order)
+    balance_day = ledger.balance_on
+    paid = ledger.paid(balance_day)
+    invoices = _invoices_shown(ledger, paid)
+    shown_ids = {i.id for i in invoices}
+    payment_ids = {m.id for m in ledger.money_out}
+    period_in = ledger.period_in
     return ReviewBook(
-        person=person,
+        person=ledger.person,
         start=start,
         end=end,
+        today=ledger.today,
         balance_on=balance_day,
-        opening_balance=opening,
-        retained=rules.surplus(
-            balance, owed, _plan_for(plans, balance_day), person.retained_weeks
-        ).retained,
-        money_in=tuple(ins),
-        money_out=tuple(outs),
-        invoices=tuple(states),
-        allocations=tuple(
-            a for a in allocations if a.money_out_id in payment_ids or a.invoice_id in invoice_ids
-        ),
-        evidence=_evidence(list_documents(ctx, recipient_id), ins, outs, states),
-        months=tuple(months),
-        categories=_categories(plans, start, end, ins, outs),
-        exceptions=tuple(
-            ExceptionLine(f.date, f.kind.value, f.message, f.record, f.amount)
-            for f in review(ctx, recipient_id, start, end)
-        ),
+        opening_balance=ledger.opening,
+        retained=ledger.retained,
+        money_in=period_in,
+        money_out=ledger.money_out,
+        invoices=invoices,
+        paid=paid,
+        allocations=[
+            a
+            for a in ledger.allocations
+            if a.paid_on <= balance_day
+            and (a.money_out_id in payment_ids or a.invoice_id in shown_ids)
+        ],
+        evidence=_evidence(ledger.documents, period_in, ledger.money_out, invoices),
+        months=[
+            MonthLine(
+                m.first,
+                m.last,
+                m.label(short=True),
+                m.budget,
+                m.spent,
+                Money(sum(v.pence for v in m.received.values())),
+                m.balance,
+            )
+            for m in ledger.months
+        ],
+        categories=_categories(ledger, period_in),
+        exceptions=[ExceptionLine(f.date, f.kind, f.message, f.record, f.amount) for f in findings],
         exception_kinds=tuple((kind.value, words) for kind, words in KIND_WORDS.items()),
     )
 
 
-def _ids_paid_by(allocations: list, outs: list[MoneyOut]) -> set[int]:  # type: ignore[type-arg]
-    paying = {m.id for m in outs}
-    return {a.invoice_id for a in allocations if a.money_out_id in paying}
+def _invoices_shown(ledger: PeriodLedger, paid: dict[int, int]) -> list[InvoiceLine]:
+    """Invoices as they stood on the balance day: issued in the period, still owed on it,
+    or paid by one of the period's payments."""
+    balance_day = ledger.balance_on
+    payments = {m.id for m in ledger.money_out}
+    paid_here = {
+        a.invoice_id
+        for a in ledger.allocations
+        if a.paid_on <= balance_day and a.money_out_id in payments
+    }
+    return [
+        i
+        for i in ledger.invoices
+        if i.issue_date <= balance_day
+        and (i.issue_date >= ledger.start or i.pence > paid.get(i.id, 0) or i.id in paid_here)
+    ]
 
 
-def _plan_for(plans: list[Plan], day: date) -> Plan | None:
-    """The plan in force on `day`, or else the latest that started before it (as the app does)."""
-    found = rules.plan_on(plans, day)
-    earlier = [p for p in plans if p.start <= day]
-    return found or (earlier[-1] if earlier else None)
-
-
-def _months(ctx: Context, recipient_id: int, start: date, end: date) -> list[MonthLine]:
-    lines = []
-    month, last = Month.of(start), Month.of(end)
-    while month <= last:
-        s = month_summary(ctx, recipient_id, month)
-        received = Money(sum(m.pence for m in s.received.values()))
-        lines.append(MonthLine(month.first, s.budget, s.spent, received, s.balance))
-        month = month.shift(1)
-    return lines
-
-
-def _categories(
-    plans: list[Plan], start: date, end: date, ins: list[MoneyIn], outs: list[MoneyOut]
-) -> tuple[CategoryBudget, ...]:
-    """Budget lines first (summed over the months), then other categories spent in, then none."""
+def _categories(ledger: PeriodLedger, period_in: list[MoneyIn]) -> tuple[CategoryBudget, ...]:
+    """Budget lines first (summed over the period's days), then other categories, then none."""
     budgets: dict[str, Money] = {}
     names: dict[str, str] = {}
-    month, last = Month.of(start), Month.of(end)
-    while month <= last:
-        for category, amount in rules.category_budgets(plans, month).items():
+    for month in ledger.months:
+        for category, amount in rules.category_budgets_between(
+            ledger.plans, month.first, month.last
+        ).items():
             name = names.setdefault(category.casefold(), category)
             budgets[name] = budgets.get(name, Money(0)) + amount
-        month = month.shift(1)
-    used = [m.category for m in outs] + [m.category for m in ins if m.source is Source.REFUND]
+    used = {m.category for m in ledger.money_out}
+    used |= {m.category for m in period_in if m.source is Source.REFUND}
     extra: dict[str, str] = {}
-    for spent_in in used:
-        if spent_in is not None and spent_in.casefold() not in names:
+    for spent_in in sorted(c for c in used if c is not None):
+        if spent_in.casefold() not in names:
             extra.setdefault(spent_in.casefold(), spent_in)
     lines = [CategoryBudget(name, amount) for name, amount in budgets.items()]
     lines += [CategoryBudget(name, Money(0)) for name in sorted(extra.values(), key=str.casefold)]
@@ -214,7 +215,10 @@ def _categories(
 
 
 def _evidence(
-    documents: list[Document], ins: list[MoneyIn], outs: list[MoneyOut], states: list[InvoiceState]
+    documents: list[DocumentLine],
+    ins: list[MoneyIn],
+    outs: list[MoneyOutLine],
+    invoices: list[InvoiceLine],
 ) -> tuple[EvidenceFile, ...]:
     """Each document linked to an exported record, named after the first such record."""
     from kentcard.export.pack import evidence_name, unique
@@ -222,8 +226,7 @@ def _evidence(
     labels: dict[str, tuple[date, str, str]] = {}
     for m in outs:
         labels[f"money-out:{m.id}"] = (m.date, m.payee, f"money-out-{m.id}")
-    for s in states:
-        inv = s.invoice
+    for inv in invoices:
         labels[f"invoice:{inv.id}"] = (inv.issue_date, inv.provider_name, inv.number)
     for i in ins:
         labels[f"money-in:{i.id}"] = (
@@ -233,16 +236,18 @@ def _evidence(
         )
     named = []
     for doc in documents:
-        tag = next((t for t in doc.links if t in labels), None)
-        if tag is not None:
-            named.append((evidence_name(*labels[tag], doc), doc))
+        for tag in doc.links:
+            if tag in labels:
+                named.append((evidence_name(*labels[tag], doc), doc))
+                break
     named.sort(key=lambda pair: (pair[0], pair[1].id))
     names = unique(name for name, _ in named)
     return tuple(EvidenceFile(doc, name) for name, (_, doc) in zip(names, named, strict=True))
 
 
-def _content_reader(ctx: Context) -> Callable[[Document], bytes]:
-    def read(document: Document) -> bytes:
+def _content_reader(ctx: Context) -> Callable[[EvidenceFile], bytes]:
+    def read(item: EvidenceFile) -> bytes:
+        document = item.document
         with ctx.db.read() as session:
             content = store_documents.content_of(session=session, sha256=document.sha256)
         if content is None or hashlib.sha256(content).hexdigest() != document.sha256:

@@ -1,20 +1,25 @@
-"""Exceptions: everything a KCC reviewer would query about a period, in plain words."""
+"""Exceptions: everything a KCC reviewer would query about a period, in plain words.
+
+The period is read once (`services.period.read_period`: a handful of plain queries) and
+every finding is worked out from it in memory, so a review of ten years of a large account
+takes about a second, and the export computes its Exceptions sheet from the same reading.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from kentcard.core import budget as rules
-from kentcard.core.dates import Month
 from kentcard.core.expected import PaymentProblem, check_expected
-from kentcard.core.invoices import InvoiceState
+from kentcard.core.invoices import hours_mismatch
+from kentcard.core.lines import MoneyOutLine
 from kentcard.core.money import Money
-from kentcard.core.records import InvoiceStatus, Plan, Source
+from kentcard.core.records import MoneyIn, Plan, Source
 from kentcard.services.balance_check import balance_mismatch
 from kentcard.services.context import Context
-from kentcard.services.summary import month_summary
+from kentcard.services.period import PeriodLedger, read_period
 from kentcard.store import queries
 
 
@@ -32,8 +37,7 @@ class Kind(StrEnum):
     BALANCE_MISMATCH = "balance-mismatch"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     kind: Kind
     date: date
     message: str
@@ -46,43 +50,46 @@ _SOURCE_WORDS = {Source.KCC: "KCC payment", Source.CONTRIBUTION: "contribution"}
 
 def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
     """Every exception in [start, end], sorted by date then kind."""
-    today = ctx.today()
-    with ctx.db.read() as session:
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        unproven = queries.money_out_without_evidence(
-            session=session, recipient_id=recipient_id, start=start, end=end
-        )
-        spending = queries.money_out(
-            session=session, recipient_id=recipient_id, start=start, end=end
-        )
-        received = queries.money_in(session=session, recipient_id=recipient_id)
-        invoices = queries.invoices_with_allocated(
-            session=session, recipient_id=recipient_id, issued_by=end
-        )
+    findings = findings_in(read_period(ctx, recipient_id, start, end))
+    findings += balance_findings(ctx, recipient_id, start, end)
+    return sorted(findings, key=review_order)
+
+
+def review_order(f: Finding) -> tuple[date, str, str]:
+    """Findings are listed by date, then kind, then the record they are about."""
+    return (f.date, f.kind.value, f.record or "")
+
+
+def findings_in(ledger: PeriodLedger) -> list[Finding]:
+    """The findings worked out from the ledger alone (not yet sorted)."""
+    start, end = ledger.start, ledger.end
+    as_of = min(end, ledger.today)
     findings = [
         Finding(
             Kind.NO_EVIDENCE,
             m.date,
             f"Payment to {m.payee} has no receipt or invoice attached",
             f"money-out:{m.id}",
-            m.amount,
+            Money(m.pence),
         )
-        for m in unproven
+        for m in ledger.money_out
+        if not m.evidenced
     ]
-    findings += _outside_plan(plans, spending)
-    as_of = min(end, today)
-    findings += _invoice_findings([InvoiceState(i, paid, as_of) for i, paid in invoices], start)
-    findings += _expected_findings(plans, received, start, min(end, today))
-    findings += _month_findings(ctx, recipient_id, start, min(end, today))
-    findings += _balance_findings(ctx, recipient_id, start, end)
-    return sorted(findings, key=lambda f: (f.date, f.kind.value, f.record or ""))
+    findings += _outside_plan(ledger.plans, ledger.money_out)
+    findings += _invoice_findings(ledger, start, as_of)
+    findings += _expected_findings(ledger.plans, ledger.money_in, start, as_of)
+    findings += _month_findings(ledger, as_of)
+    return findings
 
 
-def _outside_plan(plans: list[Plan], spending: list) -> list[Finding]:  # type: ignore[type-arg]
+def _outside_plan(plans: list[Plan], spending: list[MoneyOutLine]) -> list[Finding]:
     out = []
+    allowed_by_plan: dict[int, set[str]] = {
+        p.id: {line.category.casefold() for line in p.lines} for p in plans
+    }
     for payment in spending:
         plan = rules.plan_on(plans, payment.date)
-        allowed = {line.category.casefold() for line in plan.lines} if plan else set()
+        allowed = allowed_by_plan[plan.id] if plan else set()
         if not allowed:
             continue  # a plan without budget lines does not say what is in or out
         if payment.category is None:
@@ -97,54 +104,58 @@ def _outside_plan(plans: list[Plan], spending: list) -> list[Finding]:  # type: 
                 payment.date,
                 f"Payment to {payment.payee} {reason}",
                 f"money-out:{payment.id}",
-                payment.amount,
+                Money(payment.pence),
             )
         )
     return out
 
 
-def _invoice_findings(states: list[InvoiceState], start: date) -> list[Finding]:
+def _invoice_findings(ledger: PeriodLedger, start: date, as_of: date) -> list[Finding]:
+    """Overdue as of `as_of`; overpaid and hours × rate for those issued in the period."""
     out = []
-    for state in states:
-        inv = state.invoice
+    paid = ledger.paid(ledger.end)
+    for inv in ledger.invoices:
+        owed = inv.pence - paid.get(inv.id, 0)
         ref = f"invoice:{inv.id}"
         label = f"Invoice {inv.number} from {inv.provider_name}"
-        if state.overdue:
+        if inv.due_date < as_of and owed > 0:
             out.append(
                 Finding(
                     Kind.OVERDUE_INVOICE,
                     inv.due_date,
                     f"{label} was due on {inv.due_date} and is not paid in full",
                     ref,
-                    state.outstanding,
+                    Money(owed),
                 )
             )
         if inv.issue_date < start:
             continue
-        if state.status is InvoiceStatus.OVERPAID:
+        if owed < 0:
             out.append(
                 Finding(
                     Kind.OVERPAID_INVOICE,
                     inv.issue_date,
                     f"{label} has been paid more than it asked for",
                     ref,
-                    -state.outstanding,
+                    Money(-owed),
                 )
             )
-        if state.hours_mismatch:
+        if hours_mismatch(inv.hours_centi, inv.rate_pence, inv.pence):
             out.append(
                 Finding(
                     Kind.HOURS_MISMATCH,
                     inv.issue_date,
                     f"{label}: hours × rate does not equal the amount charged",
                     ref,
-                    inv.amount,
+                    Money(inv.pence),
                 )
             )
     return out
 
 
-def _expected_findings(plans: list[Plan], received: list, start: date, end: date) -> list[Finding]:  # type: ignore[type-arg]
+def _expected_findings(
+    plans: list[Plan], received: list[MoneyIn], start: date, end: date
+) -> list[Finding]:
     out = []
     for check in check_expected(plans, received, end):
         if not start <= check.due <= end:
@@ -186,40 +197,39 @@ def _expected_findings(plans: list[Plan], received: list, start: date, end: date
     return out
 
 
-def _month_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
-    if end < start:
-        return []
+def _month_findings(ledger: PeriodLedger, as_of: date) -> list[Finding]:
+    """Months (the period's days of each) that spent more than their budget, up to `as_of`."""
     out = []
-    month, last = Month.of(start), Month.of(end)
-    summary = None
-    while month <= last:
-        summary = month_summary(ctx, recipient_id, month)
-        if summary.overspent:
-            out.append(
-                Finding(
-                    Kind.OVERSPENT,
-                    month.last if month.last <= end else end,
-                    f"{month.label()}: spending was more than the budget",
-                    f"month:{month}",
-                    -summary.remaining,
-                )
+    for month in ledger.months:
+        if month.first > as_of or not month.remaining.pence < 0:
+            continue
+        out.append(
+            Finding(
+                Kind.OVERSPENT,
+                min(month.last, as_of),
+                f"{month.label()}: spending was more than the budget",
+                f"month:{month.month}",
+                -month.remaining,
             )
-        month = month.shift(1)
-    if summary is not None and summary.possible_surplus.pence > 0:
+        )
+    possible = rules.Surplus(
+        ledger.balance, ledger.outstanding(ledger.balance_on), ledger.retained
+    ).possible
+    if ledger.start <= as_of and possible.pence > 0:
         out.append(
             Finding(
                 Kind.SURPLUS,
-                summary.balance_on,
+                ledger.balance_on,
                 "The balance is more than the retained allowance and what is owed: "
                 "KCC may ask for the surplus back",
                 None,
-                summary.possible_surplus,
+                possible,
             )
         )
     return out
 
 
-def _balance_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
+def balance_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
     """The first day the card statement's balance and the ledger's balance disagree."""
     check = balance_mismatch(ctx, recipient_id, start, end)
     if check.first_mismatch is None or check.statement_balance is None:

@@ -16,12 +16,12 @@ def loaded_after(code: str, cwd: Path) -> set[str]:
 
 
 def test_writers_load_neither_textual_nor_typer(tmp_path: Path) -> None:
-    """Importing every export writer loads pandas and openpyxl but not textual or typer."""
+    """Importing every export writer loads openpyxl, but not pandas, textual or typer."""
     loaded = loaded_after(
         "import kentcard.export.xlsx, kentcard.export.csv, kentcard.export.pack", tmp_path
     )
-    assert {"pandas", "openpyxl"} <= loaded
-    assert not loaded & {"textual", "typer"}
+    assert "openpyxl" in loaded
+    assert not loaded & {"pandas", "textual", "typer"}
 
 
 def test_export_service_loads_the_writers_only_when_it_writes(tmp_path: Path) -> None:

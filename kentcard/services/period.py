@@ -1,0 +1,212 @@
+"""One person's ledger for a review period, read in one go (for the review and the export).
+
+Each table is read once with a plain query (see `store.period_rows`) and the month-by-month
+figures come from one grouped query; everything a review or an export shows is worked out
+from this in memory. The figures are the same as `month_summary`'s (tests cross-check them).
+
+Months are rows of the period: a month the period only partly covers counts only the
+period's days (its budget prorated by days, its spending and receipts within those days).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kentcard.core import budget as rules
+from kentcard.core.dates import MONTH_NAMES, Month
+from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, MoneyOutLine
+from kentcard.core.money import Money
+from kentcard.core.records import MoneyIn, Plan, Recipient, Source
+from kentcard.services.context import Context
+from kentcard.store import period_rows, queries
+
+RECEIVED = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMonth:
+    """The days [first, last] of one calendar month that fall in the period."""
+
+    first: date
+    last: date
+    budget: Money
+    spent: Money  # money out less refunds
+    received: dict[Source, Money]
+    balance: Money  # on `last`, or today if that is earlier
+
+    @property
+    def month(self) -> Month:
+        return Month.of(self.first)
+
+    @property
+    def partial(self) -> bool:
+        month = self.month
+        return (self.first, self.last) != (month.first, month.last)
+
+    @property
+    def remaining(self) -> Money:
+        return self.budget - self.spent
+
+    def label(self, short: bool = False) -> str:
+        """`November 2026`, or for part of a month `November 2026 (1–15)` (`Nov 2026` if short)."""
+        month = self.month
+        name = MONTH_NAMES[month.month - 1]
+        text = f"{name[:3] if short else name} {month.year}"
+        return f"{text} ({self.first.day}–{self.last.day})" if self.partial else text
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLedger:
+    """Everything recorded for one person that a review of [start, end] looks at."""
+
+    person: Recipient
+    start: date
+    end: date
+    today: date
+    plans: list[Plan]
+    opening: Money  # the balance on the day before `start`
+    money_in: list[MoneyIn]  # every money-in of the person (the period's: `period_in`)
+    money_out: list[MoneyOutLine]  # payments dated in the period
+    invoices: list[InvoiceLine]  # issued up to `end`
+    allocations: list[AllocationLine]  # of payments dated up to `end`
+    documents: list[DocumentLine]  # empty unless asked for
+    months: list[PeriodMonth]
+
+    @property
+    def balance_on(self) -> date:
+        """The day balances are worked out on: the end of the period, or today if earlier."""
+        return min(self.end, self.today)
+
+    @property
+    def period_in(self) -> list[MoneyIn]:
+        return [m for m in self.money_in if self.start <= m.date <= self.end]
+
+    def paid(self, by: date) -> dict[int, int]:
+        """Pence paid against each invoice by payments dated up to `by`."""
+        totals: dict[int, int] = defaultdict(int)
+        for a in self.allocations:
+            if a.paid_on <= by:
+                totals[a.invoice_id] += a.pence
+        return totals
+
+    def outstanding(self, day: date) -> Money:
+        """Still owed on invoices issued by `day`, counting payments made by then (as the app)."""
+        paid = self.paid(day)
+        return Money(
+            sum(max(0, i.pence - paid.get(i.id, 0)) for i in self.invoices if i.issue_date <= day)
+        )
+
+    def plan_for(self, day: date) -> Plan | None:
+        """The plan in force on `day`, or else the latest that started before it (as the app)."""
+        found = rules.plan_on(self.plans, day)
+        earlier = [p for p in self.plans if p.start <= day]
+        return found or (earlier[-1] if earlier else None)
+
+    @property
+    def balance(self) -> Money:
+        """The balance on `balance_on`."""
+        return self.months[-1].balance if self.months else self.opening
+
+    @property
+    def retained(self) -> Money:
+        day = self.balance_on
+        plan = self.plan_for(day)
+        return rules.retained_allowance(plan, self.person.retained_weeks)
+
+
+def read_period(
+    ctx: Context,
+    recipient_id: int,
+    start: date,
+    end: date,
+    *,
+    documents: bool = False,
+    progress: Progress | None = None,
+) -> PeriodLedger:
+    """Read the period in one read transaction: a handful of queries, however long it is."""
+    today = ctx.today()
+    step = progress or (lambda _share, _what: None)
+    with ctx.db.read() as session:
+        person = queries.recipient(session=session, recipient_id=recipient_id)
+        plans = queries.plans(session=session, recipient_id=recipient_id)
+        opening = queries.balance_on(
+            session=session, recipient_id=recipient_id, day=start - timedelta(days=1)
+        )
+        totals = period_rows.month_totals(
+            session=session, recipient_id=recipient_id, start=start, end=end, day=today
+        )
+        step(0.05, "Reading payments")
+        money_out = period_rows.money_out_lines(
+            session=session, recipient_id=recipient_id, start=start, end=end
+        )
+        step(0.15, "Reading money in and invoices")
+        money_in = period_rows.money_in_records(session=session, recipient_id=recipient_id)
+        invoices = period_rows.invoice_lines(
+            session=session, recipient_id=recipient_id, issued_by=end
+        )
+        allocations = period_rows.allocation_lines(
+            session=session, recipient_id=recipient_id, paid_by=end
+        )
+        step(0.22, "Reading evidence")
+        docs = (
+            period_rows.document_lines(session=session, recipient_id=recipient_id)
+            if documents
+            else []
+        )
+    return PeriodLedger(
+        person=person,
+        start=start,
+        end=end,
+        today=today,
+        plans=plans,
+        opening=opening,
+        money_in=money_in,
+        money_out=money_out,
+        invoices=invoices,
+        allocations=allocations,
+        documents=docs,
+        months=period_months(plans, start, end, today, opening, totals),
+    )
+
+
+def month_spans(start: date, end: date) -> list[tuple[date, date]]:
+    """The period cut at month ends: (start, end of its month), ..., (first of last month, end)."""
+    spans = []
+    month, last = Month.of(start), Month.of(end)
+    while month <= last:
+        spans.append((max(start, month.first), min(end, month.last)))
+        month = month.shift(1)
+    return spans
+
+
+def period_months(
+    plans: list[Plan],
+    start: date,
+    end: date,
+    today: date,
+    opening: Money,
+    totals: period_rows.MonthTotals,
+) -> list[PeriodMonth]:
+    """Each month's figures over the period's days; balances run on from `opening`."""
+    lines = []
+    balance = opening.pence
+    for first, last in month_spans(start, end):
+        month = Month.of(first)
+        received = totals.received.get(month, {})
+        refunds = received.get(Source.REFUND.value, 0)
+        balance += totals.net_by_day.get(month, 0)  # entries dated up to today only
+        lines.append(
+            PeriodMonth(
+                first=first,
+                last=last,
+                budget=rules.budget_between(plans, first, last),
+                spent=Money(totals.out.get(month, 0) - refunds),
+                received={s: Money(received.get(s.value, 0)) for s in RECEIVED},
+                balance=Money(balance),
+            )
+        )
+    return lines
