@@ -60,6 +60,19 @@ class PeriodMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarMonth:
+    """A whole calendar month's budget and spending, as `kentcard budget` shows it."""
+
+    month: Month
+    budget: Money
+    spent: Money
+
+    @property
+    def remaining(self) -> Money:
+        return self.budget - self.spent
+
+
+@dataclass(frozen=True, slots=True)
 class PeriodLedger:
     """Everything recorded for one person that a review of [start, end] looks at."""
 
@@ -75,6 +88,7 @@ class PeriodLedger:
     allocations: list[AllocationLine]  # of payments dated up to `end`
     documents: list[DocumentLine]  # empty unless asked for
     months: list[PeriodMonth]
+    calendar_months: list[CalendarMonth]  # the whole months the period touches
 
     @property
     def balance_on(self) -> date:
@@ -136,7 +150,7 @@ def read_period(
         opening = queries.balance_on(
             session=session, recipient_id=recipient_id, day=start - timedelta(days=1)
         )
-        totals = period_rows.month_totals(
+        totals, whole = period_rows.month_totals(
             session=session, recipient_id=recipient_id, start=start, end=end, day=today
         )
         step(0.05, "Reading payments")
@@ -169,7 +183,11 @@ def read_period(
         invoices=invoices,
         allocations=allocations,
         documents=docs,
-        months=period_months(plans, start, end, today, opening, totals),
+        months=period_months(plans, start, end, opening, totals),
+        calendar_months=[
+            CalendarMonth(month, rules.monthly_budget(plans, month), Money(_spent(whole, month)))
+            for month in (Month.of(first) for first, _ in month_spans(start, end))
+        ],
     )
 
 
@@ -183,11 +201,15 @@ def month_spans(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
+def _spent(totals: period_rows.MonthTotals, month: Month) -> int:
+    """Money out less refunds."""
+    return totals.out.get(month, 0) - totals.received.get(month, {}).get(Source.REFUND.value, 0)
+
+
 def period_months(
     plans: list[Plan],
     start: date,
     end: date,
-    today: date,
     opening: Money,
     totals: period_rows.MonthTotals,
 ) -> list[PeriodMonth]:
@@ -197,14 +219,13 @@ def period_months(
     for first, last in month_spans(start, end):
         month = Month.of(first)
         received = totals.received.get(month, {})
-        refunds = received.get(Source.REFUND.value, 0)
         balance += totals.net_by_day.get(month, 0)  # entries dated up to today only
         lines.append(
             PeriodMonth(
                 first=first,
                 last=last,
                 budget=rules.budget_between(plans, first, last),
-                spent=Money(totals.out.get(month, 0) - refunds),
+                spent=Money(_spent(totals, month)),
                 received={s: Money(received.get(s.value, 0)) for s in RECEIVED},
                 balance=Money(balance),
             )

@@ -198,18 +198,20 @@ def _expected_findings(
 
 
 def _month_findings(ledger: PeriodLedger, as_of: date) -> list[Finding]:
-    """Months (the period's days of each) that spent more than their budget, up to `as_of`."""
+    """Calendar months (whole, as the budget screen judges them) that spent more than their
+    budget, up to `as_of`; then a possible surplus on the balance day."""
     out = []
-    for month in ledger.months:
-        if month.first > as_of or not month.remaining.pence < 0:
+    for line in ledger.calendar_months:
+        month = line.month
+        if month.first > as_of or not line.remaining.pence < 0:
             continue
         out.append(
             Finding(
                 Kind.OVERSPENT,
                 min(month.last, as_of),
                 f"{month.label()}: spending was more than the budget",
-                f"month:{month.month}",
-                -month.remaining,
+                f"month:{month}",
+                -line.remaining,
             )
         )
     possible = rules.Surplus(

@@ -149,12 +149,20 @@ def document_lines(*, session: Session, recipient_id: int) -> list[DocumentLine]
 
 
 class MonthTotals:
-    """Pence per month of the period: paid out and received by source, all and up to a day."""
+    """Pence per calendar month: paid out, and received by source."""
 
     def __init__(self) -> None:
         self.out: dict[Month, int] = defaultdict(int)
         self.received: dict[Month, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.net_by_day: dict[Month, int] = defaultdict(int)  # in − out, dated up to the day
+
+    def add(self, month: Month, kind: str, pence: int, by_day: bool) -> None:
+        if kind == "out":
+            self.out[month] += pence
+        else:
+            self.received[month][kind] += pence
+        if by_day:
+            self.net_by_day[month] += -pence if kind == "out" else pence
 
 
 def _month_of(column: Any) -> Any:
@@ -164,29 +172,31 @@ def _month_of(column: Any) -> Any:
 
 def month_totals(
     *, session: Session, recipient_id: int, start: date, end: date, day: date
-) -> MonthTotals:
-    """Money out and in per month of [start, end], split at `day`, in ONE grouped query."""
+) -> tuple[MonthTotals, MonthTotals]:
+    """Per month, the period's days only and the whole calendar months it touches.
+
+    ONE grouped query over the whole months from `start`'s to `end`'s, split by whether an
+    entry is in [start, end] and whether it is dated up to `day` (for balances).
+    """
+    first, last = Month.of(start).first, Month.of(end).last
     parts = []
     for table, kind in ((OUT, literal("out")), (IN, IN.c.source)):
-        month, by_day = _month_of(table.c.date), case((table.c.date <= day, 1), else_=0)
+        month = _month_of(table.c.date)
+        inside = case((and_(table.c.date >= start, table.c.date <= end), 1), else_=0)
+        by_day = case((table.c.date <= day, 1), else_=0)
         parts.append(
-            select(month, by_day, kind, func.sum(table.c.amount_pence))
+            select(month, inside, by_day, kind, func.sum(table.c.amount_pence))
             .where(
-                and_(
-                    table.c.recipient_id == recipient_id,
-                    table.c.date >= start,
-                    table.c.date <= end,
-                )
+                table.c.recipient_id == recipient_id,
+                table.c.date >= first,
+                table.c.date <= last,
             )
-            .group_by(month, by_day, kind)
+            .group_by(month, inside, by_day, kind)
         )
-    totals = MonthTotals()
-    for text, by_day, kind, pence in _rows(session, union_all(*parts)):
+    period, whole = MonthTotals(), MonthTotals()
+    for text, inside, by_day, kind, pence in _rows(session, union_all(*parts)):
         month, amount = Month(int(text[:4]), int(text[5:7])), int(pence or 0)
-        if kind == "out":
-            totals.out[month] += amount
-        else:
-            totals.received[month][kind] += amount
-        if by_day:
-            totals.net_by_day[month] += -amount if kind == "out" else amount
-    return totals
+        whole.add(month, kind, amount, False)
+        if inside:
+            period.add(month, kind, amount, bool(by_day))
+    return period, whole

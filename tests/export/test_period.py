@@ -17,11 +17,14 @@ from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
+from kentcard.services.ledger import add_money_out
 from kentcard.services.period import month_spans, read_period
 from kentcard.services.plans import list_plans
+from kentcard.services.review import Kind, review
 from kentcard.services.summary import month_summary
 from kentcard.store import queries
 from tests.export.ledger import END, START, Ledger
+from tests.services.helpers import monthly_plan, person
 
 
 def test_whole_months_equal_month_summary(ctx: Context, ledger: Ledger) -> None:
@@ -104,3 +107,19 @@ def test_workbook_for_part_months_labels_them_and_sums_their_days(
     spent = pd.read_excel(path, sheet_name="Money out")["Amount"].sum()
     refunds = pd.read_excel(path, sheet_name="Money in").query("Source == 'refund'")["Amount"]
     assert round((spent - refunds.sum()) * 100) == round(frame["Spent"].sum() * 100)
+
+
+def test_overspent_judges_whole_calendar_months(ctx: Context) -> None:
+    """Reviewing 1–15 Nov: £450 spent of £500 is not overspent, though the days' budget is £250."""
+    rid = person(ctx)
+    monthly_plan(ctx, rid, 50_000, start=date(2026, 10, 1))
+    add_money_out(ctx, rid, date=date(2026, 11, 3), amount=Money(45_000), payee="Agency")
+    start, end = date(2026, 11, 1), date(2026, 11, 15)
+    [line] = read_period(ctx, rid, start, end).months
+    assert (line.budget, line.spent) == (Money(25_000), Money(45_000))  # 50000 × 15/30
+    assert [f for f in review(ctx, rid, start, end) if f.kind is Kind.OVERSPENT] == []
+    add_money_out(ctx, rid, date=date(2026, 11, 20), amount=Money(6_000), payee="Agency")
+    found = [f for f in review(ctx, rid, start, end) if f.kind is Kind.OVERSPENT]
+    assert [(f.date, f.record, f.amount) for f in found] == [
+        (end, "month:2026-11", Money(1_000))  # 51000 − 50000, dated the period's last day
+    ]
