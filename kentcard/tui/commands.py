@@ -17,6 +17,7 @@ SECTIONS = [
     ("evidence", "Evidence: receipts, invoices, payslips"),
     ("review", "Review: what a KCC reviewer would query"),
     ("reconcile", "Reconcile: import a statement, match its lines, lock a period"),
+    ("export", "Export: the review workbook, CSV files or evidence pack for a period"),
 ]
 ADDS = [
     ("money_in", "Add money in"),

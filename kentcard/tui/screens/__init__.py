@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kentcard.tui.screens.dashboard import DashboardScreen
+from kentcard.tui.screens.export import ExportScreen
 from kentcard.tui.screens.ledger_sections import MoneyInScreen, MoneyOutScreen
 from kentcard.tui.screens.reconcile import ReconcileScreen
 from kentcard.tui.screens.record_sections import EvidenceScreen, InvoicesScreen, ProvidersScreen
@@ -19,4 +20,5 @@ SCREENS: dict[str, Any] = {
     "evidence": EvidenceScreen,
     "review": ReviewScreen,
     "reconcile": ReconcileScreen,
+    "export": ExportScreen,
 }

@@ -17,7 +17,7 @@ HELP = """\
 
 **Move between sections** with the number keys, or click the bar at the top:
 `1` Home · `2` Money in · `3` Money out · `4` Invoices · `5` Providers · `6` Evidence · `7` Review ·
-`8` Reconcile.
+`8` Reconcile · `9` Export.
 `Ctrl+P` opens the command palette: type what you want to do (for example *add money out*).
 
 ## Keys
@@ -54,6 +54,7 @@ HELP = """\
 - **Evidence**: every receipt, invoice and payslip stored, with its size and fingerprint (SHA-256).
 - **Review**: the list a KCC reviewer would query for a period; fix each one from there.
 - **Reconcile**: import a card statement, tie each line to your entries, then lock the period.
+- **Export**: the workbook, CSV files or evidence pack for a period, ready to send to KCC.
 
 ## Where your data lives
 
