@@ -115,6 +115,8 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def clean(text: str, limit: int) -> str:
     """Statement text made safe to store: no control characters, single spaces, bounded."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip().lstrip("'").strip()[:limit]  # most cells: nothing to clean
     value = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip().lstrip("'").strip()
     if not value.isascii():
         value = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
@@ -126,7 +128,7 @@ def parse_statement(data: bytes, mapping: ColumnMap | None = None) -> ParsedStat
     if len(data) > MAX_STATEMENT_BYTES:
         raise InputError("statement", "is larger than 200 MB; split it into shorter periods")
     text, encoding = decode(data)
-    rows = [(n, r) for n, r in _rows(text) if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in _rows(text) if "".join(r).strip()]
     if not rows:
         raise InputError("statement", "is empty: it has no lines to import")
     parse_date = date_parser(mapping.date_format if mapping else None)
@@ -195,6 +197,7 @@ class _RowReader:
         self.parse_date = parse_date
         self.width = len(layout.header) if layout.header else None
         self.dates: dict[str, date | None] = {}
+        self.amounts: dict[tuple[int, str], Money | None] = {}  # each cell text parsed once
         self.names = layout.describe()
 
     def read(
@@ -293,7 +296,11 @@ class _RowReader:
     def _money(self, number: int, cells: list[str], index: int | None, role: str) -> Money | None:
         if index is None:
             return None
+        key = (index, cells[index])
+        if key in self.amounts:
+            return self.amounts[key]
         try:
-            return parse_statement_amount(cells[index], role)
+            self.amounts[key] = money = parse_statement_amount(cells[index], role)
         except InputError as error:
             raise line_error(number, f"{self.names[role]}: {error.reason}") from None
+        return money

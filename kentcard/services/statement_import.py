@@ -11,6 +11,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -160,96 +161,115 @@ def _save(
     plan: list[PlannedLine],
     keys: list[tuple[str, int]],
 ) -> list[PlannedLine]:
-    """Create the new entries, then store every new line with what it matched or created."""
+    """Create the new entries, then store every new line with what it matched or created.
+
+    Rows are plain tuples in the store's column order: no object or dict per line.
+    """
     providers = store.providers_by_name(session=session, recipient_id=recipient_id)
     new_out = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence < 0]
     new_in = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence > 0]
-    out_rows = [_money_out(plan[i].line, recipient_id, providers) for i in new_out]
-    in_rows = [_money_in(plan[i].line, recipient_id) for i in new_in]
-    out_ids = store.insert_returning_ids(session=session, table=store.OUT, rows=out_rows)
-    in_ids = store.insert_returning_ids(session=session, table=store.IN, rows=in_rows)
-    extra = {"origin": "statement", "statement_batch": batch_id}
-    store.insert_many(
-        session=session,
-        table=store.AUDIT,
-        rows=store.audit_rows("money_out", out_ids, out_rows, recipient_id, extra)
-        + store.audit_rows("money_in", in_ids, in_rows, recipient_id, extra),
+    days = _IsoDays()
+    out_rows = [_money_out(plan[i].line, recipient_id, providers, days) for i in new_out]
+    in_rows = [_money_in(plan[i].line, recipient_id, days) for i in new_in]
+    out_ids = store.insert_returning_ids(
+        session=session, table=store.OUT, columns=store.OUT_COLUMNS, rows=out_rows
     )
+    in_ids = store.insert_returning_ids(
+        session=session, table=store.IN, columns=store.IN_COLUMNS, rows=in_rows
+    )
+    extra = {"origin": "statement", "statement_batch": batch_id}
+    audit = store.audit_rows(
+        "money_out", out_ids, store.OUT_COLUMNS, out_rows, recipient_id, extra
+    ) + store.audit_rows("money_in", in_ids, store.IN_COLUMNS, in_rows, recipient_id, extra)
     plan = list(plan)
     for indexes, ids, kind in ((new_out, out_ids, "money-out"), (new_in, in_ids, "money-in")):
         for i, entry_id in zip(indexes, ids, strict=True):
             plan[i] = PlannedLine(plan[i].line, Action.NEW, f"{kind}:{entry_id}")
     rows = [
-        _line_row(p, key, recipient_id, batch_id)
+        _line_row(p, key, recipient_id, batch_id, days)
         for p, key in zip(plan, keys, strict=True)
         if p.action is not Action.ALREADY
     ]
-    store.insert_many(session=session, table=store.LINE, rows=rows)
-    store.insert_many(
-        session=session,
-        table=store.AUDIT,
-        rows=store.audit_rows(
-            "statement_batch",
-            [batch_id],
-            [{"lines": len(plan), "new": len(new_out) + len(new_in), "stored": len(rows)}],
-            recipient_id,
-            {},
-        ),
+    store.insert_rows(session=session, table=store.LINE, columns=store.LINE_COLUMNS, rows=rows)
+    audit += store.audit_rows(
+        "statement_batch",
+        [batch_id],
+        ("lines", "new", "stored"),
+        [(len(plan), len(new_out) + len(new_in), len(rows))],
+        recipient_id,
+        {},
     )
+    store.insert_rows(session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit)
     return plan
+
+
+class _IsoDays(dict[date, str]):
+    """ISO text of each date, worked out once per day (a statement has many lines a day)."""
+
+    def __missing__(self, day: date) -> str:
+        self[day] = text = day.isoformat()
+        return text
 
 
 _STATE = {Action.MATCHED: "matched", Action.NEW: "created", Action.DECISION: "decision"}
 
 
 def _line_row(
-    planned: PlannedLine, key: tuple[str, int], recipient_id: int, batch_id: int
-) -> dict[str, Any]:
+    planned: PlannedLine, key: tuple[str, int], recipient_id: int, batch_id: int, days: _IsoDays
+) -> tuple[Any, ...]:
     line = planned.line
     kind, _, ident = (planned.entry or "").partition(":")
-    return {
-        "recipient_id": recipient_id,
-        "batch_id": batch_id,
-        "fingerprint": key[0],
-        "occurrence": key[1],
-        "date": line.date,
-        "amount_pence": line.amount.pence,
-        "description": line.description,
-        "payee": line.payee,
-        "balance_pence": None if line.balance is None else line.balance.pence,
-        "state": _STATE[planned.action],
-        "money_out_id": int(ident) if kind == "money-out" else None,
-        "money_in_id": int(ident) if kind == "money-in" else None,
-    }
+    return (
+        recipient_id,
+        batch_id,
+        key[0],
+        key[1],
+        days[line.date],
+        line.amount.pence,
+        line.description,
+        line.payee,
+        None if line.balance is None else line.balance.pence,
+        _STATE[planned.action],
+        int(ident) if kind == "money-out" else None,
+        int(ident) if kind == "money-in" else None,
+    )
 
 
 def _money_out(
-    line: StatementLine, recipient_id: int, providers: dict[str, tuple[int, str, str | None]]
-) -> dict[str, Any]:
+    line: StatementLine,
+    recipient_id: int,
+    providers: dict[str, tuple[int, str, str | None]],
+    days: _IsoDays,
+) -> tuple[Any, ...]:
+    """A row in `store.OUT_COLUMNS` order."""
     payee = (line.payee or line.description or "Statement line")[:120]
-    provider = providers.get(payee.casefold())
-    return {
-        "recipient_id": recipient_id,
-        "date": line.date,
-        "amount_pence": -line.amount.pence,
-        "payee": provider[1] if provider else payee,
-        "provider_id": provider[0] if provider else None,
-        "category": provider[2] if provider else None,
-        "description": line.description or None,
-        "reference": None,
-        "origin": Origin.STATEMENT.value,
-    }
+    provider = providers.get(payee.casefold()) if providers else None
+    return (
+        recipient_id,
+        days[line.date],
+        -line.amount.pence,
+        provider[1] if provider else payee,
+        provider[0] if provider else None,
+        provider[2] if provider else None,
+        line.description or None,
+        None,
+        _STATEMENT,
+    )
 
 
-def _money_in(line: StatementLine, recipient_id: int) -> dict[str, Any]:
+def _money_in(line: StatementLine, recipient_id: int, days: _IsoDays) -> tuple[Any, ...]:
+    """A row in `store.IN_COLUMNS` order."""
     text = f"{line.payee or ''} {line.description}"
-    return {
-        "recipient_id": recipient_id,
-        "date": line.date,
-        "amount_pence": line.amount.pence,
-        "source": "kcc" if _KCC.search(text) else "other",
-        "reference": None,
-        "note": line.description or None,
-        "category": None,
-        "origin": Origin.STATEMENT.value,
-    }
+    return (
+        recipient_id,
+        days[line.date],
+        line.amount.pence,
+        "kcc" if _KCC.search(text) else "other",
+        None,
+        line.description or None,
+        None,
+        _STATEMENT,
+    )
+
+
+_STATEMENT = Origin.STATEMENT.value
