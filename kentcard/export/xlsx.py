@@ -255,7 +255,9 @@ def _width(column: str, rows: Any, index: int) -> tuple[float, bool]:
     kind = T.kind_of(column)
     if kind == "money":
         return max(13, len(column) + 3), False
-    if kind in ("date", "month"):
+    if kind == "month":  # `Nov 2026`, or `Nov 2026 (16–30)` for part of a month
+        return (19 if any(r[index].partial for r in rows) else 11.5), False
+    if kind == "date":
         return max(11.5, len(column) + 3), False
     longest = max((len(str(r[index])) for r in rows[:_WIDTH_SAMPLE] if r[index] is not None),
                   default=0)  # fmt: skip

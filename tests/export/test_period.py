@@ -123,3 +123,16 @@ def test_overspent_judges_whole_calendar_months(ctx: Context) -> None:
     assert [(f.date, f.record, f.amount) for f in found] == [
         (end, "month:2026-11", Money(1_000))  # 51000 − 50000, dated the period's last day
     ]
+
+
+def test_part_month_column_is_wide_enough_for_its_label(
+    ctx: Context, ledger: Ledger, tmp_path: Path
+) -> None:
+    """`Nov 2025 (26–30)` needs more room than `Nov 2025`: the Month column widens for it."""
+    whole = export(ctx, ledger.rid, START, END, Format.XLSX, tmp_path / "whole.xlsx")
+    part = export(ctx, ledger.rid, date(2026, 5, 10), END, Format.XLSX, tmp_path / "part.xlsx")
+    width = {
+        p.name: openpyxl.load_workbook(p)["Budget by month"].column_dimensions["A"].width
+        for p in (whole, part)
+    }
+    assert width["whole.xlsx"] < len("May 2026 (10–31)") < width["part.xlsx"]
