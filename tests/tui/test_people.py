@@ -1,0 +1,50 @@
+"""Who the app opens for: setup on a brand-new database, a chooser when it holds several people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from kentcard.factory import make_app
+from kentcard.services import recipients
+from kentcard.services.context import Context
+from kentcard.settings import Settings
+from kentcard.tui.screens.dashboard import DashboardScreen
+from kentcard.tui.screens.setup import PersonDialog, SetupForm
+from tests.tui.conftest import SIZE, settle
+
+
+async def test_brand_new_database_opens_the_first_run_setup(tmp_path: Path) -> None:
+    """make_app on a path with no database yet (as `make run` on a fresh clone) shows setup."""
+    db = tmp_path / "fresh" / "db" / "kentcard.sqlite3"
+    assert not db.parent.exists()
+    app = make_app(Settings(db=str(db), exports=tmp_path / "exports"))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SetupForm)
+            assert app.screen.focused is app.screen.query_one("#f-name")
+            assert app.person is None
+    finally:
+        app.ctx.db.dispose()
+    assert db.exists()
+
+
+async def test_several_people_are_offered_and_the_chosen_one_opens(
+    settings: Settings, ctx: Context
+) -> None:
+    """With two people in the database a chooser lists both; Down, Enter opens the second."""
+    first = recipients.setup_recipient(ctx, name="Jo Bloggs")
+    second = recipients.setup_recipient(ctx, name="Sam Bloggs")
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PersonDialog)
+        people = app.screen.query_one("#people", OptionList)
+        names = [str(people.get_option_at_index(i).prompt) for i in range(people.option_count)]
+        assert names == [first.name, second.name]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.person == second and app.sub_title == "Sam Bloggs"
