@@ -98,8 +98,8 @@ class ReconcileScreen(Section):
 
     def body(self) -> ComposeResult:
         yield Static(
-            "Card statement lines (left) beside your ledger (right). i imports a statement. "
-            "m ties the line to the entry chosen on the right (Tab moves across); u unties it; "
+            "Card statement lines (top) with your ledger entries (below). i imports a statement. "
+            "m ties the line to the entry chosen below (Tab moves between them); u unties it; "
             "a accepts the suggestion, A all of them; c makes a new entry from the line; "
             "l marks the period reviewed and locks it.",
             classes="section-help",
@@ -179,7 +179,7 @@ class ReconcileScreen(Section):
             elif line.suggestion:
                 entry = f"suggest: {self._label(line.suggestion)}"
             elif line.candidates:
-                entry = f"{len(line.candidates)} possible: choose on the right"
+                entry = f"{len(line.candidates)} possible: choose one below"
             else:
                 entry = "no entry: c creates one"
             state = line.state.value + (" (locked)" if line.locked else "")
@@ -200,7 +200,7 @@ class ReconcileScreen(Section):
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """Moving along the lines shows, on the right, the entry each is or could be tied to."""
+        """Moving along the lines shows, below, the entry each is or could be tied to."""
         if event.data_table.id != "lines" or self.selected_line is None:
             return
         line = self.selected_line
@@ -234,7 +234,7 @@ class ReconcileScreen(Section):
     def action_match(self) -> None:
         line, entry = self.selected_line, self.selected_entry
         if line is None or entry is None:
-            self.notify("Choose a statement line and, on the right, an entry.", timeout=4)
+            self.notify("Choose a statement line and, below it, an entry.", timeout=4)
             return
         self.change(lambda: match_line(self.ctx, line.id, entry.ref), "Matched.")
 
