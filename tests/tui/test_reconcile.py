@@ -86,9 +86,9 @@ async def test_import_match_accept_create_and_lock(
         assert isinstance(app.screen, ReconcileScreen)
         [batch] = list_batches(app.ctx, app.person.id)
         assert (batch.lines, batch.stored) == (6, 6)
-        assert column(app, "lines", 3) == ["matched", "created", "matched"] + [
-            "needs a decision"
-        ] * 3
+        assert (
+            column(app, "lines", 3) == ["matched", "created", "matched"] + ["needs a decision"] * 3
+        )
 
         # Match the first cafe line to Cafe A by hand: choose the line, Tab across, pick, m.
         lines = app.screen.query_one("#lines", DataTable)
