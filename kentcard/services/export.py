@@ -56,6 +56,7 @@ KIND_WORDS = {
     Kind.PAYMENT_SHORT: "Payments less than expected",
     Kind.OVERSPENT: "Months where spending was more than the budget",
     Kind.SURPLUS: "Possible surplus above the retained allowance",
+    Kind.BALANCE_MISMATCH: "Statement balance that differs from the ledger's",
 }
 _SOURCE_WHO = {Source.KCC: "KCC", Source.CONTRIBUTION: "Contribution", Source.REFUND: "Refund"}
 

@@ -16,7 +16,7 @@ from kentcard.core import budget as rules
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
-from kentcard.services.export import Format, export
+from kentcard.services.export import KIND_WORDS, Format, export
 from kentcard.services.ledger import add_money_out
 from kentcard.services.period import month_spans, read_period
 from kentcard.services.plans import list_plans
@@ -136,3 +136,8 @@ def test_part_month_column_is_wide_enough_for_its_label(
         for p in (whole, part)
     }
     assert width["whole.xlsx"] < len("May 2026 (10–31)") < width["part.xlsx"]
+
+
+def test_summary_counts_every_kind_of_exception() -> None:
+    """Every kind of finding has a Summary line, so its Total equals the Exceptions sheet's rows."""
+    assert set(KIND_WORDS) == set(Kind)
