@@ -22,6 +22,8 @@ def jsonable(value: Any) -> Any:
         return value.value
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a record kept as a NamedTuple
+        return {k: jsonable(v) for k, v in value._asdict().items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):

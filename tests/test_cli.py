@@ -277,6 +277,17 @@ def test_list_month_filter_and_review_json(run) -> None:  # type: ignore[no-unty
     # and no category the plan knows.
     assert review["counts"] == {"no-evidence": 1, "outside-plan": 1, "payment-missing": 2}
     assert review["count"] == 4
+    first = review["exceptions"][0]
+    assert first == {
+        "kind": "payment-missing",
+        "date": "2026-11-02",
+        "message": first["message"],
+        "record": None,
+        "amount": "100.00",
+    }
+    assert "contribution" in first["message"]  # due the same day as KCC's; sorted by words
+    missing = [e["amount"] for e in review["exceptions"] if e["kind"] == "payment-missing"]
+    assert sorted(missing) == ["100.00", "1000.00"]
 
 
 def test_no_arguments_opens_the_app_on_the_chosen_database(run, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
