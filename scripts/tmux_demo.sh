@@ -22,8 +22,8 @@ wait_for() {
     screen >&2
     exit 1
 }
-keys() { tmux send-keys -t "$session" "$@"; sleep 0.3; }
-type_text() { tmux send-keys -t "$session" -l "$1"; sleep 0.3; }
+keys() { tmux send-keys -t "$session" "$@"; sleep 0.1; }
+type_text() { tmux send-keys -t "$session" -l "$1"; sleep 0.1; }
 
 tmux new-session -d -s "$session" -x 120 -y 60 -c "$work" "$kentcard demo; sleep 30"
 wait_for "Needs attention"
@@ -31,8 +31,8 @@ keys 3
 wait_for "Showing 1"
 keys n
 wait_for "Add money out"
-sleep 1.5
-# The date box has focus and holds today's date; Tab moves to the next box.
+# No pause needed: the form is shown only once its date box has focus (holding today's
+# date); keys sent straight after `n` wait for it. Tab moves to the next box.
 keys Tab
 type_text "12.34"
 keys Tab

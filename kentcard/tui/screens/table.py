@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -46,7 +47,8 @@ class TableScreen(Section):
     SORT: ClassVar[tuple[str, bool]] = ("date", True)
     HELP = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "Add", id="table.new"),
+        # A priority binding runs before the next key is read (see action_new).
+        Binding("n", "new", "Add", id="table.new", priority=True),
         Binding("enter", "edit", "Edit", show=False, id="table.edit"),
         Binding("d,delete", "delete", "Delete", id="table.delete"),
         Binding("slash", "search", "Search", id="table.search"),
@@ -241,8 +243,15 @@ class TableScreen(Section):
         row = self.query_one(DataTable).cursor_row
         return self.items[row] if self.items and 0 <= row < len(self.items) else None
 
-    def action_new(self) -> None:
-        self._open(self.form(None))
+    async def action_new(self) -> None:
+        if isinstance(self.focused, Input):
+            raise SkipAction()  # in a text box `n` is just a letter
+        shown = self._open(self.form(None))
+        if shown is not None:
+            # Keys typed straight after `n` wait for this, then go into the form: before,
+            # they reached the table behind it while the form was being built (a digit
+            # there switches section), which is why scripts had to pause before typing.
+            await shown
 
     def action_edit(self) -> None:
         if self.selected is not None:
@@ -252,9 +261,9 @@ class TableScreen(Section):
         event.stop()
         self.action_edit()
 
-    def _open(self, dialog: Any) -> None:
-        if dialog is not None:
-            self.app.push_screen(dialog, self.saved)
+    def _open(self, dialog: Any) -> Any:
+        """Show a form; returns what to await for it to be mounted, first box focused."""
+        return None if dialog is None else self.app.push_screen(dialog, self.saved)
 
     def saved(self, record: Any) -> None:
         if record is not None:

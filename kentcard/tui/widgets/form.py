@@ -82,6 +82,11 @@ class FormDialog(ModalScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # Tab moves between boxes before the next key is read. As an ordinary binding it
+        # travelled up from the box while the letters after it went straight into the box,
+        # so on a busy machine "Tab 12.34" could type 12.34 into the box being left.
+        Binding("tab", "app.focus_next", show=False, priority=True, id="form.next"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="form.previous"),
     ]
     title_text = "Form"
 
@@ -132,8 +137,13 @@ class FormDialog(ModalScreen[Any]):
         yield from ()
 
     def on_mount(self) -> None:
-        """Start in the first box, so typing goes somewhere at once."""
-        self.query_one(f"#f-{next(iter(self.fields))}").focus()
+        """Start in the first box, so typing goes somewhere at once.
+
+        Focused now, not later: `Widget.focus()` only schedules it, and Textual's own
+        auto-focus is skipped while the terminal reports itself unfocused (a detached tmux),
+        so keys arriving just after the form appeared could find nothing focused.
+        """
+        self.set_focus(self.query_one(f"#f-{next(iter(self.fields))}"))
 
     # -- reading and checking ---------------------------------------------------------------
     def raw(self, name: str) -> str:
