@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kentcard.core.dates import Month
 from kentcard.core.errors import NotFoundError
@@ -55,49 +55,60 @@ class Payment:
     evidenced: bool
 
 
-def money_out_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
-) -> Page[Payment]:
-    args = dict(
-        recipient_id=recipient_id,
-        text=filters.text,
-        start=filters.start,
-        end=filters.end,
-        category=filters.choice,
-    )
+def _filtered(
+    ctx: Context, page: Any, count: Any, filters: Filters, offset: int, limit: int, **args: Any
+) -> tuple[list[Any], int]:
+    """One page and the total count of a filtered table, read in one transaction."""
     with ctx.db.read() as session:
-        rows = queries.money_out_page(
+        rows = page(
             session=session,
             offset=offset,
             limit=limit,
             sort=filters.sort,
             descending=filters.descending,
-            **args,  # type: ignore[arg-type]
+            **args,
         )
-        count = queries.money_out_count(session=session, **args)  # type: ignore[arg-type]
+        return list(rows), count(session=session, **args)
+
+
+def _period(recipient_id: int, filters: Filters) -> dict[str, Any]:
+    return {
+        "recipient_id": recipient_id,
+        "text": filters.text,
+        "start": filters.start,
+        "end": filters.end,
+    }
+
+
+def money_out_page(
+    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+) -> Page[Payment]:
+    rows, count = _filtered(
+        ctx,
+        queries.money_out_page,
+        queries.money_out_count,
+        filters,
+        offset,
+        limit,
+        category=filters.choice,
+        **_period(recipient_id, filters),
+    )
     return Page(tuple(Payment(m, e) for m, e in rows), count, offset)
 
 
 def money_in_page(
     ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
 ) -> Page[MoneyIn]:
-    args = dict(
-        recipient_id=recipient_id,
-        text=filters.text,
-        start=filters.start,
-        end=filters.end,
+    rows, count = _filtered(
+        ctx,
+        queries.money_in_page,
+        queries.money_in_count,
+        filters,
+        offset,
+        limit,
         source=filters.choice,
+        **_period(recipient_id, filters),
     )
-    with ctx.db.read() as session:
-        rows = queries.money_in_page(
-            session=session,
-            offset=offset,
-            limit=limit,
-            sort=filters.sort,
-            descending=filters.descending,
-            **args,  # type: ignore[arg-type]
-        )
-        count = queries.money_in_count(session=session, **args)  # type: ignore[arg-type]
     return Page(tuple(rows), count, offset)
 
 
@@ -105,24 +116,17 @@ def invoice_page(
     ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
 ) -> Page[InvoiceState]:
     today = ctx.today()
-    args = dict(
-        recipient_id=recipient_id,
+    rows, count = _filtered(
+        ctx,
+        queries.invoice_page,
+        queries.invoice_count,
+        filters,
+        offset,
+        limit,
         today=today,
-        text=filters.text,
-        start=filters.start,
-        end=filters.end,
         status=filters.choice,
+        **_period(recipient_id, filters),
     )
-    with ctx.db.read() as session:
-        rows = queries.invoice_page(
-            session=session,
-            offset=offset,
-            limit=limit,
-            sort=filters.sort,
-            descending=filters.descending,
-            **args,  # type: ignore[arg-type]
-        )
-        count = queries.invoice_count(session=session, **args)  # type: ignore[arg-type]
     return Page(tuple(InvoiceState(i, paid, today) for i, paid in rows), count, offset)
 
 
