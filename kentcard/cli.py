@@ -101,7 +101,7 @@ def context() -> Context:
 
 
 def person(ref: str | None) -> Recipient:
-    from kentcard.services.recipients import resolve_recipient
+    from kentcard.services.people import resolve_recipient
 
     return resolve_recipient(context(), ref)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kentcard.core.dates import Month
 from kentcard.core.money import format_money, format_plain
@@ -12,8 +12,10 @@ from kentcard.core.validate import format_hours
 from kentcard.present import jsonable, table
 from kentcard.services.context import Context
 from kentcard.services.reports import MonthLines
-from kentcard.services.review import Finding
 from kentcard.services.summary import MonthSummary
+
+if TYPE_CHECKING:  # `review` loads the ORM; `budget` and `report` do not need it
+    from kentcard.services.review import Finding
 
 
 def rows_for(

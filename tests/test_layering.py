@@ -95,3 +95,34 @@ def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> Non
     assert "alembic" in loaded_after(first + run.format(args="['init', '--name', 'A'],"), tmp_path)
     loaded = loaded_after(first + run.format(args="['budget', '--json'],"), tmp_path)
     assert "kentcard" in loaded and "alembic" not in loaded
+
+
+def test_reporting_commands_do_not_build_the_orm(tmp_path: Path) -> None:
+    """`kentcard budget` and `report monthly` on a current database read through plain SQL:
+    they load neither SQLModel (its model classes take a third of start-up) nor alembic."""
+    db = str(tmp_path / "k.sqlite3")
+    setup = (
+        "from kentcard.cli import app\n"
+        "for args in (['--db', DB, 'init', '--name', 'A'],\n"
+        "             ['--db', DB, 'plan', 'set', '--start', '2026-01-01', '--frequency',\n"
+        "              'monthly', '--council', '1000', '--line', 'Care=1000'],\n"
+        "             ['--db', DB, 'money-out', 'add', '--date', '2026-02-03',\n"
+        "              '--amount', '12.50', '--payee', 'Shop', '--category', 'Care']):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as e:\n"
+        "        assert e.code in (0, None), (args, e.code)\n"
+    ).replace("DB", repr(db))
+    assert "sqlmodel" in loaded_after(setup, tmp_path)  # the writes do use the ORM
+    code = (
+        "from kentcard.cli import app\n"
+        "for args in (['budget', '--json', '--month', '2026-02'],\n"
+        "             ['report', 'monthly', '--from', '2026-01', '--to', '2026-03']):\n"
+        "    try:\n"
+        f"        app(['--db', {db!r}, *args])\n"
+        "    except SystemExit as e:\n"
+        "        assert e.code in (0, None), (args, e.code)\n"
+    )
+    loaded = loaded_after(code, tmp_path)
+    assert {"kentcard", "sqlalchemy"} <= loaded
+    assert not loaded & {*HEAVY, "sqlmodel", "alembic"}

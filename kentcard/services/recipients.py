@@ -1,4 +1,7 @@
-"""Setting up the person whose account this is, and choosing between several."""
+"""Setting up the person whose account this is, and changing their details.
+
+Finding and choosing people is `services.people` (reads only, light to import).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFoundError
+from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.money import Money
 from kentcard.core.records import Recipient
 from kentcard.core.validate import clean_text, parse_card_last4, require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, convert, queries
+from kentcard.services.people import list_recipients as list_recipients  # screens use both
+from kentcard.services.people import resolve_recipient as resolve_recipient
+from kentcard.store import audit, convert
 from kentcard.store.models import MoneyInRow, RecipientRow
 
 
@@ -74,31 +79,6 @@ def setup_recipient(
                 after=opening,
             )
         return convert.recipient(row)
-
-
-def list_recipients(ctx: Context) -> list[Recipient]:
-    with ctx.db.read() as session:
-        return queries.recipients(session=session)
-
-
-def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:
-    """The person a command is about: by name or id, or the only one there is."""
-    people = list_recipients(ctx)
-    if not people:
-        raise NotFoundError("no one is set up yet; start with: kentcard init --name NAME")
-    if ref is None or not ref.strip():
-        if len(people) == 1:
-            return people[0]
-        choices = ", ".join(f"{p.id} ({p.name})" for p in people)
-        raise KentcardError(
-            f"recipient: this database holds several people; choose one with --recipient: {choices}"
-        )
-    wanted = ref.strip()
-    for person in people:
-        if wanted == str(person.id) or wanted.casefold() == person.name.casefold():
-            return person
-    choices = ", ".join(f"{p.id} ({p.name})" for p in people)
-    raise NotFoundError(f"recipient: no one matches; the choices are: {choices}")
 
 
 def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient:

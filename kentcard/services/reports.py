@@ -9,7 +9,7 @@ from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
 from kentcard.services.summary import CategoryLine, categories_for
-from kentcard.store import queries, reports
+from kentcard.store import account
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +30,11 @@ def monthly_by_category(
 ) -> list[MonthLines]:
     """Every month from `first` to `last`: budget and spent by category (the same rules as
     `month_summary`), read with one grouped query however many months there are."""
-    with ctx.db.read() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        spent = reports.spent_by_month_and_category(
-            session=session, recipient_id=recipient_id, start=first.first, end=last.last
+    with ctx.db.connect() as connection:
+        account.recipient(connection=connection, recipient_id=recipient_id)
+        plans = account.plans(connection=connection, recipient_id=recipient_id)
+        spent = account.spent_by_month_and_category(
+            connection=connection, recipient_id=recipient_id, start=first.first, end=last.last
         )
     months = []
     month = first

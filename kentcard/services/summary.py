@@ -11,7 +11,7 @@ from kentcard.core.dates import Month
 from kentcard.core.money import Money, total
 from kentcard.core.records import Plan, Source
 from kentcard.services.context import Context
-from kentcard.store import queries
+from kentcard.store import account
 
 UNCATEGORISED = "Uncategorised"
 RECEIVED_SOURCES = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
@@ -54,17 +54,21 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
     """Everything the dashboard and `kentcard budget` show for `month`."""
     today = ctx.today()
     balance_day = month.last if month.last < today else today
-    with ctx.db.read() as session:
-        person = queries.recipient(session=session, recipient_id=recipient_id)
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        received = queries.received_by_source(
-            session=session, recipient_id=recipient_id, start=month.first, end=month.last
+    with ctx.db.connect() as connection:
+        person = account.recipient(connection=connection, recipient_id=recipient_id)
+        plans = account.plans(connection=connection, recipient_id=recipient_id)
+        received = account.received_by_source(
+            connection=connection, recipient_id=recipient_id, start=month.first, end=month.last
         )
-        spent = queries.spent_by_category(
-            session=session, recipient_id=recipient_id, start=month.first, end=month.last
+        spent = account.spent_by_category(
+            connection=connection, recipient_id=recipient_id, start=month.first, end=month.last
         )
-        balance = queries.balance_on(session=session, recipient_id=recipient_id, day=balance_day)
-        owed = outstanding(session, recipient_id, balance_day)
+        balance = account.balance_on(
+            connection=connection, recipient_id=recipient_id, day=balance_day
+        )
+        owed = account.outstanding_total(
+            connection=connection, recipient_id=recipient_id, day=balance_day
+        )
     surplus = rules.surplus(balance, owed, _plan_for(plans, balance_day), person.retained_weeks)
     return MonthSummary(
         month=month,
@@ -78,11 +82,6 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
         possible_surplus=surplus.possible,
         categories=categories_for(rules.category_budgets(plans, month), spent),
     )
-
-
-def outstanding(session, recipient_id: int, day: date) -> Money:  # type: ignore[no-untyped-def]
-    """What is still owed on invoices issued up to `day` (overpayments do not offset it)."""
-    return queries.outstanding_total(session=session, recipient_id=recipient_id, day=day)
 
 
 def _plan_for(plans: list[Plan], day: date) -> Plan | None:

@@ -12,14 +12,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
 from kentcard.core.errors import KentcardError
+
+if TYPE_CHECKING:  # the ORM is loaded by the first session, not by opening the database
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "kentcard_write"
@@ -106,7 +108,11 @@ def storage_error(error: OperationalError) -> KentcardError | OperationalError:
 
 
 class Database:
-    """Hands out sessions: `write()` for one user action's transaction, `read()` for queries."""
+    """Hands out sessions: `write()` for one user action's transaction, `read()` for queries.
+
+    `connect()` is a read transaction on a plain Core connection, for the reads in
+    `store.account` that need no ORM (a command that only reports never loads it).
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -119,6 +125,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction, committed on success and rolled back on any error."""
+        from sqlmodel import Session
+
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -127,8 +135,15 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
