@@ -8,9 +8,11 @@ Text from people is written as explicit string cells (see `safety.py`); nothing 
 creates a hyperlink, a comment, a hidden sheet or personal data in the file's properties.
 
 The workbook is streamed (openpyxl write-only mode): each row is written as it is appended,
-so a large ledger fits in memory. Each column has its own cells, styled once and refilled
-for every row (a streamed row is written before the next is made), and each cell style is
-built once per workbook: 100,000 payments cost little more than openpyxl's bare writing.
+so a large ledger fits in memory, and each cell style is built once per workbook. A data
+row is written as the very XML text openpyxl writes for it (see `RawRows`), without a cell
+object or an XML element per value: openpyxl's own serialiser costs about 70 µs a cell,
+over a minute for 100,000 payments. Where that cannot be done (another openpyxl, or lxml
+installed) each column has its own cell, styled once and refilled for every row.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell._writer import write_cell
 from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import xmlfile
 
 from kentcard.export import summary_sheet
 from kentcard.export import tables as T
@@ -151,25 +157,186 @@ def write_workbook(
     wb.save(target)
 
 
-def _write_table(ws: Any, table: T.Table, styles: Styles) -> None:
-    makers, wrapped = [], []
+def _write_table(ws: Any, table: T.Table, styles: Styles, raw: bool | None = None) -> None:
+    """One data sheet; `raw` (default: when this openpyxl allows it) writes rows as XML text."""
+    raw = RAW_ROWS if raw is None else raw
+    makers: list[Callable[[Any], Any]] = []
+    columns: list[RawColumn] = []
+    wrapped = []
     for index, column in enumerate(table.columns):
         width, wrap = _width(column, table.rows, index)
         ws.column_dimensions[get_column_letter(index + 1)].width = width
-        makers.append(_maker(ws, styles, column, wrap))
+        if raw:
+            columns.append(_raw_column(ws, styles, column, wrap, index + 1))
+        else:
+            makers.append(_maker(ws, styles, column, wrap))
         if wrap:
             wrapped.append((index, width))
     ws.freeze_panes = "A2"
-    if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's streamed sheet: rows go straight in
-        ws._values_to_row = _cells_as_given
+    ws._values_to_row = _cells_as_given
     ws.append([_header(styles, c) for c in table.columns])
     heights = ws.row_dimensions
+    if raw:
+        RawRows(ws, columns).attach()
     for row, values in enumerate(table.rows, start=2):
         if wrapped:
             lines = max(_lines(values[i], width) for i, width in wrapped)
             if lines > 1:
                 heights[row].height = LINE_HEIGHT * lines
-        ws.append([make(v) for make, v in zip(makers, values, strict=True)])
+        if raw:
+            ws.append(values)
+        else:
+            ws.append([make(v) for make, v in zip(makers, values, strict=True)])
+
+
+# A raw column turns a value and the row number (as text) into the cell's XML text, or into
+# a cell for openpyxl to write (the rare odd value: a month, a date kept as text).
+RawColumn = Callable[[Any, str], "str | Cell"]
+_CACHE_LIMIT = 20_000  # texts and amounts kept per column; a column that repeats is cheap
+
+
+def _escape(text: str) -> str:
+    """Character data as `xml.etree` escapes it (openpyxl writes cells through it)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    text = _escape(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _inline_text(text: str) -> str:
+    """The end of an inline-string cell holding `text` (after `r="B7`), as openpyxl writes it."""
+    if text == "":
+        return '" t="inlineStr" />'
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and text != stripped else ""
+    return f'" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _raw_column(ws: Any, styles: Styles, column: str, wrap: bool, number: int) -> RawColumn:
+    """Like `_maker`, but to XML text; styles are registered in the same order as there."""
+    head = f'<c r="{get_column_letter(number)}'
+    kind = T.kind_of(column)
+    if kind == "month":
+        month = _month_maker(ws, styles)
+        return lambda value, _row: month(value)
+    cell_styles = ws.parent._cell_styles
+    if kind == "text":
+        plain = cell_styles.add(styles.style("General", wrap))
+        quoted = cell_styles.add(styles.style("General", wrap, quote=True))
+        texts: dict[str, str] = {}
+
+        def text_cell(value: str, row: str) -> str:
+            tail = texts.get(value)
+            if tail is None:
+                style = quoted if is_risky(value) else plain
+                tail = f'" s="{style}' + _inline_text(sheet_text(value))
+                if len(texts) >= _CACHE_LIMIT:
+                    texts.clear()
+                texts[value] = tail
+            return head + row + tail
+
+        return text_cell
+    style = cell_styles.add(styles.style(HOURS_FORMAT if column == "Hours" else FORMATS[kind]))
+    start = f'" s="{style}" t="n"><v>'
+    shown: dict[Any, str] = {}
+    if kind == "date":
+        epoch = ws.parent.epoch
+
+        def show(value: Any) -> str:
+            return str(safe_string(to_excel(value, epoch)))
+    elif kind == "money":
+
+        def show(value: Any) -> str:
+            return str(safe_string(T.pounds(value)))
+    else:
+        show = safe_string
+
+    def number_cell(value: Any, row: str) -> str | Cell:
+        if isinstance(value, str):  # a date that could not be read, kept as text
+            return styles.text(value)
+        text = shown.get(value)
+        if text is None:
+            text = show(value)
+            if len(shown) >= _CACHE_LIMIT:
+                shown.clear()
+            shown[value] = text
+        return head + row + start + text + "</v></c>"
+
+    return number_cell
+
+
+class RawRows:
+    """Writes a streamed sheet's data rows as the XML text openpyxl would write for them.
+
+    openpyxl builds an XML element for every cell and serialises it in pure Python; here
+    each value becomes its `<c>` text directly: the same elements, attributes, escaping and
+    empty-element form, so the file is the same byte for byte (the export tests compare
+    the two). Cells it cannot make (a month, a date kept as text) go to openpyxl's writer.
+    """
+
+    def __init__(self, ws: Any, columns: list[RawColumn]) -> None:
+        self.ws = ws
+        self.columns = columns
+        self.heights = ws.row_dimensions
+
+    def attach(self) -> None:
+        """From the next row on (the header is written), rows go through `write_row`."""
+        self.ws._values_to_row = _values_as_given
+        self.ws._writer.write_row = self.write_row
+
+    def write_row(self, xf: Any, values: Any, row_index: int) -> None:
+        row = str(row_index)
+        size = self.heights.get(row_index)
+        if size is None:
+            start = f'<row r="{row}">'
+        else:
+            attributes = {"r": row}
+            attributes.update(size)
+            start = "".join(f' {k}="{_escape_attribute(v)}"' for k, v in attributes.items())
+            start = f"<row{start}>"
+        made = [make(v, row) for make, v in zip(self.columns, values, strict=True) if v is not None]
+        try:
+            xf._file(start + "".join(made) + "</row>")
+        except TypeError:  # a cell for openpyxl among the texts
+            self._write_mixed(xf, start, made, values, row_index)
+
+    def _write_mixed(self, xf: Any, start: str, made: list[Any], values: Any, row: int) -> None:
+        numbers = [n for n, v in enumerate(values, 1) if v is not None]
+        xf._file(start)
+        for number, item in zip(numbers, made, strict=True):
+            if isinstance(item, str):
+                xf._file(item)
+            else:
+                item.row, item.column = row, number
+                write_cell(xf, self.ws, item, item.has_style)
+        xf._file("</row>")
+
+
+def _values_as_given(values: Any, _row_index: int) -> Any:
+    return values
+
+
+def _raw_rows_possible() -> bool:
+    """True when openpyxl streams sheets through `et_xmlfile` as version 3.1 does."""
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    return (
+        xmlfile.__module__.startswith("et_xmlfile")
+        and hasattr(WriteOnlyWorksheet, "_values_to_row")
+        and hasattr(WorksheetWriter, "write_row")
+    )
+
+
+RAW_ROWS = _raw_rows_possible()
 
 
 def _maker(ws: Any, styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
