@@ -19,7 +19,7 @@ from kentcard.services import allocations
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
 from kentcard.services.intake import Upload
-from kentcard.store import audit, convert, locks, queries
+from kentcard.store import account, audit, convert, locks, queries
 from kentcard.store import documents as store_documents
 from kentcard.store import statements as store_statements
 from kentcard.store.models import MoneyInRow, MoneyOutRow
@@ -66,7 +66,7 @@ def add_money_in(
         origin=origin.value,
     )
     with ctx.db.write() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
+        account.recipient(connection=session.connection(), recipient_id=recipient_id)
         _ensure_open(session, row)
         session.add(row)
         session.flush()
@@ -158,7 +158,7 @@ def add_money_out(
         origin=origin.value,
     )
     with ctx.db.write() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
+        account.recipient(connection=session.connection(), recipient_id=recipient_id)
         provider = queries.provider_row_by_name(
             session=session, recipient_id=recipient_id, name=clean_payee
         )

@@ -21,7 +21,7 @@ from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, Money
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Plan, Recipient, Source
 from kentcard.services.context import Context
-from kentcard.store import period_rows, queries
+from kentcard.store import account, period_rows
 
 RECEIVED = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
 Progress = Callable[[float, str], None]
@@ -145,10 +145,12 @@ def read_period(
     today = ctx.today()
     step = progress or (lambda _share, _what: None)
     with ctx.db.read() as session:
-        person = queries.recipient(session=session, recipient_id=recipient_id)
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        opening = queries.balance_on(
-            session=session, recipient_id=recipient_id, day=start - timedelta(days=1)
+        person = account.recipient(connection=session.connection(), recipient_id=recipient_id)
+        plans = account.plans(connection=session.connection(), recipient_id=recipient_id)
+        opening = account.balance_on(
+            connection=session.connection(),
+            recipient_id=recipient_id,
+            day=start - timedelta(days=1),
         )
         totals, whole = period_rows.month_totals(
             session=session, recipient_id=recipient_id, start=start, end=end, day=today

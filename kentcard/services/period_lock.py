@@ -12,7 +12,7 @@ from kentcard.core.dates import EARLIEST, check_date_range
 from kentcard.core.errors import ConflictError, InputError
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, locks, queries
+from kentcard.store import account, audit, locks
 from kentcard.store.models import PeriodLockRow
 
 ENTITY = "period_lock"  # audit lines for a person's lock use their recipient id
@@ -57,7 +57,7 @@ def check_lock(ctx: Context, to: date, reason: str | None) -> str | None:
 
 def lock_in(session: Session, recipient_id: int, to: date, note: str | None) -> PeriodLock:
     """Lock up to `to` in the caller's transaction, with its audit line."""
-    queries.recipient(session=session, recipient_id=recipient_id)
+    account.recipient(connection=session.connection(), recipient_id=recipient_id)
     row = locks.lock_row(session=session, recipient_id=recipient_id)
     if row is not None and row.locked_to >= to:
         raise ConflictError(

@@ -12,7 +12,7 @@ from kentcard.core.money import MAX_PENCE, Money, total
 from kentcard.core.records import Frequency, Plan, PlanLine
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, locks, queries
+from kentcard.store import account, audit, locks
 from kentcard.store.models import PlanLineRow, PlanRow
 
 
@@ -32,7 +32,7 @@ def set_plan(
     a plan that starts on the same day is replaced; a later plan is a conflict."""
     _validate(start, end, council, contribution, lines, first_payment)
     with ctx.db.write() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
+        account.recipient(connection=session.connection(), recipient_id=recipient_id)
         # A plan from `start` changes the budget of start's whole month onwards.
         locks.ensure_open(
             session=session, recipient_id=recipient_id, days=[start.replace(day=1)], field="start"
@@ -65,13 +65,15 @@ def set_plan(
         )
         session.flush()
         return next(
-            p for p in queries.plans(session=session, recipient_id=recipient_id) if p.id == row.id
+            p
+            for p in account.plans(connection=session.connection(), recipient_id=recipient_id)
+            if p.id == row.id
         )
 
 
 def list_plans(ctx: Context, recipient_id: int) -> list[Plan]:
     with ctx.db.read() as session:
-        return queries.plans(session=session, recipient_id=recipient_id)
+        return account.plans(connection=session.connection(), recipient_id=recipient_id)
 
 
 def _validate(

@@ -9,7 +9,7 @@ from kentcard.core.money import Money
 from kentcard.core.records import Provider, ProviderKind
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, convert, queries
+from kentcard.store import account, audit, convert, queries
 from kentcard.store.models import InvoiceRow, MoneyOutRow, ProviderRow
 
 _UNSET = object()
@@ -29,7 +29,7 @@ def add_provider(
     if rate is not None and rate.pence < 0:
         raise InputError("rate", "cannot be negative")
     with ctx.db.write() as session:
-        queries.recipient(session=session, recipient_id=recipient_id)
+        account.recipient(connection=session.connection(), recipient_id=recipient_id)
         if queries.provider_row_by_name(
             session=session, recipient_id=recipient_id, name=clean_name
         ):
