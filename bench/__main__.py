@@ -17,16 +17,20 @@ from pathlib import Path
 
 from bench import suites
 from bench.generate import cached
-from bench.timing import Row
+from bench.timing import Row, runs, set_runs
 
 RESULTS = Path(__file__).with_name("results")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, well under a minute")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, medians of 3 runs: about a minute"
+    )
     parser.add_argument("--only", default="", help="comma-separated benchmark numbers, e.g. 2,4")
     args = parser.parse_args()
+    if args.quick:
+        set_runs(3)
     chosen = {part.strip() for part in args.only.split(",") if part.strip()}
     sizes = suites.main_sizes(args.quick)
     started = time.perf_counter()
@@ -36,7 +40,7 @@ def main() -> None:
         ("1", lambda: suites.statement_import([10_000] if args.quick else [100_000, 1_000_000])),
         ("2", lambda: suites.month_summary(main_db, sizes["main"])),
         ("3", lambda: suites.export(sizes["typical"], sizes["peer"])),
-        ("4", lambda: suites.tui(main_db, sizes["main"], runs=3 if args.quick else 5)),
+        ("4", lambda: suites.tui(main_db, sizes["main"])),
         ("5", lambda: suites.peer(sizes["peer"])),
         ("6", lambda: suites.startup(main_db, sizes["main"])),
     ]
@@ -70,7 +74,7 @@ def seconds(value: float | None) -> str:
 
 
 def render(rows: list[Row]) -> str:
-    headers = ["benchmark", "N", "median of 5", "floor", "ratio", "goal", "met", "peak mem"]
+    headers = ["benchmark", "N", f"median of {runs()}", "floor", "ratio", "goal", "met", "peak mem"]
     body = []
     for row in rows:
         met = {True: "yes", False: "MISSED", None: "-"}[row.met]

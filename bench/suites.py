@@ -15,7 +15,6 @@ from pathlib import Path
 from bench.floors import extract_sheets
 from bench.generate import TODAY, Size, cached
 from bench.timing import (
-    RUNS,
     Row,
     Timed,
     env,
@@ -24,6 +23,7 @@ from bench.timing import (
     median_process,
     python,
     run_once,
+    runs,
 )
 
 TYPICAL = 500  # a typical person in the many-people database (~1,000 payments in ten years)
@@ -44,8 +44,10 @@ def month_summary(db: Path, size: Size) -> list[Row]:
     rows = []
     try:
         for rid, who in ((min(TYPICAL, size.recipients), "typical person"), (1, "largest")):
-            got = median_call(lambda rid=rid: summarise(ctx, rid, month))
-            floor = median_call(lambda rid=rid: _summary_floor(raw, rid, month.first, TODAY))
+            got = median_call(lambda rid=rid: summarise(ctx, rid, month), count=21)
+            floor = median_call(
+                lambda rid=rid: _summary_floor(raw, rid, month.first, TODAY), count=21
+            )
             n = _count(raw, rid)
             rows.append(
                 Row(
@@ -105,10 +107,10 @@ def _summary_floor(raw, rid: int, first: date, last: date) -> None:  # type: ign
         ).fetchone()
 
 
-def _paired(subject: list[str], floor: list[str], runs: int = RUNS) -> tuple[Timed, Timed]:
+def _paired(subject: list[str], floor: list[str]) -> tuple[Timed, Timed]:
     """Alternate subject and floor runs, so a busy moment on the machine hits both."""
     run_once(subject), run_once(floor)
-    pairs = [(run_once(subject), run_once(floor)) for _ in range(runs)]
+    pairs = [(run_once(subject), run_once(floor)) for _ in range(runs())]
     return (
         Timed(statistics.median(s.seconds for s, _ in pairs), max(s.peak for s, _ in pairs)),
         Timed(statistics.median(f.seconds for _, f in pairs), max(f.peak for _, f in pairs)),
@@ -138,10 +140,10 @@ def startup(db: Path, size: Size) -> list[Row]:
     return rows
 
 
-def tui(db: Path, size: Size, runs: int = RUNS) -> list[Row]:
+def tui(db: Path, size: Size) -> list[Row]:
     """(4) The real app under Pilot, each run its own process under /usr/bin/time -v."""
-    results = [_tui_run(db, floor=False) for _ in range(runs)]
-    floors = [_tui_run(db, floor=True) for _ in range(runs)]
+    pairs = [(_tui_run(db, floor=False), _tui_run(db, floor=True)) for _ in range(runs())]
+    results, floors = [r for r, _ in pairs], [f for _, f in pairs]
     big = Size(size.payments, size.recipients).big_share
     rows = []
     for key, label, goal, limit in (
@@ -261,12 +263,17 @@ def statement_import(lines: list[int]) -> list[Row]:
         with tempfile.TemporaryDirectory() as folder:
             statement = Path(folder) / "statement.csv"
             _write_statement(statement, n)
+            # One person set up once; each run imports into a fresh copy of that database.
+            fresh = Path(folder) / "fresh.sqlite3"
+            run_once(kentcard("--db", str(fresh), "init", "--name", "Alex"))
             times, floors, peak = [], [], 0
-            for _ in range(RUNS):
+            for _ in range(runs()):
                 db = Path(folder) / "k.sqlite3"
                 for leftover in Path(folder).glob("k.sqlite3*"):
                     leftover.unlink()
-                run_once(kentcard("--db", str(db), "init", "--name", "Alex"))
+                for part in ("", "-wal"):
+                    if Path(f"{fresh}{part}").exists():
+                        shutil.copyfile(f"{fresh}{part}", f"{db}{part}")
                 got = run_once(kentcard("--db", str(db), "import", str(statement)))
                 times.append(got.seconds)
                 peak = max(peak, got.peak)
@@ -364,7 +371,7 @@ def _records(db: Path, start: date) -> int:
 def main_sizes(quick: bool) -> dict[str, Size]:
     if quick:
         return {
-            "main": Size(100_000, 100),
+            "main": Size(20_000, 20),
             "peer": Size(10_000, 1),
             "typical": Size(4_000, 1),
         }

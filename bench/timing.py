@@ -16,7 +16,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-RUNS = 5
+_RUNS = {"count": 5}  # timed runs behind each median: 5, or 3 in a quick run
+
+
+def runs() -> int:
+    return _RUNS["count"]
+
+
+def set_runs(count: int) -> None:
+    _RUNS["count"] = count
+
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TODAY = "2026-11-25"
@@ -93,20 +103,18 @@ def run_once(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> T
     return Timed(elapsed, peak_kb * 1024)
 
 
-def median_process(
-    argv: Sequence[str], environ: Mapping[str, str] | None = None, runs: int = RUNS
-) -> Timed:
-    """Median wall time of `runs` runs after one warm-up (which fills the OS file cache)."""
+def median_process(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Timed:
+    """Median wall time of `runs()` runs after one warm-up (which fills the OS file cache)."""
     run_once(argv, environ)
-    results = [run_once(argv, environ) for _ in range(runs)]
+    results = [run_once(argv, environ) for _ in range(runs())]
     return Timed(statistics.median(r.seconds for r in results), max(r.peak for r in results))
 
 
-def median_call(func: Callable[[], object], runs: int = RUNS) -> Timed:
-    """Median wall time of `runs` calls in this process, after one warm-up call."""
+def median_call(func: Callable[[], object], count: int = 0) -> Timed:
+    """Median wall time of `count` calls (default `runs()`) in this process, after a warm-up."""
     func()
     times = []
-    for _ in range(runs):
+    for _ in range(count or runs()):
         started = time.perf_counter()
         func()
         times.append(time.perf_counter() - started)
