@@ -21,7 +21,6 @@ from typing import IO
 from kentcard.core.filetypes import EXTENSIONS
 from kentcard.core.lines import DocumentLine
 from kentcard.export.book import EvidenceFile, ReviewBook
-from kentcard.export.xlsx import write_workbook
 
 EVIDENCE_FOLDER = "evidence/"
 _NOT_SAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -67,6 +66,8 @@ def write_pack(
     progress: Callable[[float], None] | None = None,
 ) -> None:
     """Write the zip: README.txt, the workbook, then each document under its pack name."""
+    from kentcard.export.xlsx import write_workbook  # openpyxl: not for naming files or CSV
+
     workbook = io.BytesIO()
     write_workbook(book, workbook, (lambda share: progress(share * 0.7)) if progress else None)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:

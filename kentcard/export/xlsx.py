@@ -22,6 +22,7 @@ from collections.abc import Callable
 from copy import copy
 from typing import IO, Any
 
+from kentcard.export import _openpyxl  # noqa: F401  # isort: skip  # before openpyxl
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import write_cell
