@@ -88,16 +88,27 @@ def _count(raw, rid: int) -> int:  # type: ignore[no-untyped-def]
 
 
 def _summary_floor(raw, rid: int, first: date, last: date) -> None:  # type: ignore[no-untyped-def]
-    """The month's sums with nothing around them: no ORM, no rules, no objects."""
+    """The month's reads with nothing around them: no ORM, no rules, no objects.
+
+    The same work as `month_summary`: the person, their plans and budget lines, the month's
+    spending and money in by category and source, the balance, and what is still owed on
+    invoices (each invoice less what payments made by then allocated to it).
+    """
     span = (rid, first.isoformat(), last.isoformat())
+    raw.execute("SELECT * FROM recipient WHERE id = ?", (rid,)).fetchall()
+    raw.execute("SELECT * FROM plan WHERE recipient_id = ?", (rid,)).fetchall()
+    raw.execute(
+        "SELECT l.* FROM plan_line l JOIN plan p ON p.id = l.plan_id WHERE p.recipient_id = ?",
+        (rid,),
+    ).fetchall()
     raw.execute(
         "SELECT category, sum(amount_pence) FROM money_out"
         " WHERE recipient_id=? AND date BETWEEN ? AND ? GROUP BY category",
         span,
     ).fetchall()
     raw.execute(
-        "SELECT source, sum(amount_pence) FROM money_in"
-        " WHERE recipient_id=? AND date BETWEEN ? AND ? GROUP BY source",
+        "SELECT source, category, sum(amount_pence) FROM money_in"
+        " WHERE recipient_id=? AND date BETWEEN ? AND ? GROUP BY source, category",
         span,
     ).fetchall()
     for table in ("money_in", "money_out"):
@@ -105,6 +116,13 @@ def _summary_floor(raw, rid: int, first: date, last: date) -> None:  # type: ign
             f"SELECT sum(amount_pence) FROM {table} WHERE recipient_id=? AND date <= ?",
             (rid, last.isoformat()),
         ).fetchone()
+    raw.execute(
+        "SELECT sum(max(0, i.amount_pence - coalesce((SELECT sum(a.amount_pence)"
+        " FROM allocation a JOIN money_out m ON m.id = a.money_out_id"
+        " WHERE a.invoice_id = i.id AND m.date <= ?), 0)))"
+        " FROM invoice i WHERE i.recipient_id = ? AND i.issue_date <= ?",
+        (last.isoformat(), rid, last.isoformat()),
+    ).fetchone()
 
 
 def _paired(subject: list[str], floor: list[str]) -> tuple[Timed, Timed]:
