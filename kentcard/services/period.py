@@ -139,9 +139,14 @@ def read_period(
     end: date,
     *,
     documents: bool = False,
+    invoices: bool = True,
     progress: Progress | None = None,
 ) -> PeriodLedger:
-    """Read the period in one read transaction: a handful of queries, however long it is."""
+    """Read the period in one read transaction: a handful of queries, however long it is.
+
+    With `invoices=False` the ledger's invoices and allocations are left empty, for a
+    caller that reads only the invoices it needs itself (the review).
+    """
     today = ctx.today()
     step = progress or (lambda _share, _what: None)
     with ctx.db.read() as session:
@@ -161,11 +166,15 @@ def read_period(
         )
         step(0.15, "Reading money in and invoices")
         money_in = period_rows.money_in_records(session=session, recipient_id=recipient_id)
-        invoices = period_rows.invoice_lines(
-            session=session, recipient_id=recipient_id, issued_by=end
+        bills = (
+            period_rows.invoice_lines(session=session, recipient_id=recipient_id, issued_by=end)
+            if invoices
+            else []
         )
-        allocations = period_rows.allocation_lines(
-            session=session, recipient_id=recipient_id, paid_by=end
+        allocations = (
+            period_rows.allocation_lines(session=session, recipient_id=recipient_id, paid_by=end)
+            if invoices
+            else []
         )
         step(0.22, "Reading evidence")
         docs = (
@@ -182,7 +191,7 @@ def read_period(
         opening=opening,
         money_in=money_in,
         money_out=money_out,
-        invoices=invoices,
+        invoices=bills,
         allocations=allocations,
         documents=docs,
         months=period_months(plans, start, end, opening, totals),

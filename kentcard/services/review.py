@@ -3,6 +3,7 @@
 The period is read once (`services.period.read_period`: a handful of plain queries) and
 every finding is worked out from it in memory, so a review of ten years of a large account
 takes about a second, and the export computes its Exceptions sheet from the same reading.
+`review` reads of the invoices only those still owed something or issued in the period.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import NamedTuple
 from kentcard.core import budget as rules
 from kentcard.core.expected import PaymentProblem, check_expected
 from kentcard.core.invoices import hours_mismatch
-from kentcard.core.lines import MoneyOutLine
+from kentcard.core.lines import InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Plan, Source
 from kentcard.services.balance_check import balance_mismatch
@@ -49,8 +50,28 @@ _SOURCE_WORDS = {Source.KCC: "KCC payment", Source.CONTRIBUTION: "contribution"}
 
 
 def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
-    """Every exception in [start, end], sorted by date then kind."""
-    findings = findings_in(read_period(ctx, recipient_id, start, end))
+    """Every exception in [start, end], sorted by date then kind.
+
+    The same findings as `findings_in(read_period(...))`, but of the invoices only those a
+    finding can be about are read (issued in the period, or still owed something), with
+    what was paid against each summed in SQL: a large account has tens of thousands of
+    invoices settled long ago, and the home screen reviews one month.
+    """
+    ledger = read_period(ctx, recipient_id, start, end, invoices=False)
+    as_of = min(end, ledger.today)
+    with ctx.db.read() as session:
+        invoices = queries.invoices_to_review(
+            session=session, recipient_id=recipient_id, day=end, issued_from=start
+        )
+        owing = (
+            invoices
+            if as_of == end
+            else queries.invoices_to_review(session=session, recipient_id=recipient_id, day=as_of)
+        )
+    outstanding = Money(sum(max(0, line.pence - paid) for line, paid in owing))
+    findings = _findings(
+        ledger, [line for line, _ in invoices], {line.id: p for line, p in invoices}, outstanding
+    )
     findings += balance_findings(ctx, recipient_id, start, end)
     return sorted(findings, key=review_order)
 
@@ -62,6 +83,23 @@ def review_order(f: Finding) -> tuple[date, str, str]:
 
 def findings_in(ledger: PeriodLedger) -> list[Finding]:
     """The findings worked out from the ledger alone (not yet sorted)."""
+    return _findings(
+        ledger,
+        ledger.invoices,
+        ledger.paid(ledger.end),
+        ledger.outstanding(ledger.balance_on),
+    )
+
+
+def _findings(
+    ledger: PeriodLedger,
+    invoices: list[InvoiceLine],
+    paid: dict[int, int],
+    outstanding: Money,
+) -> list[Finding]:
+    """The findings from the ledger's payments, money in and months, and from `invoices`
+    (every invoice issued by the end that may be overdue, or was issued in the period) with
+    `paid` by the end against each, and `outstanding` on the balance day."""
     start, end = ledger.start, ledger.end
     as_of = min(end, ledger.today)
     findings = [
@@ -76,9 +114,9 @@ def findings_in(ledger: PeriodLedger) -> list[Finding]:
         if not m.evidenced
     ]
     findings += _outside_plan(ledger.plans, ledger.money_out)
-    findings += _invoice_findings(ledger, start, as_of)
+    findings += _invoice_findings(invoices, paid, start, as_of)
     findings += _expected_findings(ledger.plans, ledger.money_in, start, as_of)
-    findings += _month_findings(ledger, as_of)
+    findings += _month_findings(ledger, as_of, outstanding)
     return findings
 
 
@@ -110,11 +148,12 @@ def _outside_plan(plans: list[Plan], spending: list[MoneyOutLine]) -> list[Findi
     return out
 
 
-def _invoice_findings(ledger: PeriodLedger, start: date, as_of: date) -> list[Finding]:
+def _invoice_findings(
+    invoices: list[InvoiceLine], paid: dict[int, int], start: date, as_of: date
+) -> list[Finding]:
     """Overdue as of `as_of`; overpaid and hours × rate for those issued in the period."""
     out = []
-    paid = ledger.paid(ledger.end)
-    for inv in ledger.invoices:
+    for inv in invoices:
         owed = inv.pence - paid.get(inv.id, 0)
         ref = f"invoice:{inv.id}"
         label = f"Invoice {inv.number} from {inv.provider_name}"
@@ -197,7 +236,7 @@ def _expected_findings(
     return out
 
 
-def _month_findings(ledger: PeriodLedger, as_of: date) -> list[Finding]:
+def _month_findings(ledger: PeriodLedger, as_of: date, outstanding: Money) -> list[Finding]:
     """Calendar months (whole, as the budget screen judges them) that spent more than their
     budget, up to `as_of`; then a possible surplus on the balance day."""
     out = []
@@ -214,9 +253,7 @@ def _month_findings(ledger: PeriodLedger, as_of: date) -> list[Finding]:
                 -line.remaining,
             )
         )
-    possible = rules.Surplus(
-        ledger.balance, ledger.outstanding(ledger.balance_on), ledger.retained
-    ).possible
+    possible = rules.Surplus(ledger.balance, outstanding, ledger.retained).possible
     if ledger.start <= as_of and possible.pence > 0:
         out.append(
             Finding(

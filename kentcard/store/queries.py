@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import Table, and_, case, exists, func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from kentcard.core.errors import NotFoundError
+from kentcard.core.lines import InvoiceLine
 from kentcard.core.money import Money
 from kentcard.core.records import Invoice, MoneyIn, MoneyOut, Plan, Provider, Recipient
 from kentcard.store import convert
@@ -217,6 +220,55 @@ def outstanding_total(*, session: Session, recipient_id: int, day: date) -> Mone
     positive = case((owed.c.owed > 0, owed.c.owed), else_=0)
     total = session.exec(select(func.coalesce(func.sum(positive), 0))).one()
     return Money(int(total))
+
+
+def _table(model: Any) -> Table:
+    """The Core table of a model, for queries that want plain rows (no ORM objects)."""
+    table: Table = model.__table__
+    return table
+
+
+def invoices_to_review(
+    *, session: Session, recipient_id: int, day: date, issued_from: date | None = None
+) -> list[tuple[InvoiceLine, int]]:
+    """Invoices issued by `day` that still had something to pay on `day`, and (with
+    `issued_from`) every invoice issued in [issued_from, day]: each with the pence paid
+    against it by payments dated up to `day`, by issue date.
+
+    What a review can say about invoices comes from these alone (overdue, overpaid, hours ×
+    rate, the total owed), so the tens of thousands settled long ago stay in the database.
+    An allocation always joins a payment and an invoice of the same person (the allocation
+    service checks), so what was paid is summed by invoice, through the allocation index.
+    """
+    inv, alloc, out, provider = (
+        _table(m) for m in (InvoiceRow, AllocationRow, MoneyOutRow, ProviderRow)
+    )
+
+    def paid() -> Any:
+        return (
+            core_select(func.coalesce(func.sum(alloc.c.amount_pence), 0))
+            .select_from(alloc.join(out, out.c.id == alloc.c.money_out_id))
+            .where(alloc.c.invoice_id == inv.c.id, out.c.date <= day)
+            .scalar_subquery()
+        )
+
+    owing = inv.c.amount_pence > paid()
+    c = inv.c
+    statement = (
+        core_select(
+            c.id, provider.c.name, c.number, c.issue_date, c.amount_pence, c.due_date,
+            c.hours_centi, c.rate_pence, c.period_start, c.period_end, paid(),
+        )
+        .join(provider, provider.c.id == c.provider_id)
+        .where(
+            c.recipient_id == recipient_id,
+            c.issue_date <= day,
+            owing if issued_from is None else or_(c.issue_date >= issued_from, owing),
+        )
+        .order_by(c.issue_date, c.id)
+    )  # fmt: skip
+    make = InvoiceLine._make
+    return [(make(row[:-1]), int(row[-1])) for row in session.connection().execute(statement)]
 
 
 def allocations_for_money_out(*, session: Session, money_out_id: int) -> list[AllocationRow]:
