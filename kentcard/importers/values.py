@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from kentcard.core.errors import InputError
-from kentcard.core.money import Money, parse_money
+from kentcard.core.money import MAX_PENCE, Money, parse_money
 
 _MONTHS = {
     name: index
@@ -83,11 +83,31 @@ def date_parser(date_format: str | None) -> Callable[[str], date | None]:
 _PLAIN = re.compile(r"[-+]?£?[0-9][0-9,]*(?:\.[0-9]*)?")
 
 
+def plain_pence(value: str) -> int | None:
+    """Pence for the commonest cell, `1234.56` or `-12.5`; None for anything else.
+
+    Only ASCII digits, an optional leading minus and at most two decimals: exactly what
+    `parse_money` makes of such text, without its regexes. Anything else (and any amount
+    too large to be one) is left to `parse_money`, which refuses it with the reason.
+    """
+    pounds, _, frac = (value[1:] if value[:1] == "-" else value).partition(".")
+    if not (pounds.isascii() and pounds.isdigit() and len(pounds) <= 10 and len(frac) <= 2):
+        return None
+    if frac and not (frac.isascii() and frac.isdigit()):
+        return None
+    pence = int(pounds) * 100 + (int(frac) * (10 if len(frac) == 1 else 1) if frac else 0)
+    if pence > MAX_PENCE:
+        return None
+    return -pence if value[:1] == "-" else pence
+
+
 def parse_statement_amount(text: str, field: str = "amount") -> Money | None:
     """An amount as statements write it; None for an empty cell. CR is money in, DR money out."""
     value = text.strip().strip("'").strip()
     if not value:
         return None
+    if (pence := plain_pence(value)) is not None:
+        return Money(pence)
     if _PLAIN.fullmatch(value):  # most cells: nothing to normalise before the core parser
         return parse_money(value, field)
     value = _STRAY.sub("", value).replace("\u2212", "-")  # the Unicode minus sign

@@ -137,7 +137,7 @@ def _apply(
         lines=len(lines),
         skipped=len(parsed.skipped),
     )
-    plan = _save(session, recipient_id, batch_id, plan, keys)
+    _save(session, recipient_id, batch_id, plan, keys)
     balance = None
     if parsed.has_balance and lines:
         balance = check_balances(session, recipient_id, lines[0].date, lines[-1].date)
@@ -160,14 +160,17 @@ def _save(
     batch_id: int,
     plan: list[PlannedLine],
     keys: list[tuple[str, int]],
-) -> list[PlannedLine]:
+) -> None:
     """Create the new entries, then store every new line with what it matched or created.
 
     Rows are plain tuples in the store's column order: no object or dict per line.
     """
     providers = store.providers_by_name(session=session, recipient_id=recipient_id)
-    new_out = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence < 0]
-    new_in = [i for i, p in enumerate(plan) if p.action is Action.NEW and p.line.amount.pence > 0]
+    new_out: list[int] = []
+    new_in: list[int] = []
+    for i, planned in enumerate(plan):
+        if planned.action is Action.NEW:
+            (new_out if planned.line.amount.pence < 0 else new_in).append(i)
     days = _IsoDays()
     out_rows = [_money_out(plan[i].line, recipient_id, providers, days) for i in new_out]
     in_rows = [_money_in(plan[i].line, recipient_id, days) for i in new_in]
@@ -181,14 +184,13 @@ def _save(
     audit = store.audit_rows(
         "money_out", out_ids, store.OUT_COLUMNS, out_rows, recipient_id, extra
     ) + store.audit_rows("money_in", in_ids, store.IN_COLUMNS, in_rows, recipient_id, extra)
-    plan = list(plan)
-    for indexes, ids, kind in ((new_out, out_ids, "money-out"), (new_in, in_ids, "money-in")):
-        for i, entry_id in zip(indexes, ids, strict=True):
-            plan[i] = PlannedLine(plan[i].line, Action.NEW, f"{kind}:{entry_id}")
+    created: dict[int, tuple[int | None, int | None]]
+    created = dict(zip(new_out, ((i, None) for i in out_ids), strict=True))
+    created.update(zip(new_in, ((None, i) for i in in_ids), strict=True))
     rows = [
-        _line_row(p, key, recipient_id, batch_id, days)
-        for p, key in zip(plan, keys, strict=True)
-        if p.action is not Action.ALREADY
+        _line_row(planned, key, created.get(i), recipient_id, batch_id, days)
+        for i, (planned, key) in enumerate(zip(plan, keys, strict=True))
+        if planned.action is not Action.ALREADY
     ]
     store.insert_rows(session=session, table=store.LINE, columns=store.LINE_COLUMNS, rows=rows)
     audit += store.audit_rows(
@@ -200,7 +202,6 @@ def _save(
         {},
     )
     store.insert_rows(session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit)
-    return plan
 
 
 class _IsoDays(dict[date, str]):
@@ -215,10 +216,21 @@ _STATE = {Action.MATCHED: "matched", Action.NEW: "created", Action.DECISION: "de
 
 
 def _line_row(
-    planned: PlannedLine, key: tuple[str, int], recipient_id: int, batch_id: int, days: _IsoDays
+    planned: PlannedLine,
+    key: tuple[str, int],
+    created: tuple[int | None, int | None] | None,
+    recipient_id: int,
+    batch_id: int,
+    days: _IsoDays,
 ) -> tuple[Any, ...]:
+    """A row in `store.LINE_COLUMNS` order; `created` is (money out id, money in id) if new."""
     line = planned.line
-    kind, _, ident = (planned.entry or "").partition(":")
+    if created is not None:
+        out_id, in_id = created
+    else:  # matched ("money-out:12"), or waiting for a decision (no entry)
+        kind, _, ident = (planned.entry or "").partition(":")
+        out_id = int(ident) if kind == "money-out" else None
+        in_id = int(ident) if kind == "money-in" else None
     return (
         recipient_id,
         batch_id,
@@ -230,8 +242,8 @@ def _line_row(
         line.payee,
         None if line.balance is None else line.balance.pence,
         _STATE[planned.action],
-        int(ident) if kind == "money-out" else None,
-        int(ident) if kind == "money-in" else None,
+        out_id,
+        in_id,
     )
 
 

@@ -8,13 +8,13 @@ unique entry wins and a tie is left for the person to decide.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from hashlib import sha256
+from typing import NamedTuple
 
 from kentcard.importers.statement import StatementLine
 
@@ -32,8 +32,7 @@ class Action(StrEnum):
     DECISION = "needs a decision"
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedLine:
+class PlannedLine(NamedTuple):
     line: StatementLine
     action: Action
     entry: str | None = None  # "money-out:12" for a match or a new entry
@@ -42,20 +41,30 @@ class PlannedLine:
 
 def fingerprint(line: StatementLine) -> str:
     """The line's identity across downloads: date, pence, folded description, balance."""
-    text = _FOLD.sub(" ", line.description).strip().casefold()
-    balance = "" if line.balance is None else str(line.balance.pence)
-    key = f"{line.date.isoformat()}|{line.amount.pence}|{text}|{balance}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+    return _fingerprint(line, line.date.isoformat())
+
+
+def _fingerprint(line: StatementLine, day: str) -> str:
+    text = line.description
+    if not (text.isascii() and text.isprintable() and "  " not in text):
+        text = _FOLD.sub(" ", text)  # else single spaces already: nothing to fold
+    balance = "" if line.balance is None else line.balance.pence
+    key = f"{day}|{line.amount.pence}|{text.strip().casefold()}|{balance}"
+    return sha256(key.encode()).hexdigest()[:32]
 
 
 def keyed(lines: Sequence[StatementLine]) -> list[tuple[str, int]]:
     """(fingerprint, occurrence) per line: identical lines on one day count 1, 2, 3..."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
+    days: dict[date, str] = {}
     out = []
     for line in lines:
-        fp = fingerprint(line)
-        seen[fp] += 1
-        out.append((fp, seen[fp]))
+        day = days.get(line.date)
+        if day is None:
+            day = days[line.date] = line.date.isoformat()
+        fp = _fingerprint(line, day)
+        seen[fp] = occurrence = seen.get(fp, 0) + 1
+        out.append((fp, occurrence))
     return out
 
 
@@ -67,6 +76,9 @@ def match_lines(lines: Sequence[StatementLine], entries: Sequence[Entry]) -> lis
     claimed: set[tuple[str, int]] = set()
     out = []
     for line in lines:
+        if line.amount.pence not in pool:
+            out.append(PlannedLine(line, Action.NEW))
+            continue
         near = [
             e
             for e in pool.get(line.amount.pence, ())

@@ -1,0 +1,130 @@
+"""The import's fast paths give exactly what the plain way gives: amounts, keys, audit text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kentcard.core.errors import InputError
+from kentcard.core.money import Money, parse_money
+from kentcard.importers.statement import StatementLine, parse_statement
+from kentcard.importers.values import plain_pence
+from kentcard.services.context import Context
+from kentcard.services.statement_import import import_statement
+from kentcard.services.statement_match import keyed
+from kentcard.store import statements as store
+from tests.services.helpers import person, rows
+
+AMOUNT_TEXT = st.text(alphabet="0123456789.-+,£ ()١", max_size=14)
+LINE_TEXT = st.text(alphabet="aB c\t\u00a0\u2003É'ß\n\"x", max_size=12)
+
+
+@given(text=AMOUNT_TEXT)
+def test_plain_amounts_read_as_the_money_parser_reads_them(text: str) -> None:
+    """Whatever the shortcut reads, `parse_money` reads the same; it declines everything else."""
+    pence = plain_pence(text)
+    if pence is not None:
+        assert parse_money(text).pence == pence
+
+
+def test_plain_amounts_cover_the_usual_cells() -> None:
+    """The cells most statements hold take the shortcut; odd or huge ones go the long way."""
+    assert [plain_pence(t) for t in ("12.50", "-12.5", "7", "12.", "-0.01")] == [
+        1250,
+        -1250,
+        700,
+        1200,
+        -1,
+    ]
+    for text in ("£1.00", "1,000.00", "+1", ".5", "1.234", "99999999999.00", "١٢"):
+        assert plain_pence(text) is None
+
+
+def _plain_fingerprint(line: StatementLine) -> str:
+    """The fingerprint as first defined: regex-folded text, no shortcut."""
+    text = re.sub(r"\s+", " ", line.description).strip().casefold()
+    balance = "" if line.balance is None else str(line.balance.pence)
+    key = f"{line.date.isoformat()}|{line.amount.pence}|{text}|{balance}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@given(texts=st.lists(st.tuples(LINE_TEXT, st.booleans()), max_size=30))
+def test_keys_equal_the_plain_fingerprint(texts: list[tuple[str, bool]]) -> None:
+    """Fingerprints (with the shortcut for clean text) and occurrences equal the plain way."""
+    lines = [
+        StatementLine(n, date(2026, 11, 1 + n % 2), Money(-5), text, None, Money(9) if b else None)
+        for n, (text, b) in enumerate(texts)
+    ]
+    expected, seen = [], {}
+    for line in lines:
+        fp = _plain_fingerprint(line)
+        seen[fp] = seen.get(fp, 0) + 1
+        expected.append((fp, seen[fp]))
+    assert keyed(lines) == expected
+
+
+VALUE = st.one_of(
+    st.none(),
+    st.integers(),
+    st.text(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.dates(),
+)
+
+
+@given(values=st.lists(st.tuples(VALUE, VALUE, VALUE), max_size=5), batch=st.integers(1, 9))
+def test_bulk_audit_detail_is_what_json_dumps_writes(
+    values: list[tuple[object, object, object]], batch: int
+) -> None:
+    """The templated audit detail is `json.dumps(..., sort_keys=True, default=str)`, exactly."""
+    columns = ("payee", "amount_pence", "date")
+    extra = {"origin": "statement", "statement_batch": batch}
+    ids = list(range(1, len(values) + 1))
+    made = store.audit_rows("money_out", ids, columns, values, 3, extra)
+    for entity_id, row, audit in zip(ids, values, made, strict=True):
+        after = dict(zip(("id", *columns), (entity_id, *row), strict=True))
+        detail = {"before": None, "after": after, **extra}
+        assert audit[1:5] == (3, "money_out", entity_id, "create")
+        assert audit[5] == json.dumps(detail, sort_keys=True, default=str)
+
+
+def test_quoted_lines_keep_their_file_line_numbers() -> None:
+    """A quoted description over two lines: later lines still carry their own line number."""
+    data = b'Date,Description,Amount\n01/11/2026,"TWO\nLINES",-1.00\n02/11/2026,SHOP,-2.00\n'
+    parsed = parse_statement(data)
+    assert [line.number for line in parsed.lines] == [3, 4]
+    plain = parse_statement(b"Date,Description,Amount\n\n01/11/2026,SHOP,-1.00\n")
+    assert [line.number for line in plain.lines] == [3]
+
+
+def test_an_unreadable_amount_still_names_its_line_and_column() -> None:
+    """A bad cell after many good ones is refused with its line and column name."""
+    body = "".join(f"01/11/2026,SHOP,-{i}.00\n" for i in range(1, 50))
+    data = f"Date,Description,Amount\n{body}02/11/2026,SHOP,1.234\n".encode()
+    try:
+        parse_statement(data)
+    except InputError as error:
+        assert str(error).startswith("line 51: Amount:")
+    else:
+        raise AssertionError("a three-decimal amount was accepted")
+
+
+def test_imported_audit_lines_describe_the_stored_entries(ctx: Context, db_path: Path) -> None:
+    """Each created entry's audit line holds exactly the entry's stored columns."""
+    rid = person(ctx)
+    data = (
+        'Date,Description,Amount\n01/11/2026,"CAFÉ ""Ñ"" \\ 1",-1.50\n02/11/2026,KCC,250.00\n'
+    ).encode()
+    import_statement(ctx, rid, data)
+    for table, entity in (("money_out", "money_out"), ("money_in", "money_in")):
+        (entry,) = rows(db_path, f"SELECT * FROM {table}")
+        names = [r[1] for r in rows(db_path, f"PRAGMA table_info({table})")]
+        (detail,) = rows(db_path, "SELECT detail FROM audit WHERE entity = ?", (entity,))
+        assert json.loads(detail[0])["after"] == dict(zip(names, entry, strict=True))
