@@ -19,7 +19,8 @@ from sqlalchemy import event
 
 from bench.generate import TODAY, Size, generate
 from kentcard.core.dates import Month
-from kentcard.core.records import Source
+from kentcard.core.invoices import InvoiceState
+from kentcard.core.records import InvoiceStatus, Source
 from kentcard.factory import open_context
 from kentcard.services import browse
 from kentcard.services.context import Context
@@ -161,3 +162,71 @@ def test_summary_and_page_queries_read_through_the_indexes(scale: Context, path:
                 assert "ix_money_out_recipient_date" in plan, (sql, plan)
                 checked += 1
     assert checked >= 3  # the month's spending, the balance, the page and its count
+
+
+def invoice_states_by_hand(scale: Context, rid: int) -> list[InvoiceState]:
+    """Every invoice with all that is allocated to it, from the plain whole-list query."""
+    with scale.db.read() as session:
+        pairs = queries.invoices_with_allocated(session=session, recipient_id=rid)
+    return [InvoiceState(invoice, paid, TODAY) for invoice, paid in pairs]
+
+
+def has_status(state: InvoiceState, status: str | None) -> bool:
+    if status is None:
+        return True
+    if status == "open":
+        return state.outstanding.pence > 0
+    if status == "overdue":
+        return state.overdue
+    return bool(state.status.value == status)
+
+
+SORT_KEYS = {
+    "date": lambda s: s.invoice.issue_date,
+    "amount": lambda s: s.invoice.amount.pence,
+    "provider": lambda s: s.invoice.provider_name.lower(),
+    "number": lambda s: s.invoice.number,
+    "due": lambda s: s.invoice.due_date,
+    "outstanding": lambda s: s.outstanding.pence,
+}
+
+
+@pytest.mark.parametrize("status", [None, *browse.INVOICE_STATUSES])
+def test_invoice_pages_equal_the_whole_list_filtered_and_sorted(
+    scale: Context, status: str | None
+) -> None:
+    """Status filters, sorts, counts and what is allocated equal a computation by hand."""
+    for rid in (1, 2):
+        states = [s for s in invoice_states_by_hand(scale, rid) if has_status(s, status)]
+        for sort, key in SORT_KEYS.items():
+            for descending in (False, True):
+                expected = sorted(states, key=lambda s: (key(s), s.invoice.id), reverse=descending)
+                filters = browse.Filters(choice=status, sort=sort, descending=descending)
+                page = browse.invoice_page(scale, rid, filters, 0, 10**6)
+                assert page.total == len(expected)
+                assert [(s.invoice.id, s.allocated) for s in page.items] == [
+                    (s.invoice.id, s.allocated) for s in expected
+                ]
+                near_end = max(0, len(expected) - 7)
+                tail = browse.invoice_page(scale, rid, filters, near_end, 5)
+                assert [s.invoice.id for s in tail.items] == [
+                    s.invoice.id for s in expected[near_end : near_end + 5]
+                ]
+    statuses = {s.status for s in invoice_states_by_hand(scale, 1)}
+    assert {InvoiceStatus.PAID, InvoiceStatus.PART_PAID} <= statuses  # both kinds occur
+
+
+def test_invoice_pages_sum_allocations_through_their_index(scale: Context, path: Path) -> None:
+    """An open-invoices page and its count read one person's invoices and their allocations
+    by index, never the whole allocation table."""
+    filters = browse.Filters(choice="open", descending=False)
+    sent = statements_run(scale, lambda: browse.invoice_page(scale, 1, filters, 0, 20))
+    sent += statements_run(scale, lambda: browse.invoice_page(scale, 1, browse.Filters(), 0, 100))
+    assert len(sent) == 4
+    with closing(sqlite3.connect(path)) as raw:
+        for sql, params in sent:
+            plan = " | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params))
+            assert "SCAN allocation" not in plan and "SCAN invoice" not in plan, (sql, plan)
+            assert "ix_invoice_recipient_issue" in plan, (sql, plan)
+            if "allocation" in sql:
+                assert "ix_allocation_invoice_id" in plan, (sql, plan)
