@@ -7,7 +7,7 @@ object per line), so a 100,000-line statement is a handful of statements in one 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -186,40 +186,54 @@ def insert_returning_ids(
 
 def audit_rows(
     entity: str,
-    ids: Iterable[int],
+    ids: Sequence[int],
     columns: Sequence[str],
-    rows: Iterable[tuple[Any, ...]],
+    rows: Sequence[tuple[Any, ...]],
     recipient_id: int,
     extra: dict[str, Any],
 ) -> list[tuple[Any, ...]]:
     """Audit lines (AUDIT_COLUMNS order) for entries created in bulk, as `audit.record` writes."""
     at = now_utc()
-    detail = _creation_detail(("id", *columns), extra)
+    details = creation_details(
+        ("id", *columns), [(i, *row) for i, row in zip(ids, rows, strict=True)], extra
+    )
     return [
-        (at, recipient_id, entity, entity_id, "create", detail((entity_id, *row)))
-        for entity_id, row in zip(ids, rows, strict=True)
+        (at, recipient_id, entity, entity_id, "create", detail)
+        for entity_id, detail in zip(ids, details, strict=True)
     ]
 
 
-def _creation_detail(keys: Sequence[str], extra: dict[str, Any]) -> Callable[[Sequence[Any]], str]:
-    """The audit detail of a created row, the very text `audit.record` writes for it.
+def creation_details(
+    keys: Sequence[str], rows: Sequence[Sequence[Any]], extra: dict[str, Any]
+) -> list[str]:
+    """The audit detail of each created row: the very text `audit.record` writes for it.
 
-    That is `json.dumps({"before": None, "after": row, **extra}, sort_keys=True, default=str)`;
-    the keys are the same on every row, so the text around the values is worked out once
-    and only the values are encoded per row (a test holds the two equal).
+    That is `json.dumps({"before": None, "after": row, **extra}, sort_keys=True, default=str)`.
+    The keys are the same on every row, so the text around the values is worked out once
+    and the values are encoded a column at a time (a test holds the two ways equal).
     """
+    if not rows:
+        return []
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    names = [_json_str(keys[i]) + ": " for i in order]
     marker = "\x00after\x00"
     head, tail = json.dumps(
         {"before": None, "after": marker, **extra}, sort_keys=True, default=str
     ).split(json.dumps(marker))
+    pairs = ", ".join(_json_str(keys[i]).replace("%", "%%") + ": %s" for i in order)
+    template = head.replace("%", "%%") + "{" + pairs + "}" + tail.replace("%", "%%")
+    columns = list(zip(*rows, strict=True))
+    texts = [_json_column(columns[i]) for i in order]
+    return [template % values for values in zip(*texts, strict=True)]
 
-    def detail(values: Sequence[Any]) -> str:
-        pairs = [name + _json_value(values[i]) for name, i in zip(names, order, strict=True)]
-        return head + "{" + ", ".join(pairs) + "}" + tail
 
-    return detail
+def _json_column(values: Sequence[Any]) -> list[str]:
+    """Each value of one column as JSON text; a column of one plain type in one C-level pass."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(map(_json_str, values))
+    if kinds == {int}:
+        return list(map(int.__repr__, values))
+    return list(map(_json_value, values))
 
 
 _json_str = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]

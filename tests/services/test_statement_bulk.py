@@ -79,15 +79,18 @@ VALUE = st.one_of(
 )
 
 
-@given(values=st.lists(st.tuples(VALUE, VALUE, VALUE), max_size=5), batch=st.integers(1, 9))
+EXTRA = st.dictionaries(st.text().filter(lambda k: k not in ("before", "after")), VALUE)
+
+
+@given(values=st.lists(st.tuples(VALUE, VALUE, VALUE), max_size=5), extra=EXTRA)
 def test_bulk_audit_detail_is_what_json_dumps_writes(
-    values: list[tuple[object, object, object]], batch: int
+    values: list[tuple[object, object, object]], extra: dict[str, object]
 ) -> None:
     """The templated audit detail is `json.dumps(..., sort_keys=True, default=str)`, exactly."""
-    columns = ("payee", "amount_pence", "date")
-    extra = {"origin": "statement", "statement_batch": batch}
+    columns = ("payee", "amount_pence", "100%")
     ids = list(range(1, len(values) + 1))
     made = store.audit_rows("money_out", ids, columns, values, 3, extra)
+    assert len(made) == len(values)
     for entity_id, row, audit in zip(ids, values, made, strict=True):
         after = dict(zip(("id", *columns), (entity_id, *row), strict=True))
         detail = {"before": None, "after": after, **extra}
