@@ -30,7 +30,9 @@ _PART_LIMIT = 40
 @functools.lru_cache(maxsize=4096)  # payees repeat: 100,000 payments name a few hundred
 def slug(text: str, fallback: str = "x") -> str:
     """`Bright Homecare Ltd.` → `Bright-Homecare-Ltd`: ASCII letters, digits and dashes only."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = text
+    if not text.isascii():  # NFKD leaves ASCII as it is
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     cleaned = _NOT_SAFE.sub("-", ascii_text).strip("-")[:_PART_LIMIT].strip("-")
     return cleaned or fallback
 

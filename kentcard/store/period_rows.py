@@ -53,7 +53,8 @@ BLOB, PROVIDER = _table(BlobRow), _table(ProviderRow)
 
 
 def _rows(session: Session, statement: Any) -> list[Any]:
-    return list(session.connection().execute(statement))
+    # All at once: fetching row by row costs SQLAlchemy a call chain per row.
+    return list(session.connection().execute(statement).all())
 
 
 def money_out_lines(
