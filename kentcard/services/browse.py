@@ -191,6 +191,25 @@ def open_invoices(ctx: Context, recipient_id: int, payee: str) -> list[InvoiceSt
     return [InvoiceState(i, paid, today) for i, paid in rows]
 
 
+def open_not_overdue(ctx: Context, recipient_id: int, limit: int) -> list[InvoiceState]:
+    """The oldest `limit` invoices with something still to pay that are not yet overdue
+    (due today or later), oldest first; no count, for the home screen's list."""
+    today = ctx.today()
+    with ctx.db.read() as session:
+        rows = queries.invoice_page(
+            session=session,
+            recipient_id=recipient_id,
+            offset=0,
+            limit=limit,
+            today=today,
+            status="open",
+            due_from=today,
+            sort="date",
+            descending=False,
+        )
+    return [InvoiceState(i, paid, today) for i, paid in rows]
+
+
 def categories(ctx: Context, recipient_id: int) -> list[str]:
     """Categories from the plan, providers and past payments, for choices and hints."""
     with ctx.db.read() as session:

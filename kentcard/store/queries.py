@@ -530,10 +530,12 @@ def invoice_page(
     end: date | None = None,
     status: str | None = None,
     provider_id: int | None = None,
+    due_from: date | None = None,
     sort: str = "date",
     descending: bool = True,
 ) -> list[tuple[Invoice, Money]]:
-    """One page of invoices with what is allocated to each; status one of unpaid, ..., open."""
+    """One page of invoices with what is allocated to each; status one of unpaid, ..., open;
+    with `due_from`, only those due on that day or later."""
     where = _invoice_where(recipient_id, text, start, end, status, today)
     columns = {
         "date": col(InvoiceRow.issue_date),
@@ -550,6 +552,8 @@ def invoice_page(
     )
     if provider_id is not None:
         statement = statement.where(InvoiceRow.provider_id == provider_id)
+    if due_from is not None:
+        statement = statement.where(col(InvoiceRow.due_date) >= due_from)
     statement = _ordered(statement, columns, sort, descending, col(InvoiceRow.id))
     rows = session.exec(statement.offset(offset).limit(limit))
     return [(convert.invoice(row, name), Money(int(done))) for row, name, done in rows]

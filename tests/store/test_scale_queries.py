@@ -230,3 +230,24 @@ def test_invoice_pages_sum_allocations_through_their_index(scale: Context, path:
             assert "ix_invoice_recipient_issue" in plan, (sql, plan)
             if "allocation" in sql:
                 assert "ix_allocation_invoice_id" in plan, (sql, plan)
+
+
+@pytest.mark.parametrize("limit", [1, 20, 10**6])
+def test_open_invoices_not_yet_due_equal_the_whole_list_filtered(
+    scale: Context, limit: int
+) -> None:
+    """The home screen's unpaid invoices: open, not overdue, oldest first, as by hand."""
+    seen = 0
+    for rid in (1, 2, 3):
+        expected = [
+            s
+            for s in invoice_states_by_hand(scale, rid)
+            if s.outstanding.pence > 0 and not s.overdue
+        ]
+        expected.sort(key=lambda s: (s.invoice.issue_date, s.invoice.id))
+        found = browse.open_not_overdue(scale, rid, limit)
+        assert [(s.invoice.id, s.allocated) for s in found] == [
+            (s.invoice.id, s.allocated) for s in expected[:limit]
+        ]
+        seen += len(found)
+    assert seen  # the data has invoices still to pay that are not yet due

@@ -40,16 +40,14 @@ def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
     today = ctx.today()
     end = min(month.last, today) if month.first <= today else month.last
     found = review.review(ctx, person_id, month.first, end)
-    unpaid = browse.invoice_page(
-        ctx, person_id, browse.Filters(choice="open", descending=False), 0, 20
-    )
     latest = browse.money_out_page(ctx, person_id, browse.Filters(), 0, 5)
     return Overview(
         month,
         summary.month_summary(ctx, person_id, month),
         summary.monthly_history(ctx, person_id, month),
         found,
-        [s for s in unpaid.items if not s.overdue],
+        # Overdue invoices are among the findings; these are the ones not yet due.
+        browse.open_not_overdue(ctx, person_id, 20),
         list(latest.items),
     )
 
