@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -131,3 +134,29 @@ def test_imported_audit_lines_describe_the_stored_entries(ctx: Context, db_path:
         names = [r[1] for r in rows(db_path, f"PRAGMA table_info({table})")]
         (detail,) = rows(db_path, "SELECT detail FROM audit WHERE entity = ?", (entity,))
         assert json.loads(detail[0])["after"] == dict(zip(names, entry, strict=True))
+
+
+@given(
+    rows=st.lists(st.tuples(st.integers(-(2**63), 2**63 - 1), st.none() | st.text()), max_size=40),
+    variables=st.integers(1, 20),
+)
+def test_multi_row_inserts_store_what_executemany_stores(
+    rows: list[tuple[int, str | None]], variables: int
+) -> None:
+    """Rows inserted a few per statement are the rows, in the order, one per statement gives."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        for name in ("one", "many"):
+            db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY AUTOINCREMENT, a, b)")
+        db.executemany("INSERT INTO one (a, b) VALUES (?, ?)", rows)
+        for sql, params in store._multi_row_inserts("many", ("a", "b"), rows, variables):
+            db.execute(sql, params)
+        assert (
+            db.execute("SELECT * FROM one").fetchall()
+            == db.execute("SELECT * FROM many").fetchall()
+        )
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    """A row with a value too many is an error, never values shifted into the next row."""
+    with pytest.raises(ValueError, match="3 values"):
+        list(store._multi_row_inserts("t", ("a", "b", "c"), [(1, 2, 3), (4, 5, 6, 7)], 99))
