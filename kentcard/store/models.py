@@ -286,6 +286,9 @@ class StatementLineRow(SQLModel, table=True):
 
     `state` says what became of it: matched to an entry the person had logged, created a
     new entry, left for the person to decide, or its entry was deleted by the person.
+    A line is unique by person, date, fingerprint and occurrence: the fingerprint already
+    holds the date, and with the date first a statement's lines (in date order) go into
+    the index side by side instead of at random places (migration 0003).
     """
 
     __tablename__ = "statement_line"
@@ -294,7 +297,7 @@ class StatementLineRow(SQLModel, table=True):
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
         CheckConstraint(_one_of("state", LINE_STATES), name="state_known"),
         CheckConstraint("money_in_id IS NULL OR money_out_id IS NULL", name="at_most_one_entry"),
-        UniqueConstraint("recipient_id", "fingerprint", "occurrence"),
+        UniqueConstraint("recipient_id", "date", "fingerprint", "occurrence"),
         Index("ix_statement_line_recipient_date", "recipient_id", "date"),
         _AUTO,
     )
