@@ -36,7 +36,6 @@ from kentcard.services.context import Context
 from kentcard.services.period import PeriodLedger, Progress, read_period
 from kentcard.services.review import Kind, findings_in, review_order
 from kentcard.services.review import balance_findings as statement_findings
-from kentcard.store import documents as store_documents
 
 
 class Format(StrEnum):
@@ -247,6 +246,8 @@ def _evidence(
 
 
 def _content_reader(ctx: Context) -> Callable[[EvidenceFile], bytes]:
+    from kentcard.store import documents as store_documents  # the pack only: ORM models
+
     def read(item: EvidenceFile) -> bytes:
         document = item.document
         with ctx.db.read() as session:

@@ -3,62 +3,87 @@
 A review or an export reads a whole period at once (100,000 payments on a large account):
 no ORM object per row, one query per table, and the month-by-month totals in one grouped
 query. Rows come back as the light tuples of `kentcard.core.lines`.
+
+The queries name the columns they read on lightweight Core tables, not on the SQLModel
+classes, so these reads never build the ORM models (a test checks each column against
+`kentcard.store.models`, which defines the schema). They take a session or a connection.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
     String,
-    Table,
+    TableClause,
     and_,
     case,
     cast,
+    column,
     exists,
     func,
     literal,
     or_,
     select,
+    table,
     union_all,
 )
-from sqlmodel import Session
 
 from kentcard.core.dates import Month
 from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Origin, Source
-from kentcard.store.models import (
-    AllocationRow,
-    BlobRow,
-    DocumentLinkRow,
-    DocumentRow,
-    InvoiceRow,
-    MoneyInRow,
-    MoneyOutRow,
-    ProviderRow,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
+def _table(name: str, *columns: str) -> TableClause:
+    """Table `name` with these columns, typed as the models type them (text unless listed)."""
+    return table(name, *(column(c, _TYPES.get(c, String)) for c in columns))
 
 
-OUT, IN, INV = _table(MoneyOutRow), _table(MoneyInRow), _table(InvoiceRow)
-ALLOC, LINK, DOC = _table(AllocationRow), _table(DocumentLinkRow), _table(DocumentRow)
-BLOB, PROVIDER = _table(BlobRow), _table(ProviderRow)
+_TYPES: dict[str, Any] = {
+    **dict.fromkeys(("date", "issue_date", "due_date", "period_start", "period_end"), Date),
+    **dict.fromkeys(
+        ("id", "recipient_id", "provider_id", "amount_pence", "hours_centi", "rate_pence",
+         "money_out_id", "money_in_id", "invoice_id", "document_id", "size"),
+        Integer,
+    ),
+}  # fmt: skip
+OUT = _table(
+    "money_out", "id", "recipient_id", "date", "amount_pence", "payee", "category",
+    "description", "reference", "origin",
+)  # fmt: skip
+IN = _table(
+    "money_in", "id", "recipient_id", "date", "amount_pence", "source", "reference", "note",
+    "category", "origin",
+)  # fmt: skip
+INV = _table(
+    "invoice", "id", "recipient_id", "provider_id", "number", "issue_date", "amount_pence",
+    "due_date", "hours_centi", "rate_pence", "period_start", "period_end",
+)  # fmt: skip
+ALLOC = _table("allocation", "id", "money_out_id", "invoice_id", "amount_pence")
+LINK = _table("document_link", "id", "document_id", "money_out_id", "money_in_id", "invoice_id")
+DOC = _table("document", "id", "recipient_id", "sha256", "filename", "kind", "added_at")
+BLOB = _table("blob", "sha256", "size", "media_type")
+PROVIDER = _table("provider", "id", "name")
+TABLES = (OUT, IN, INV, ALLOC, LINK, DOC, BLOB, PROVIDER)
 
 
-def _rows(session: Session, statement: Any) -> list[Any]:
+def _rows(session: Session | Connection, statement: Any) -> list[Any]:
+    connection = session if isinstance(session, Connection) else session.connection()
     # All at once: fetching row by row costs SQLAlchemy a call chain per row.
-    return list(session.connection().execute(statement).all())
+    return list(connection.execute(statement).all())
 
 
 def money_out_lines(
-    *, session: Session, recipient_id: int, start: date, end: date
+    *, session: Session | Connection, recipient_id: int, start: date, end: date
 ) -> list[MoneyOutLine]:
     """Payments dated in [start, end], by date, each with whether evidence proves it."""
     own = exists().where(LINK.c.money_out_id == OUT.c.id)
@@ -80,7 +105,7 @@ def money_out_lines(
     return [make(row) for row in _rows(session, statement)]
 
 
-def money_in_records(*, session: Session, recipient_id: int) -> list[MoneyIn]:
+def money_in_records(*, session: Session | Connection, recipient_id: int) -> list[MoneyIn]:
     """Every money-in of the person (a few a month): the expected-payment check pairs them all."""
     c = IN.c
     statement = (
@@ -94,7 +119,9 @@ def money_in_records(*, session: Session, recipient_id: int) -> list[MoneyIn]:
     ]
 
 
-def invoice_lines(*, session: Session, recipient_id: int, issued_by: date) -> list[InvoiceLine]:
+def invoice_lines(
+    *, session: Session | Connection, recipient_id: int, issued_by: date
+) -> list[InvoiceLine]:
     """Invoices issued up to `issued_by`, by issue date, with their provider's name."""
     c = INV.c
     statement = (
@@ -110,7 +137,9 @@ def invoice_lines(*, session: Session, recipient_id: int, issued_by: date) -> li
     return [make(row) for row in _rows(session, statement)]
 
 
-def allocation_lines(*, session: Session, recipient_id: int, paid_by: date) -> list[AllocationLine]:
+def allocation_lines(
+    *, session: Session | Connection, recipient_id: int, paid_by: date
+) -> list[AllocationLine]:
     """Allocations of this person's payments dated up to `paid_by`, in the order made."""
     statement = (
         select(
@@ -124,7 +153,7 @@ def allocation_lines(*, session: Session, recipient_id: int, paid_by: date) -> l
     return [make(row) for row in _rows(session, statement)]
 
 
-def document_lines(*, session: Session, recipient_id: int) -> list[DocumentLine]:
+def document_lines(*, session: Session | Connection, recipient_id: int) -> list[DocumentLine]:
     """Every stored document of this person with its links, in one joined query."""
     d = DOC.c
     statement = (
@@ -172,7 +201,7 @@ def _month_of(column: Any) -> Any:
 
 
 def month_totals(
-    *, session: Session, recipient_id: int, start: date, end: date, day: date
+    *, session: Session | Connection, recipient_id: int, start: date, end: date, day: date
 ) -> tuple[MonthTotals, MonthTotals]:
     """Per month, the period's days only and the whole calendar months it touches.
 
@@ -181,16 +210,16 @@ def month_totals(
     """
     first, last = Month.of(start).first, Month.of(end).last
     parts = []
-    for table, kind in ((OUT, literal("out")), (IN, IN.c.source)):
-        month = _month_of(table.c.date)
-        inside = case((and_(table.c.date >= start, table.c.date <= end), 1), else_=0)
-        by_day = case((table.c.date <= day, 1), else_=0)
+    for source, kind in ((OUT, literal("out")), (IN, IN.c.source)):
+        month = _month_of(source.c.date)
+        inside = case((and_(source.c.date >= start, source.c.date <= end), 1), else_=0)
+        by_day = case((source.c.date <= day, 1), else_=0)
         parts.append(
-            select(month, inside, by_day, kind, func.sum(table.c.amount_pence))
+            select(month, inside, by_day, kind, func.sum(source.c.amount_pence))
             .where(
-                table.c.recipient_id == recipient_id,
-                table.c.date >= first,
-                table.c.date <= last,
+                source.c.recipient_id == recipient_id,
+                source.c.date >= first,
+                source.c.date <= last,
             )
             .group_by(month, inside, by_day, kind)
         )
