@@ -7,9 +7,12 @@ later deleted.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -78,6 +81,37 @@ def import_statement(
 ) -> ImportReport:
     """Parse, match and save a statement in one transaction (rolled back for a dry run)."""
     mapping = _mapping(ctx, recipient_id, mapping, provider)
+    with _no_cycle_collection():
+        return _import(ctx, recipient_id, data, mapping, provider, filename, dry_run)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while a statement becomes rows.
+
+    An import makes a few small tuples per line, and they all live until the end: each
+    collection would walk every one of them again (a third of the parsing time at 100,000
+    lines, more at a million). They are freed by reference counting; any cycle (the
+    session's own) waits for the next collection, once this is over.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(
+    ctx: Context,
+    recipient_id: int,
+    data: bytes,
+    mapping: ColumnMap | None,
+    provider: str | None,
+    filename: str,
+    dry_run: bool,
+) -> ImportReport:
     parsed = parse_statement(data, mapping)
     try:
         with ctx.db.write() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -160,3 +161,19 @@ def test_a_row_of_the_wrong_width_is_refused() -> None:
     """A row with a value too many is an error, never values shifted into the next row."""
     with pytest.raises(ValueError, match="3 values"):
         list(store._multi_row_inserts("t", ("a", "b", "c"), [(1, 2, 3), (4, 5, 6, 7)], 99))
+
+
+def test_garbage_collection_is_back_on_after_an_import(ctx: Context) -> None:
+    """Collection is paused only during an import, even one refused half-way."""
+    rid = person(ctx)
+    import_statement(ctx, rid, b"Date,Description,Amount\n01/11/2026,SHOP,-1.00\n")
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        import_statement(ctx, rid, b"Date,Description,Amount\n01/11/2026,SHOP,1.234\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_statement(ctx, rid, b"Date,Description,Amount\n02/11/2026,SHOP,-1.00\n")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
