@@ -266,6 +266,10 @@ def _json_column(values: Sequence[Any]) -> list[str]:
         return list(map(_json_str, values))
     if kinds == {int}:
         return list(map(int.__repr__, values))
+    if kinds == {type(None)}:
+        return ["null"] * len(values)
+    if kinds == {str, type(None)}:
+        return ["null" if value is None else _json_str(value) for value in values]
     return list(map(_json_value, values))
 
 
