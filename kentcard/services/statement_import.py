@@ -195,9 +195,11 @@ def _save(
     plan: list[PlannedLine],
     keys: list[tuple[str, int]],
 ) -> None:
-    """Create the new entries, then store every new line with what it matched or created.
+    """Create the new entries with their audit lines, then store every new line.
 
-    Rows are plain tuples in the store's column order: no object or dict per line.
+    Rows are plain tuples in the store's column order: no object or dict per line. The
+    audit lines go in the same order as ever (money out, money in, the batch), each
+    kind's written as soon as its entries are, so their text is not all held at once.
     """
     providers = store.providers_by_name(session=session, recipient_id=recipient_id)
     new_out: list[int] = []
@@ -206,18 +208,21 @@ def _save(
         if planned.action is Action.NEW:
             (new_out if planned.line.amount.pence < 0 else new_in).append(i)
     days = _IsoDays()
-    out_rows = [_money_out(plan[i].line, recipient_id, providers, days) for i in new_out]
-    in_rows = [_money_in(plan[i].line, recipient_id, days) for i in new_in]
-    out_ids = store.insert_returning_ids(
-        session=session, table=store.OUT, columns=store.OUT_COLUMNS, rows=out_rows
-    )
-    in_ids = store.insert_returning_ids(
-        session=session, table=store.IN, columns=store.IN_COLUMNS, rows=in_rows
-    )
     extra = {"origin": "statement", "statement_batch": batch_id}
-    audit = store.audit_rows(
-        "money_out", out_ids, store.OUT_COLUMNS, out_rows, recipient_id, extra
-    ) + store.audit_rows("money_in", in_ids, store.IN_COLUMNS, in_rows, recipient_id, extra)
+    out_ids = _create(
+        session,
+        "money_out",
+        [_money_out(plan[i].line, recipient_id, providers, days) for i in new_out],
+        recipient_id,
+        extra,
+    )
+    in_ids = _create(
+        session,
+        "money_in",
+        [_money_in(plan[i].line, recipient_id, days) for i in new_in],
+        recipient_id,
+        extra,
+    )
     created: dict[int, tuple[int | None, int | None]]
     created = dict(zip(new_out, ((i, None) for i in out_ids), strict=True))
     created.update(zip(new_in, ((None, i) for i in in_ids), strict=True))
@@ -227,7 +232,7 @@ def _save(
         if planned.action is not Action.ALREADY
     ]
     store.insert_rows(session=session, table=store.LINE, columns=store.LINE_COLUMNS, rows=rows)
-    audit += store.audit_rows(
+    audit = store.audit_rows(
         "statement_batch",
         [batch_id],
         ("lines", "new", "stored"),
@@ -236,6 +241,29 @@ def _save(
         {},
     )
     store.insert_rows(session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit)
+
+
+_AUDIT_CHUNK = 50_000  # audit lines made and written at a time
+_ENTRIES = {"money_out": (store.OUT, store.OUT_COLUMNS), "money_in": (store.IN, store.IN_COLUMNS)}
+
+
+def _create(
+    session: Session,
+    entity: str,
+    rows: list[tuple[Any, ...]],
+    recipient_id: int,
+    extra: dict[str, Any],
+) -> list[int]:
+    """Insert new entries and their 'create' audit lines; the entries' ids, in order."""
+    table, columns = _ENTRIES[entity]
+    ids = store.insert_returning_ids(session=session, table=table, columns=columns, rows=rows)
+    for start in range(0, len(rows), _AUDIT_CHUNK):
+        part = slice(start, start + _AUDIT_CHUNK)
+        audit = store.audit_rows(entity, ids[part], columns, rows[part], recipient_id, extra)
+        store.insert_rows(
+            session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit
+        )
+    return ids
 
 
 class _IsoDays(dict[date, str]):

@@ -19,6 +19,7 @@ from kentcard.core.errors import InputError
 from kentcard.core.money import Money, parse_money
 from kentcard.importers.statement import StatementLine, parse_statement
 from kentcard.importers.values import plain_pence
+from kentcard.services import statement_import
 from kentcard.services.context import Context
 from kentcard.services.statement_import import import_statement
 from kentcard.services.statement_match import keyed
@@ -177,3 +178,24 @@ def test_garbage_collection_is_back_on_after_an_import(ctx: Context) -> None:
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_audit_lines_made_in_parts_are_one_per_entry_in_order(
+    ctx: Context, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audit lines written a few at a time: one per entry, money out then in then the batch."""
+    monkeypatch.setattr(statement_import, "_AUDIT_CHUNK", 3)
+    rid = person(ctx)
+    body = "".join(f"0{1 + i % 9}/11/2026,SHOP {i},-{i + 1}.00\n" for i in range(10))
+    body += "".join(f"0{1 + i % 9}/11/2026,KCC {i},{i + 1}.00\n" for i in range(4))
+    import_statement(ctx, rid, f"Date,Description,Amount\n{body}".encode())
+    audit = rows(db_path, "SELECT entity, entity_id, detail FROM audit WHERE action = 'create'")
+    made = [(entity, entity_id) for entity, entity_id, _ in audit if entity != "recipient"]
+    outs = rows(db_path, "SELECT id FROM money_out ORDER BY id")
+    ins = rows(db_path, "SELECT id FROM money_in ORDER BY id")
+    batch = rows(db_path, "SELECT id FROM statement_batch")
+    assert made == [("money_out", i) for (i,) in outs] + [("money_in", i) for (i,) in ins] + [
+        ("statement_batch", b) for (b,) in batch
+    ]
+    details = {(e, i): json.loads(d) for e, i, d in audit}
+    assert [details["money_out", i]["after"]["id"] for (i,) in outs] == [i for (i,) in outs]
