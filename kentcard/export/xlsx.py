@@ -174,7 +174,8 @@ def _write_table(ws: Any, table: T.Table, styles: Styles, raw: bool | None = Non
         if wrap:
             wrapped.append((index, width))
     ws.freeze_panes = "A2"
-    ws._values_to_row = _cells_as_given
+    if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's streamed sheet: rows go straight in
+        ws._values_to_row = _cells_as_given
     ws.append([_header(styles, c) for c in table.columns])
     heights = ws.row_dimensions
     if raw:
