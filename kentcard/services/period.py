@@ -149,36 +149,36 @@ def read_period(
     """
     today = ctx.today()
     step = progress or (lambda _share, _what: None)
-    with ctx.db.read() as session:
-        person = account.recipient(connection=session.connection(), recipient_id=recipient_id)
-        plans = account.plans(connection=session.connection(), recipient_id=recipient_id)
+    with ctx.db.connect() as connection:
+        person = account.recipient(connection=connection, recipient_id=recipient_id)
+        plans = account.plans(connection=connection, recipient_id=recipient_id)
         opening = account.balance_on(
-            connection=session.connection(),
+            connection=connection,
             recipient_id=recipient_id,
             day=start - timedelta(days=1),
         )
         totals, whole = period_rows.month_totals(
-            session=session, recipient_id=recipient_id, start=start, end=end, day=today
+            session=connection, recipient_id=recipient_id, start=start, end=end, day=today
         )
         step(0.05, "Reading payments")
         money_out = period_rows.money_out_lines(
-            session=session, recipient_id=recipient_id, start=start, end=end
+            session=connection, recipient_id=recipient_id, start=start, end=end
         )
         step(0.15, "Reading money in and invoices")
-        money_in = period_rows.money_in_records(session=session, recipient_id=recipient_id)
+        money_in = period_rows.money_in_records(session=connection, recipient_id=recipient_id)
         bills = (
-            period_rows.invoice_lines(session=session, recipient_id=recipient_id, issued_by=end)
+            period_rows.invoice_lines(session=connection, recipient_id=recipient_id, issued_by=end)
             if invoices
             else []
         )
         allocations = (
-            period_rows.allocation_lines(session=session, recipient_id=recipient_id, paid_by=end)
+            period_rows.allocation_lines(session=connection, recipient_id=recipient_id, paid_by=end)
             if invoices
             else []
         )
         step(0.22, "Reading evidence")
         docs = (
-            period_rows.document_lines(session=session, recipient_id=recipient_id)
+            period_rows.document_lines(session=connection, recipient_id=recipient_id)
             if documents
             else []
         )
