@@ -13,8 +13,6 @@ from kentcard.services import browse, providers
 from kentcard.services.review import Finding, Kind
 from kentcard.tui.messages import RecordOpened
 from kentcard.tui.screens.base import Section
-from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
-from kentcard.tui.screens.other_forms import InvoiceForm
 
 KIND_WORDS = {
     Kind.NO_EVIDENCE: "No receipt",
@@ -52,6 +50,8 @@ class FindingOpener(Section):
             preset = {"source": source, "date": str(finding.date)}
             if finding.amount is not None:
                 preset["amount"] = format_plain(finding.amount)
+            from kentcard.tui.screens.money_forms import MoneyInForm
+
             self.app.push_screen(MoneyInForm(None, self.ctx.today(), preset), self.fixed)
         elif kind is Kind.SURPLUS:
             self.notify(SURPLUS_HELP, timeout=12)
@@ -76,6 +76,10 @@ class FindingOpener(Section):
         self.post_message(RecordOpened(f"{what}/{kind.value if kind else ''}", record))
 
     def on_record_opened(self, message: RecordOpened) -> None:
+        # The forms are imported when first opened: Home starts without them.
+        from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
+        from kentcard.tui.screens.other_forms import InvoiceForm
+
         what, _, kind = message.kind.partition("/")
         today = self.ctx.today()
         dialog: Any
