@@ -56,19 +56,62 @@ class Payment:
 
 
 def _filtered(
-    ctx: Context, page: Any, count: Any, filters: Filters, offset: int, limit: int, **args: Any
-) -> tuple[list[Any], int]:
-    """One page and the total count of a filtered table, read in one transaction."""
+    ctx: Context,
+    page: Any,
+    count: Any,
+    filters: Filters,
+    offset: int | None,
+    limit: int,
+    **args: Any,
+) -> tuple[list[Any], int, int]:
+    """One page, the count of every match and where the page starts, in one transaction."""
     with ctx.db.read() as session:
+        return _paged(session, page, count, filters, offset, limit, **args)
+
+
+def _paged(
+    session: Any,
+    page: Any,
+    count: Any,
+    filters: Filters,
+    offset: int | None,
+    limit: int,
+    **args: Any,
+) -> tuple[list[Any], int, int]:
+    """`page(...)` rows from `offset` (None: the last page), the count, where the page starts.
+
+    A page past the middle is read from the other end, in the reverse order, so the last
+    page of 100,000 rows walks the index for 100 rows instead of skipping 99,900 (every
+    sort ends with the id, so the reverse order is exactly the list backwards).
+    """
+    total = count(session=session, **args)
+    start = last_page_start(total, limit) if offset is None else offset
+    backwards = limit > 0 and start > 0 and 2 * start + limit > total
+    if backwards:
+        size = max(0, min(limit, total - start))
         rows = page(
             session=session,
-            offset=offset,
-            limit=limit,
+            offset=max(0, total - start - size),
+            limit=size,
             sort=filters.sort,
-            descending=filters.descending,
+            descending=not filters.descending,
             **args,
         )
-        return list(rows), count(session=session, **args)
+        return list(rows)[::-1], total, start
+    rows = page(
+        session=session,
+        offset=start,
+        limit=limit,
+        sort=filters.sort,
+        descending=filters.descending,
+        **args,
+    )
+    return list(rows), total, start
+
+
+def last_page_start(total: int, limit: int) -> int:
+    """Where the last page of `total` rows, `limit` a page, starts (0 when there are none)."""
+    return max(0, (total - 1) // limit * limit) if limit > 0 else 0
 
 
 def _period(recipient_id: int, filters: Filters) -> dict[str, Any]:
@@ -81,9 +124,10 @@ def _period(recipient_id: int, filters: Filters) -> dict[str, Any]:
 
 
 def money_out_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+    ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
 ) -> Page[Payment]:
-    rows, count = _filtered(
+    """Payments `offset`.. in the filters' order (`offset=None`: the last page)."""
+    rows, count, start = _filtered(
         ctx,
         queries.money_out_page,
         queries.money_out_count,
@@ -93,13 +137,13 @@ def money_out_page(
         category=filters.choice,
         **_period(recipient_id, filters),
     )
-    return Page(tuple(Payment(m, e) for m, e in rows), count, offset)
+    return Page(tuple(Payment(m, e) for m, e in rows), count, start)
 
 
 def money_in_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+    ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
 ) -> Page[MoneyIn]:
-    rows, count = _filtered(
+    rows, count, start = _filtered(
         ctx,
         queries.money_in_page,
         queries.money_in_count,
@@ -109,14 +153,14 @@ def money_in_page(
         source=filters.choice,
         **_period(recipient_id, filters),
     )
-    return Page(tuple(rows), count, offset)
+    return Page(tuple(rows), count, start)
 
 
 def invoice_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+    ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
 ) -> Page[InvoiceState]:
     today = ctx.today()
-    rows, count = _filtered(
+    rows, count, start = _filtered(
         ctx,
         queries.invoice_page,
         queries.invoice_count,
@@ -127,45 +171,46 @@ def invoice_page(
         status=filters.choice,
         **_period(recipient_id, filters),
     )
-    return Page(tuple(InvoiceState(i, paid, today) for i, paid in rows), count, offset)
+    return Page(tuple(InvoiceState(i, paid, today) for i, paid in rows), count, start)
 
 
 def provider_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+    ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
 ) -> Page[Provider]:
-    with ctx.db.read() as session:
-        rows, count = queries.provider_page(
-            session=session,
-            recipient_id=recipient_id,
-            offset=offset,
-            limit=limit,
-            text=filters.text,
-            kind=filters.choice,
-            sort=filters.sort,
-            descending=filters.descending,
-        )
-    return Page(tuple(rows), count, offset)
+    rows, count, start = _filtered(
+        ctx,
+        queries.provider_page,
+        queries.provider_count,
+        filters,
+        offset,
+        limit,
+        recipient_id=recipient_id,
+        text=filters.text,
+        kind=filters.choice,
+    )
+    return Page(tuple(rows), count, start)
 
 
 def document_page(
-    ctx: Context, recipient_id: int, filters: Filters, offset: int, limit: int
+    ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
 ) -> Page[Document]:
     with ctx.db.read() as session:
-        rows, count = queries.document_page(
-            session=session,
+        rows, count, start = _paged(
+            session,
+            queries.document_page,
+            queries.document_count,
+            filters,
+            offset,
+            limit,
             recipient_id=recipient_id,
-            offset=offset,
-            limit=limit,
             text=filters.text,
             kind=filters.choice,
-            sort=filters.sort,
-            descending=filters.descending,
         )
         links = queries.links_by_document(
             session=session, document_ids=[r.id for r, _, _ in rows if r.id]
         )
     docs = [convert.document(r, s, m, tuple(links.get(r.id or 0, []))) for r, s, m in rows]
-    return Page(tuple(docs), count, offset)
+    return Page(tuple(docs), count, start)
 
 
 def open_invoices(ctx: Context, recipient_id: int, payee: str) -> list[InvoiceState]:

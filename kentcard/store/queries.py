@@ -579,6 +579,14 @@ def invoice_count(
     return int(session.exec(statement).one())
 
 
+def _provider_where(recipient_id: int, text, kind):  # type: ignore[no-untyped-def]
+    return and_(
+        col(ProviderRow.recipient_id) == recipient_id,
+        _search(text, ProviderRow.name, ProviderRow.category),
+        _anything() if kind is None else col(ProviderRow.kind) == kind,
+    )
+
+
 def provider_page(
     *,
     session: Session,
@@ -589,13 +597,8 @@ def provider_page(
     kind: str | None = None,
     sort: str = "name",
     descending: bool = False,
-) -> tuple[list[Provider], int]:
-    """One page of providers and how many match."""
-    where = and_(
-        col(ProviderRow.recipient_id) == recipient_id,
-        _search(text, ProviderRow.name, ProviderRow.category),
-        _anything() if kind is None else col(ProviderRow.kind) == kind,
-    )
+) -> list[Provider]:
+    """One page of providers."""
     columns = {
         "name": func.lower(ProviderRow.name),
         "kind": col(ProviderRow.kind),
@@ -603,11 +606,28 @@ def provider_page(
         "category": func.lower(ProviderRow.category),
     }
     statement = _ordered(
-        select(ProviderRow).where(where), columns, sort, descending, col(ProviderRow.id)
+        select(ProviderRow).where(_provider_where(recipient_id, text, kind)),
+        columns,
+        sort,
+        descending,
+        col(ProviderRow.id),
     )
-    rows = [convert.provider(r) for r in session.exec(statement.offset(offset).limit(limit))]
-    count = int(session.exec(select(func.count()).select_from(ProviderRow).where(where)).one())
-    return rows, count
+    return [convert.provider(r) for r in session.exec(statement.offset(offset).limit(limit))]
+
+
+def provider_count(
+    *, session: Session, recipient_id: int, text: str | None = None, kind: str | None = None
+) -> int:
+    where = _provider_where(recipient_id, text, kind)
+    return int(session.exec(select(func.count()).select_from(ProviderRow).where(where)).one())
+
+
+def _document_where(recipient_id: int, text, kind):  # type: ignore[no-untyped-def]
+    return and_(
+        col(DocumentRow.recipient_id) == recipient_id,
+        _search(text, DocumentRow.filename, BlobRow.media_type),
+        _anything() if kind is None else col(DocumentRow.kind) == kind,
+    )
 
 
 def document_page(
@@ -620,13 +640,8 @@ def document_page(
     kind: str | None = None,
     sort: str = "added",
     descending: bool = True,
-) -> tuple[list[tuple[DocumentRow, int, str]], int]:
-    """One page of stored documents (row, size, media type) and how many match."""
-    where = and_(
-        col(DocumentRow.recipient_id) == recipient_id,
-        _search(text, DocumentRow.filename, BlobRow.media_type),
-        _anything() if kind is None else col(DocumentRow.kind) == kind,
-    )
+) -> list[tuple[DocumentRow, int, str]]:
+    """One page of stored documents: each row with its size and media type."""
     columns = {
         "added": col(DocumentRow.id),
         "name": func.lower(DocumentRow.filename),
@@ -636,15 +651,26 @@ def document_page(
     base = select(DocumentRow, BlobRow.size, BlobRow.media_type).join(
         BlobRow, col(BlobRow.sha256) == DocumentRow.sha256
     )
-    statement = _ordered(base.where(where), columns, sort, descending, col(DocumentRow.id))
-    rows = [(d, s, m) for d, s, m in session.exec(statement.offset(offset).limit(limit))]
+    statement = _ordered(
+        base.where(_document_where(recipient_id, text, kind)),
+        columns,
+        sort,
+        descending,
+        col(DocumentRow.id),
+    )
+    return [(d, s, m) for d, s, m in session.exec(statement.offset(offset).limit(limit))]
+
+
+def document_count(
+    *, session: Session, recipient_id: int, text: str | None = None, kind: str | None = None
+) -> int:
     counted = (
         select(func.count())
         .select_from(DocumentRow)
         .join(BlobRow, col(BlobRow.sha256) == DocumentRow.sha256)
-        .where(where)
+        .where(_document_where(recipient_id, text, kind))
     )
-    return rows, int(session.exec(counted).one())
+    return int(session.exec(counted).one())
 
 
 def categories_in_use(*, session: Session, recipient_id: int) -> list[str]:

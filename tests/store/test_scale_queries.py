@@ -251,3 +251,83 @@ def test_open_invoices_not_yet_due_equal_the_whole_list_filtered(
         ]
         seen += len(found)
     assert seen  # the data has invoices still to pay that are not yet due
+
+
+def ids_of(page: browse.Page) -> list[int]:  # type: ignore[type-arg]
+    return [
+        getattr(item, "record", getattr(item, "invoice", item)).id  # payment, invoice, others
+        for item in page.items
+    ]
+
+
+READERS = {
+    "money out": browse.money_out_page,
+    "money in": browse.money_in_page,
+    "invoices": browse.invoice_page,
+    "providers": browse.provider_page,
+    "evidence": browse.document_page,
+}
+FILTERS = {
+    "money out": [
+        browse.Filters(),
+        browse.Filters(sort="amount", descending=False),
+        browse.Filters(sort="payee"),
+        browse.Filters(sort="category", descending=False),
+        browse.Filters(text="care", sort="date", descending=False),
+        browse.Filters(month=Month(2024, 3), choice="Home care"),
+    ],
+    "money in": [browse.Filters(), browse.Filters(sort="source", descending=False)],
+    "invoices": [
+        browse.Filters(),
+        browse.Filters(sort="provider", descending=False),
+        browse.Filters(choice="paid", sort="outstanding"),
+    ],
+    "providers": [browse.Filters(sort="name", descending=False), browse.Filters(sort="rate")],
+    "evidence": [browse.Filters(sort="added"), browse.Filters(sort="name", descending=False)],
+}
+
+
+@pytest.mark.parametrize("table", list(READERS))
+def test_every_page_and_the_last_page_equal_slices_of_the_whole_list(
+    scale: Context, table: str
+) -> None:
+    """Pages read forwards or, past the middle, backwards in the reverse order, and the last
+    page asked for without knowing where it starts, are each the whole list's slice."""
+    read = READERS[table]
+    checked = 0
+    for filters in FILTERS[table]:
+        whole = read(scale, 1, filters, 0, 10**6)
+        ids = ids_of(whole)
+        assert len(ids) == whole.total and len(set(ids)) == len(ids)
+        for size in (7, 100):
+            for start in sorted({0, size, len(ids) // 2, len(ids) - size - 1, len(ids) - 1}):
+                if start < 0:
+                    continue
+                page = read(scale, 1, filters, start, size)
+                assert ids_of(page) == ids[start : start + size], (filters, start, size)
+                assert (page.total, page.offset) == (len(ids), start)
+                checked += 1
+            last = read(scale, 1, filters, None, size)
+            expected_start = (len(ids) - 1) // size * size if ids else 0
+            assert last.offset == expected_start
+            assert ids_of(last) == ids[expected_start:]
+            assert last.total == len(ids)
+    assert checked > 4 * len(FILTERS[table])
+
+
+def test_the_last_page_of_payments_reads_backwards_through_the_index(
+    scale: Context, path: Path
+) -> None:
+    """The last page is the first page of the reverse order: no OFFSET over every row, and
+    the person's payments are walked in the index's order (no sorting of all of them)."""
+    sent = statements_run(
+        scale, lambda: browse.money_out_page(scale, 1, browse.Filters(), None, 100)
+    )
+    pages = [(sql, params) for sql, params in sent if "LIMIT" in sql]
+    assert len(pages) == 1
+    sql, params = pages[0]
+    assert params[-1] == 0  # OFFSET 0: the rows are read from the far end
+    with closing(sqlite3.connect(path)) as raw:
+        plan = " | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "ix_money_out_recipient_date" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

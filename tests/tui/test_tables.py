@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, Markdown, SelectionList, Static
 
 from kentcard.core.records import Source
 from kentcard.services import (
@@ -283,3 +283,51 @@ async def test_paging_shows_one_page_of_a_long_table(app: KentcardApp) -> None:
         await settle(pilot)
         assert app.screen.query_one("#table", DataTable).row_count == 50
     assert browse.money_out_page(app.ctx, pid, browse.Filters(), 0, 1).total == 250
+
+
+async def test_end_and_home_go_to_the_ends_of_the_whole_list(app: KentcardApp) -> None:
+    """End (or Ctrl+End) shows the last page with the cursor on its last row; Home (or
+    Ctrl+Home) the first row of the first page; the line under the table and the help name
+    them."""
+    pid = recipients.list_recipients(app.ctx)[0].id
+    for n in range(249):
+        ledger.add_money_out(
+            app.ctx,
+            pid,
+            date=date(2025, 1 + n % 12, 1 + n % 28),
+            amount=browse_money(100 + n),
+            payee=f"P{n}",
+        )
+    everything = browse.money_out_page(app.ctx, pid, browse.Filters(), 0, 1000)
+    ids = [p.record.id for p in everything.items]
+    assert len(ids) == 250
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#table", DataTable)
+        info = screen.query_one("#page-info", Static)
+
+        def shown() -> tuple[list[int], int, str]:
+            return [p.record.id for p in screen.items], table.cursor_row, str(info.render())
+
+        assert "End last row" in shown()[2]
+        for end, home in (("end", "home"), ("ctrl+end", "ctrl+home")):
+            await pilot.press(end)
+            await settle(pilot)
+            rows, cursor, text = shown()
+            assert rows == ids[200:] and cursor == 49 and "201–250 of 250" in text
+            await pilot.press("up", "up", end)  # on the last page already: just the cursor
+            await settle(pilot)
+            assert shown()[:2] == (ids[200:], 49)
+            await pilot.press(home)
+            await settle(pilot)
+            rows, cursor, text = shown()
+            assert rows == ids[:100] and cursor == 0 and "1–100 of 250" in text
+        await pilot.press("greater_than_sign", "end")  # from a middle page
+        await settle(pilot)
+        assert shown()[:2] == (ids[200:], 49)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "the last row of the last page" in str(app.screen.query_one(Markdown).source)

@@ -34,6 +34,7 @@ HELP = """\
 | `/` | tables | search; the month box takes `YYYY-MM`, the last box one choice |
 | `s`, `r` | tables | sort by the next column; reverse the order (or click a heading) |
 | `>` and `<` | tables | next and previous page (long lists are shown 100 at a time) |
+| `End`, `Home` | tables | the last row of the last page; the first row of the first page |
 | `Esc` | tables | clear the filters; in a form: close it without saving |
 | `Ctrl+S` | forms | save (`Enter` moves to the next box; on the last box it saves) |
 | `Tab` | everywhere | move to the next box or button |

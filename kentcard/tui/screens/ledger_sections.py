@@ -27,7 +27,7 @@ class MoneyInScreen(TableScreen):
         Column("amount", "Amount", "amount", right=True),
     ]
 
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.money_in_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: MoneyIn) -> list[object]:
@@ -68,7 +68,7 @@ class MoneyOutScreen(TableScreen):
         self.payees: list[str] = []
         self.categories: list[str] = []
 
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.money_out_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Payment) -> list[object]:

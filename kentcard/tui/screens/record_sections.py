@@ -43,7 +43,7 @@ class InvoicesScreen(TableScreen):
         self.names: list[str] = []
         self.rates: dict[str, Any] = {}
 
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.invoice_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: InvoiceState) -> list[object]:
@@ -98,7 +98,7 @@ class ProvidersScreen(TableScreen):
         super().__init__()
         self.categories: list[str] = []
 
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.provider_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Provider) -> list[object]:
@@ -158,7 +158,7 @@ class EvidenceScreen(TableScreen):
         Column("links", "Evidence for"),
     ]
 
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.document_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Document) -> list[object]:

@@ -24,7 +24,7 @@ from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
 from kentcard.tui.screens.base import Section
 from kentcard.tui.widgets.dialogs import ConfirmDialog
 from kentcard.tui.widgets.form import show_error
-from kentcard.tui.widgets.table import Table
+from kentcard.tui.widgets.table import PagedTable
 
 PAGE_SIZE = 100
 
@@ -66,6 +66,8 @@ class TableScreen(Section):
         self.total = 0
         self.items: list[Any] = []
         self.request = 0
+        self.cursor_to: str | None = None  # "first" or "last" once the page asked for loads
+        self.choices_asked = False
 
     def body(self) -> ComposeResult:
         yield Static(self.HELP, classes="section-help")
@@ -74,21 +76,21 @@ class TableScreen(Section):
             yield Input(placeholder="Month YYYY-MM", id="filter-month")
             yield Select([], prompt=f"Any {self.CHOICE_LABEL}", id="filter-choice")
         yield Static("", id="filter-error", classes="field-error")
-        yield Table(id="table", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page-info")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for column in self.COLUMNS:
             table.add_column(self._header(column), key=column.key)
-        self.load_choices()
 
     def on_screen_resume(self) -> None:
         self.reload()
         self.query_one(DataTable).focus()
 
     # -- hooks for each section ------------------------------------------------------------
-    def fetch(self, filters: Filters, offset: int, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+        """One page from `offset`, or the last page when `offset` is None."""
         raise NotImplementedError
 
     def cells(self, item: Any) -> list[object]:
@@ -109,11 +111,13 @@ class TableScreen(Section):
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
+        self.cursor_to = None
         self.request += 1
         self.fetch_page(self.filters, self.first_row, self.request)
 
     @work(thread=True, exit_on_error=False, group="page", exclusive=True)
-    def fetch_page(self, filters: Filters, offset: int, request: int) -> None:
+    def fetch_page(self, filters: Filters, offset: int | None, request: int) -> None:
+        """Read the page from `offset` (None: the last page) and post it."""
         self.post_message(PageLoaded(self.fetch(filters, offset, PAGE_SIZE), request))
 
     @work(thread=True, exit_on_error=False, group="choices")
@@ -128,16 +132,23 @@ class TableScreen(Section):
         if message.request != self.request:
             return  # an older request finished after a newer one was made
         page = message.page
-        self.items, self.total = list(page.items), page.total
+        self.items, self.total, self.first_row = list(page.items), page.total, page.offset
         table = self.query_one(DataTable)
         row = table.cursor_row
+        if self.cursor_to is not None:
+            row = 0 if self.cursor_to == "first" else len(self.items) - 1
+            self.cursor_to = None
         table.clear()
         for item in self.items:
             table.add_row(*self._row(item))
         if self.items:
-            table.move_cursor(row=min(row, len(self.items) - 1))
+            table.move_cursor(row=max(0, min(row, len(self.items) - 1)))
         self._show_headers()
         self._show_page_info()
+        if not self.choices_asked:
+            # The filter's choices are not needed to show the first page: read them after.
+            self.choices_asked = True
+            self.load_choices()
 
     def _row(self, item: Any) -> list[Text]:
         return [
@@ -174,7 +185,7 @@ class TableScreen(Section):
             first, last = self.first_row + 1, self.first_row + len(self.items)
             text = f"Showing {first:,}–{last:,} of {self.total:,}"
             if self.total > PAGE_SIZE:
-                text += "   ·   > next page   < previous page"
+                text += "   ·   > next page   < previous   End last row"
         self.query_one("#page-info", Static).update(text)
 
     def _unfiltered(self) -> bool:
@@ -221,6 +232,22 @@ class TableScreen(Section):
 
     def action_reverse(self) -> None:
         self._apply(replace(self.filters, descending=not self.filters.descending))
+
+    def on_paged_table_jump(self, message: PagedTable.Jump) -> None:
+        """Home/End: the first row of the first page, the last row of the last page."""
+        message.stop()
+        if message.last:
+            here = self.first_row + len(self.items) >= self.total
+        else:
+            here = self.first_row == 0
+        if here:  # that end of the list is on screen already
+            if self.items:
+                row = len(self.items) - 1 if message.last else 0
+                self.query_one(DataTable).move_cursor(row=row)
+            return
+        self.cursor_to = "last" if message.last else "first"
+        self.request += 1
+        self.fetch_page(self.filters, None if message.last else 0, self.request)
 
     def action_page(self, step: int) -> None:
         offset = self.first_row + step * PAGE_SIZE

@@ -8,7 +8,11 @@ what the fixed-width columns leave (at least `minimum` cells); rows added with
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
@@ -46,3 +50,32 @@ class Table(DataTable[object]):
 
     def _on_resize(self, _event: events.Resize) -> None:
         self._fit()
+
+
+class PagedTable(Table):
+    """The table of a section that shows a long list a page at a time.
+
+    Ctrl+Home and Ctrl+End (and Home and End) go to the first row of the whole list and
+    the last row of the whole list, fetching the first or the last page when another page
+    is showing; DataTable's own keys only reached the ends of the page on screen. The help
+    lists them, and the line under a long table names End (the footer is full at 100
+    columns already).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+home,home", "scroll_top", "First", show=False, key_display="Home"),
+        Binding("ctrl+end,end", "scroll_bottom", "Last", show=False, key_display="End"),
+    ]
+
+    class Jump(Message):
+        """Go to the first row of the first page (`last=False`) or the last of the last."""
+
+        def __init__(self, last: bool) -> None:
+            super().__init__()
+            self.last = last
+
+    def action_scroll_top(self) -> None:
+        self.post_message(self.Jump(last=False))
+
+    def action_scroll_bottom(self) -> None:
+        self.post_message(self.Jump(last=True))
