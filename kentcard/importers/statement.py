@@ -230,10 +230,10 @@ class _RowReader:
             if len(cells) != width:
                 self._check_width(number, cells, width)
             line = self._line(number, cells, day)
-            if type(line) is StatementLine:
-                lines.append(line)
+            if isinstance(line, SkippedLine):
+                skipped.append(line)
             else:
-                skipped.append(line)  # type: ignore[arg-type]
+                lines.append(line)
         for row in pending:  # after the last transaction: footer text, or a cut-off line
             if not _LETTER.search(" ".join(row[1])):
                 self._refuse_dateless(row)
