@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from kentcard.core.money import Money
 from kentcard.services.context import Context
-from kentcard.store import statements as store
+from kentcard.store import account
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,14 +20,16 @@ class BalanceCheck:
     ledger_balance: Money | None = None
 
 
-def check_balances(session: Session, recipient_id: int, start: date, end: date) -> BalanceCheck:
+def check_balances(
+    connection: Connection, recipient_id: int, start: date, end: date
+) -> BalanceCheck:
     """Compare the statement's end-of-day balance with the ledger's balance on each day."""
-    statement = store.day_end_balances(
-        session=session, recipient_id=recipient_id, start=start, end=end
+    statement = account.day_end_balances(
+        connection=connection, recipient_id=recipient_id, start=start, end=end
     )
     if not statement:
         return BalanceCheck(0)
-    movements = store.ledger_movements(session=session, recipient_id=recipient_id, end=end)
+    movements = account.ledger_movements(connection=connection, recipient_id=recipient_id, end=end)
     running, index = 0, 0
     for day, balance in statement:
         while index < len(movements) and movements[index][0] <= day:
@@ -39,5 +41,5 @@ def check_balances(session: Session, recipient_id: int, start: date, end: date) 
 
 
 def balance_mismatch(ctx: Context, recipient_id: int, start: date, end: date) -> BalanceCheck:
-    with ctx.db.read() as session:
-        return check_balances(session, recipient_id, start, end)
+    with ctx.db.connect() as connection:
+        return check_balances(connection, recipient_id, start, end)

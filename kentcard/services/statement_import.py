@@ -174,7 +174,7 @@ def _apply(
     _save(session, recipient_id, batch_id, plan, keys)
     balance = None
     if parsed.has_balance and lines:
-        balance = check_balances(session, recipient_id, lines[0].date, lines[-1].date)
+        balance = check_balances(session.connection(), recipient_id, lines[0].date, lines[-1].date)
     counts = Counter(p.action.value for p in plan)
     return ImportReport(
         dry_run=dry_run,

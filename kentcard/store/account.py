@@ -62,6 +62,21 @@ _OWED = text(
     "   WHERE a.invoice_id = i.id AND m.date <= :day), 0))), 0)"
     " FROM invoice i WHERE i.recipient_id = :rid AND i.issue_date <= :day"
 )
+# The statement's balance at the end of each day: the day's last stored line that has one.
+_DAY_END = text(
+    "SELECT date, balance_pence FROM statement_line WHERE id IN ("
+    " SELECT max(id) FROM statement_line WHERE recipient_id = :rid"
+    " AND balance_pence IS NOT NULL AND date BETWEEN :start AND :end GROUP BY date)"
+    " ORDER BY date"
+)
+_MOVEMENTS = text(
+    "SELECT date, sum(pence) FROM ("
+    " SELECT date, amount_pence AS pence FROM money_in"
+    "  WHERE recipient_id = :rid AND date <= :end"
+    " UNION ALL SELECT date, -amount_pence FROM money_out"
+    "  WHERE recipient_id = :rid AND date <= :end)"
+    " GROUP BY date ORDER BY date"
+)
 _SPENT_MONTHLY = text(
     "SELECT substr(date, 1, 7), category, sum(amount_pence) FROM money_out"
     " WHERE recipient_id = :rid AND date BETWEEN :start AND :end"
@@ -160,6 +175,22 @@ def outstanding_total(*, connection: Connection, recipient_id: int, day: date) -
     """
     found = connection.execute(_OWED, {"rid": recipient_id, "day": day.isoformat()})
     return Money(int(found.scalar_one()))
+
+
+def day_end_balances(
+    *, connection: Connection, recipient_id: int, start: date, end: date
+) -> list[tuple[date, int]]:
+    """The card statement's balance at the end of each day in [start, end] that has one."""
+    rows = connection.execute(_DAY_END, _span(recipient_id, start, end))
+    return [(date.fromisoformat(str(day)[:10]), int(pence)) for day, pence in rows]
+
+
+def ledger_movements(
+    *, connection: Connection, recipient_id: int, end: date
+) -> list[tuple[date, int]]:
+    """Net pence per day up to `end` (money in less money out), oldest first."""
+    rows = connection.execute(_MOVEMENTS, {"rid": recipient_id, "end": end.isoformat()})
+    return [(date.fromisoformat(str(day)[:10]), int(pence)) for day, pence in rows]
 
 
 def spent_by_month_and_category(

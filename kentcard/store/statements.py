@@ -301,39 +301,6 @@ def forget_entry(
     )
 
 
-def day_end_balances(
-    *, session: Session, recipient_id: int, start: date | None = None, end: date | None = None
-) -> list[tuple[date, int]]:
-    """The statement's balance at the end of each day (from the day's last stored line)."""
-    last = select(func.max(LINE.c.id)).where(
-        LINE.c.recipient_id == recipient_id, LINE.c.balance_pence.is_not(None)
-    )
-    if start is not None:
-        last = last.where(LINE.c.date >= start)
-    if end is not None:
-        last = last.where(LINE.c.date <= end)
-    rows = session.execute(
-        select(LINE.c.date, LINE.c.balance_pence)
-        .where(LINE.c.id.in_(last.group_by(LINE.c.date)))
-        .order_by(LINE.c.date)
-    )
-    return [(d, int(b)) for d, b in rows]
-
-
-def ledger_movements(*, session: Session, recipient_id: int, end: date) -> list[tuple[date, int]]:
-    """Net pence per day up to `end` (money in minus money out), oldest first."""
-    totals: dict[date, int] = {}
-    for table, sign in ((IN, 1), (OUT, -1)):
-        rows = session.execute(
-            select(table.c.date, func.sum(table.c.amount_pence))
-            .where(table.c.recipient_id == recipient_id, table.c.date <= end)
-            .group_by(table.c.date)
-        )
-        for day, pence in rows:
-            totals[day] = totals.get(day, 0) + sign * int(pence)
-    return sorted(totals.items())
-
-
 def lines_page(
     *, session: Session, recipient_id: int, start: date | None, end: date | None
 ) -> list[StatementLineRow]:
