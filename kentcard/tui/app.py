@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -57,6 +58,7 @@ class KentcardApp(App[None]):
         self.settings = settings
         self.ctx = ctx
         self.person: Recipient | None = None
+        self.read_ahead: tuple[Any, Future[Any]] | None = None
         for theme in THEMES:
             self.register_theme(theme)
         chosen = load_prefs(settings).get("theme")
@@ -86,7 +88,16 @@ class KentcardApp(App[None]):
             return
         self.person = person
         self.sub_title = person.name
+        from kentcard.tui.screens.dashboard import read_ahead
+
+        # Home's figures are read while its screen is built.
+        self.read_ahead = read_ahead(self.ctx, person.id)
         self.switch_mode("dashboard")
+
+    def take_read_ahead(self, month: Any) -> Future[Any] | None:
+        """The home screen's reading started at start-up, if it is for `month` (once only)."""
+        ahead, self.read_ahead = self.read_ahead, None
+        return ahead[1] if ahead is not None and ahead[0] == month else None
 
     async def action_go(self, mode: str, then: str | None = None) -> None:
         """Show a section (and optionally run one of its actions, e.g. `new`)."""

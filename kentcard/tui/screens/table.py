@@ -42,6 +42,7 @@ def cell(value: object, right: bool = False) -> Text:
 
 
 class TableScreen(Section):
+    AUTO_FOCUS = "#table"  # the table, not the search box first (its blur restyles it)
     COLUMNS: ClassVar[list[Column]] = []
     CHOICE_LABEL = "category"
     SORT: ClassVar[tuple[str, bool]] = ("date", True)
