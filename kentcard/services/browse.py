@@ -280,9 +280,9 @@ def money_in_by_id(ctx: Context, money_in_id: int) -> MoneyIn:
 def invoice_by_id(ctx: Context, recipient_id: int, invoice_id: int) -> InvoiceState:
     today = ctx.today()
     with ctx.db.read() as session:
-        for invoice, paid in queries.invoices_with_allocated(
-            session=session, recipient_id=recipient_id
-        ):
-            if invoice.id == invoice_id:
-                return InvoiceState(invoice, paid, today)
-    raise NotFoundError(f"invoice {invoice_id} does not exist")
+        found = queries.invoice_with_allocated(
+            session=session, recipient_id=recipient_id, invoice_id=invoice_id
+        )
+    if found is None:
+        raise NotFoundError(f"invoice {invoice_id} does not exist")
+    return InvoiceState(found[0], found[1], today)

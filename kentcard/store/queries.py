@@ -559,6 +559,22 @@ def invoice_page(
     return [(convert.invoice(row, name), Money(int(done))) for row, name, done in rows]
 
 
+def invoice_with_allocated(
+    *, session: Session, recipient_id: int, invoice_id: int
+) -> tuple[Invoice, Money] | None:
+    """One of the person's invoices with all that is allocated to it (None if there is none)."""
+    statement = (
+        select(InvoiceRow, ProviderRow.name, _invoice_paid())
+        .join(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
+        .where(InvoiceRow.recipient_id == recipient_id, InvoiceRow.id == invoice_id)
+    )
+    found = session.exec(statement).first()
+    if found is None:
+        return None
+    row, name, paid = found
+    return convert.invoice(row, name), Money(int(paid))
+
+
 def invoice_count(
     *,
     session: Session,

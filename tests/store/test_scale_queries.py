@@ -19,6 +19,7 @@ from sqlalchemy import event
 
 from bench.generate import TODAY, Size, generate
 from kentcard.core.dates import Month
+from kentcard.core.errors import NotFoundError
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.records import InvoiceStatus, Source
 from kentcard.factory import open_context
@@ -331,3 +332,15 @@ def test_the_last_page_of_payments_reads_backwards_through_the_index(
         plan = " | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert "ix_money_out_recipient_date" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_one_invoice_by_id_equals_its_line_in_the_whole_list(scale: Context) -> None:
+    """Opening an invoice (from Home or Review) reads that invoice alone, with the same
+    amount allocated as the whole list gives it; another person's invoice is not found."""
+    states = invoice_states_by_hand(scale, 1)
+    for state in states[:: max(1, len(states) // 40)] + states[-3:]:
+        found = browse.invoice_by_id(scale, 1, state.invoice.id)
+        assert (found.invoice, found.allocated) == (state.invoice, state.allocated)
+    theirs = invoice_states_by_hand(scale, 2)[0].invoice.id
+    with pytest.raises(NotFoundError):
+        browse.invoice_by_id(scale, 1, theirs)
