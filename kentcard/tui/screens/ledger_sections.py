@@ -22,9 +22,9 @@ class MoneyInScreen(TableScreen):
     COLUMNS: ClassVar[list[Column]] = [
         Column("date", "Date", "date"),
         Column("source", "From", "source"),
+        Column("amount", "Amount", "amount", right=True),
         Column("reference", "Reference", "reference"),
         Column("note", "Note"),
-        Column("amount", "Amount", "amount", right=True),
     ]
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
@@ -33,7 +33,7 @@ class MoneyInScreen(TableScreen):
     def cells(self, item: MoneyIn) -> list[object]:
         note = item.note or (f"for {item.category}" if item.category else "")
         source = SOURCE_WORDS.get(item.source.value, item.source.value)
-        return [item.date, source, item.reference, note, item.amount]
+        return [item.date, source, item.amount, item.reference, note]
 
     def choices(self) -> list[tuple[str, str]]:
         return list(SOURCE_CHOICES)
@@ -57,9 +57,9 @@ class MoneyOutScreen(TableScreen):
     COLUMNS: ClassVar[list[Column]] = [
         Column("date", "Date", "date"),
         Column("payee", "Paid to", "payee"),
-        Column("category", "Category", "category"),
         Column("amount", "Amount", "amount", right=True),
         Column("evidence", "Receipt"),
+        Column("category", "Category", "category"),
         Column("description", "For"),
     ]
 
@@ -74,7 +74,7 @@ class MoneyOutScreen(TableScreen):
     def cells(self, item: Payment) -> list[object]:
         m = item.record
         evidence = "yes" if item.evidenced else "MISSING"
-        return [m.date, m.payee, m.category, m.amount, evidence, m.description]
+        return [m.date, m.payee, m.amount, evidence, m.category, m.description]
 
     def choices(self) -> list[tuple[str, str]]:
         self.payees = [p.name for p in providers.list_providers(self.ctx, self.person.id)]

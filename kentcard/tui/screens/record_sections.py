@@ -21,6 +21,12 @@ from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm
 from kentcard.tui.screens.table import Column, TableScreen
 
 
+def status_words(item: InvoiceState) -> str:
+    """An invoice's status in a word or two: OVERDUE says enough when it is late (To pay
+    shows what is left), so Status and Due both fit at 80 columns."""
+    return "OVERDUE" if item.overdue else item.status.value
+
+
 class InvoicesScreen(TableScreen):
     MODE = "invoices"
     CHOICE_LABEL = "status"
@@ -31,11 +37,11 @@ class InvoicesScreen(TableScreen):
     COLUMNS: ClassVar[list[Column]] = [
         Column("date", "Date", "date"),
         Column("provider", "Provider", "provider"),
-        Column("number", "Number", "number"),
         Column("amount", "Amount", "amount", right=True),
         Column("outstanding", "To pay", "outstanding", right=True),
-        Column("status", "Status"),
         Column("due", "Due", "due"),
+        Column("status", "Status"),
+        Column("number", "Number", "number"),
     ]
 
     def __init__(self) -> None:
@@ -48,15 +54,14 @@ class InvoicesScreen(TableScreen):
 
     def cells(self, item: InvoiceState) -> list[object]:
         inv = item.invoice
-        status = item.status.value + (" · OVERDUE" if item.overdue else "")
         return [
             inv.issue_date,
             inv.provider_name,
-            inv.number,
             inv.amount,
             item.outstanding,
-            status,
             inv.due_date,
+            status_words(item),
+            inv.number,
         ]
 
     def choices(self) -> list[tuple[str, str]]:

@@ -1,0 +1,72 @@
+"""At 80×24 the table sections keep what matters on screen: amounts, due dates, status."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable
+
+from kentcard.core.money import Money
+from kentcard.core.records import Source
+from kentcard.demo import build_demo
+from kentcard.factory import make_app
+from kentcard.services import ledger, recipients
+from kentcard.services.context import Context
+from kentcard.settings import Settings
+from kentcard.tui.app import KentcardApp
+from tests.tui.conftest import settle
+from tests.tui.test_table_widths import shown
+
+NARROW = (80, 24)
+
+
+@pytest.fixture
+def demo(settings: Settings, ctx: Context) -> KentcardApp:
+    """The demo year, plus a refund with a long note and a payment with a long category."""
+    build_demo(ctx)
+    person = recipients.list_recipients(ctx)[0]
+    ledger.add_money_in(
+        ctx,
+        person.id,
+        date=date(2026, 11, 20),
+        amount=Money(12345),
+        source=Source.REFUND,
+        note="Refund from Kent Mobility for the bath seat sent back",
+    )
+    ledger.add_money_out(
+        ctx,
+        person.id,
+        date=date(2026, 11, 21),
+        amount=Money(9999),
+        payee="Kent Mobility",
+        category="Short breaks and respite (agreed in review)",
+    )
+    return make_app(settings, ctx)
+
+
+async def table_at_80(app: KentcardApp, key: str) -> list[str]:
+    """The lines of section `key`'s table as drawn at 80×24 (header first)."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        return shown(app.screen.query_one("#table", DataTable))
+
+
+@pytest.mark.parametrize(("key", "amount"), [("2", "£123.45"), ("3", "£99.99")])
+async def test_amounts_are_whole_at_80_columns(demo: KentcardApp, key: str, amount: str) -> None:
+    """Money in and Money out show the Amount header and whole amounts at 80 columns, even
+    beside a long note or category."""
+    lines = await table_at_80(demo, key)
+    assert "Amount" in lines[0]
+    assert any(amount in line for line in lines[1:])
+
+
+async def test_invoices_show_amount_due_and_status_at_80_columns(demo: KentcardApp) -> None:
+    """Invoices show amount, what is left, the due date and an overdue status in full."""
+    lines = await table_at_80(demo, "4")
+    for label in ("Amount", "To pay", "Due", "Status"):
+        assert label in lines[0]
+    overdue = next(line for line in lines[1:] if "£644.00" in line)
+    assert "£28.00" in overdue and "2026-09-13" in overdue and "OVERDUE" in overdue
