@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from kentcard.factory import make_app
 from kentcard.services import recipients
@@ -48,3 +48,41 @@ async def test_several_people_are_offered_and_the_chosen_one_opens(
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert app.person == second and app.sub_title == "Sam Bloggs"
+
+
+async def test_a_long_list_of_people_is_searched_by_name(settings: Settings, ctx: Context) -> None:
+    """A support organisation's database: a search box narrows the chooser by name, the list
+    shows the first 30 matches and says how many more there are; Down, Enter opens one."""
+    people = [recipients.setup_recipient(ctx, name=f"Person {n:02d}") for n in range(1, 41)]
+    people.append(recipients.setup_recipient(ctx, name="Ann Other"))
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PersonDialog)
+        options = app.screen.query_one("#people", OptionList)
+        assert options.option_count == PersonDialog.SHOWN
+        more = str(app.screen.query_one("#people-more", Static).content)
+        assert "11 more" in more
+        await pilot.press(*"person 1")  # Person 10 to Person 19
+        await settle(pilot)
+        names = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert names == [f"Person {n}" for n in range(10, 20)]
+        assert str(app.screen.query_one("#people-more", Static).content) == ""
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.person == people[11]  # Person 12
+
+
+async def test_a_search_that_matches_no_one_says_so(settings: Settings, ctx: Context) -> None:
+    """Typing a name nobody has leaves the list empty with a plain line; Enter does nothing."""
+    for n in range(35):
+        recipients.setup_recipient(ctx, name=f"Person {n:02d}")
+    app = make_app(settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"zebra", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonDialog)
+        assert app.screen.query_one("#people", OptionList).option_count == 0
+        assert str(app.screen.query_one("#people-more", Static).content) == "No one matches"
