@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from kentcard.core.dates import Month
 from kentcard.core.errors import NotFoundError
 from kentcard.core.invoices import InvoiceState
+from kentcard.core.money import Money, format_money
 from kentcard.core.records import Document, MoneyIn, MoneyOut, Provider
 from kentcard.services.context import Context
 from kentcard.store import convert, queries
@@ -191,9 +192,39 @@ def provider_page(
     return Page(tuple(rows), count, start)
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A stored document as its table shows it: the record and what it is evidence for,
+    in words a person recognises ("Payment 20 Nov 2026, Kent Mobility, £45.00")."""
+
+    record: Document
+    evidence_for: tuple[str, ...]
+
+
+SOURCE_WORDS = {
+    "kcc": "KCC payment",
+    "contribution": "My contribution",
+    "refund": "Refund",
+    "opening": "Opening balance",
+    "other": "Other",
+}
+
+
+def describe_link(linked: queries.LinkedRecord) -> str:
+    """A linked record in words: the payment, invoice or money-in a person would know."""
+    if linked.what == "invoice":
+        return f"Invoice {linked.number}, {linked.name}"
+    when = f"{linked.date.day} {linked.date:%b %Y}" if linked.date else ""
+    amount = format_money(Money(linked.amount_pence or 0))
+    if linked.what == "money-out":
+        return f"Payment {when}, {linked.name}, {amount}"
+    return f"Money in {when}, {SOURCE_WORDS.get(linked.name, linked.name)}, {amount}"
+
+
 def document_page(
     ctx: Context, recipient_id: int, filters: Filters, offset: int | None, limit: int
-) -> Page[Document]:
+) -> Page[Evidence]:
+    """Stored documents `offset`.., each with what it is evidence for (one query a page)."""
     with ctx.db.read() as session:
         rows, count, start = _paged(
             session,
@@ -206,11 +237,20 @@ def document_page(
             text=filters.text,
             kind=filters.choice,
         )
-        links = queries.links_by_document(
+        linked = queries.linked_records_by_document(
             session=session, document_ids=[r.id for r, _, _ in rows if r.id]
         )
-    docs = [convert.document(r, s, m, tuple(links.get(r.id or 0, []))) for r, s, m in rows]
-    return Page(tuple(docs), count, start)
+    items = []
+    for row, size, media_type in rows:
+        found = linked.get(row.id or 0, [])
+        tags = tuple(f"{link.what}:{link.id}" for link in found)  # as links_by_document
+        items.append(
+            Evidence(
+                convert.document(row, size, media_type, tags),
+                tuple(describe_link(link) for link in found),
+            )
+        )
+    return Page(tuple(items), count, start)
 
 
 def open_invoices(ctx: Context, recipient_id: int, payee: str) -> list[InvoiceState]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, case, exists, func, or_
 from sqlalchemy import select as core_select
@@ -336,6 +336,60 @@ def links_by_document(*, session: Session, document_ids: list[int]) -> dict[int,
             out[link.document_id].append(f"invoice:{link.invoice_id}")
         elif link.money_in_id is not None:
             out[link.document_id].append(f"money-in:{link.money_in_id}")
+    return out
+
+
+class LinkedRecord(NamedTuple):
+    """What a document is evidence for, as a person knows it: a payment (date, payee,
+    amount), an invoice (number, provider) or a money-in (date, source, amount)."""
+
+    what: str  # "money-out", "invoice" or "money-in"
+    id: int
+    date: date | None
+    name: str  # the payee, the invoice's provider or the money-in's source
+    amount_pence: int | None
+    number: str | None = None
+
+
+def linked_records_by_document(
+    *, session: Session, document_ids: list[int]
+) -> dict[int, list[LinkedRecord]]:
+    """Each document's linked payments, invoices and money-in, in one query for all of them."""
+    out: dict[int, list[LinkedRecord]] = defaultdict(list)
+    if not document_ids:
+        return out
+    link, paid, received = DocumentLinkRow, MoneyOutRow, MoneyInRow
+    statement: Any = (
+        core_select(
+            col(link.document_id),
+            col(link.money_out_id),
+            col(paid.date).label("out_date"),
+            col(paid.payee),
+            col(paid.amount_pence).label("out_pence"),
+            col(link.invoice_id),
+            col(InvoiceRow.number),
+            col(ProviderRow.name),
+            col(link.money_in_id),
+            col(received.date).label("in_date"),
+            col(received.source),
+            col(received.amount_pence).label("in_pence"),
+        )
+        .select_from(link)
+        .outerjoin(paid, col(paid.id) == link.money_out_id)
+        .outerjoin(InvoiceRow, col(InvoiceRow.id) == link.invoice_id)
+        .outerjoin(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
+        .outerjoin(received, col(received.id) == link.money_in_id)
+        .where(col(link.document_id).in_(document_ids))
+        .order_by(col(link.id))
+    )
+    for r in session.execute(statement):
+        if r.money_out_id is not None:
+            found = LinkedRecord("money-out", r.money_out_id, r.out_date, r.payee, r.out_pence)
+        elif r.invoice_id is not None:
+            found = LinkedRecord("invoice", r.invoice_id, None, r.name, None, r.number)
+        else:
+            found = LinkedRecord("money-in", r.money_in_id, r.in_date, r.source, r.in_pence)
+        out[r.document_id].append(found)
     return out
 
 

@@ -51,7 +51,14 @@ async def table_at_80(app: KentcardApp, key: str) -> list[str]:
         await settle(pilot)
         await pilot.press(key)
         await settle(pilot)
-        return shown(app.screen.query_one("#table", DataTable))
+        table = app.screen.query_one("#table", DataTable)
+        # New rows are measured when the table is next idle; a line drawn before that is
+        # kept in its cache at the old widths, so wait for the measuring first.
+        for _ in range(100):
+            if not table._require_update_dimensions:
+                break
+            await pilot.pause(0.02)
+        return shown(table)
 
 
 @pytest.mark.parametrize(("key", "amount"), [("2", "£123.45"), ("3", "£99.99")])
@@ -70,3 +77,15 @@ async def test_invoices_show_amount_due_and_status_at_80_columns(demo: KentcardA
         assert label in lines[0]
     overdue = next(line for line in lines[1:] if "£644.00" in line)
     assert "£28.00" in overdue and "2026-09-13" in overdue and "OVERDUE" in overdue
+
+
+async def test_evidence_says_what_each_file_is_for_at_80_columns(demo: KentcardApp) -> None:
+    """Evidence names the payment (payee, amount) or the invoice a file is for, not internal
+    ids, and that column is on screen at 80 columns."""
+    lines = await table_at_80(demo, "6")
+    assert "Evidence for" in lines[0]
+    text = "\n".join(lines)
+    assert "money-out:" not in text and "invoice:" not in text
+    assert "Payment 31 Mar 2026, Kent Mobility, £32.50" in text
+    assert "Payment 1 Nov 2026, Sam Taylor (PA), £350.00" in text
+    assert "Invoice BH-2413, Bright Homecare Ltd" in text

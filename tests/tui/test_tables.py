@@ -23,9 +23,10 @@ from kentcard.tui.widgets.dialogs import ConfirmDialog
 from tests.tui.conftest import SIZE, settle
 
 
-def cells(app: KentcardApp, column: int) -> list[str]:
+def cells(app: KentcardApp, column: str) -> list[str]:
+    """The text of column `column` (its key) in every row on screen, top to bottom."""
     table = app.screen.query_one("#table", DataTable)
-    return [str(table.get_row_at(r)[column]) for r in range(table.row_count)]
+    return [str(c) for c in table.get_column(column)]
 
 
 async def fill(pilot, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +54,7 @@ async def test_add_money_out_with_receipt_and_invoice(app: KentcardApp, receipt:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, MoneyOutForm)
-        assert "Bright Homecare" in cells(app, 1)
+        assert "Bright Homecare" in cells(app, "payee")
     [payment] = [
         m for m in ledger.list_money_out(app.ctx, app.person.id) if m.date == date(2026, 11, 20)
     ]
@@ -106,14 +107,14 @@ async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert cells(app, 4)[0] == "£1,000.00"
+        assert cells(app, "amount")[0] == "£1,000.00"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MoneyInForm)
         await fill(pilot, {"amount": "999.50", "reference": "KCC DP NOV"})
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "£999.50" in cells(app, 4)
+        assert "£999.50" in cells(app, "amount")
         kcc = [m for m in ledger.list_money_in(app.ctx, app.person.id) if m.source is Source.KCC]
         assert kcc[0].amount.pence == 99950 and kcc[0].reference == "KCC DP NOV"
         await pilot.press("d")
@@ -121,7 +122,7 @@ async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-        assert "£999.50" not in cells(app, 4)
+        assert "£999.50" not in cells(app, "amount")
     assert not [m for m in ledger.list_money_in(app.ctx, app.person.id) if m.source is Source.KCC]
 
 
@@ -135,21 +136,21 @@ async def test_filter_by_text_month_and_choice(app: KentcardApp) -> None:
         await settle(pilot)
         await pilot.press("3")
         await settle(pilot)
-        assert len(cells(app, 1)) == 2
+        assert len(cells(app, "payee")) == 2
         app.screen.query_one("#filter-text", Input).value = "mobil"
         await settle(pilot)
-        assert cells(app, 1) == ["Kent Mobility"]
+        assert cells(app, "payee") == ["Kent Mobility"]
         app.screen.query_one("#filter-text", Input).value = ""
         app.screen.query_one("#filter-month", Input).value = "2026-10"
         await settle(pilot)
-        assert cells(app, 1) == ["Cafe"]
+        assert cells(app, "payee") == ["Cafe"]
         app.screen.query_one("#filter-month", Input).value = "2026-13"
         await settle(pilot)
         assert "Month" in str(app.screen.query_one("#filter-error", Static).render())
         await pilot.press("escape")
         app.screen.query_one("#filter-choice").value = "Equipment"  # type: ignore[attr-defined]
         await settle(pilot)
-        assert cells(app, 1) == ["Kent Mobility"]
+        assert cells(app, "payee") == ["Kent Mobility"]
 
 
 def browse_money(pence: int):  # type: ignore[no-untyped-def]
@@ -171,14 +172,14 @@ async def test_sort_and_reverse(app: KentcardApp) -> None:
         await settle(pilot)
         await pilot.press("3")
         await settle(pilot)
-        assert cells(app, 1) == ["Kent Mobility", "Zed"]  # newest first (18th, then 1st)
+        assert cells(app, "payee") == ["Kent Mobility", "Zed"]  # newest first (18th, then 1st)
         await pilot.press("s")
         await settle(pilot)
         assert app.screen.filters.sort == "payee"  # type: ignore[attr-defined]
-        assert cells(app, 1) == ["Kent Mobility", "Zed"]
+        assert cells(app, "payee") == ["Kent Mobility", "Zed"]
         await pilot.press("r")
         await settle(pilot)
-        assert cells(app, 1) == ["Zed", "Kent Mobility"]
+        assert cells(app, "payee") == ["Zed", "Kent Mobility"]
 
 
 async def test_attach_receipt_to_selected_payment(app: KentcardApp, receipt: Path) -> None:
@@ -187,14 +188,14 @@ async def test_attach_receipt_to_selected_payment(app: KentcardApp, receipt: Pat
         await settle(pilot)
         await pilot.press("3")
         await settle(pilot)
-        assert cells(app, 4) == ["MISSING"]
+        assert cells(app, "evidence") == ["MISSING"]
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, AttachForm)
         await fill(pilot, {"file": str(receipt)})
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert cells(app, 4) == ["yes"]
+        assert cells(app, "evidence") == ["yes"]
     [doc] = documents.list_documents(app.ctx, app.person.id)
     assert doc.filename == "receipt-lunch.txt"
 
@@ -213,7 +214,7 @@ async def test_invoice_form_computes_hours_times_rate(app: KentcardApp) -> None:
         assert "£658.00" in str(app.screen.query_one("#computed", Static).render())
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "INV-2" in cells(app, 2)
+        assert "INV-2" in cells(app, "number")
     [state] = [
         s for s in invoices.invoice_states(app.ctx, app.person.id) if s.invoice.number == "INV-2"
     ]
@@ -230,16 +231,17 @@ async def test_add_provider_and_filter_by_kind(app: KentcardApp) -> None:
         app.screen.query_one("#f-kind").value = "pa"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert cells(app, 0) == ["Bright Homecare", "Sam Taylor"]
+        assert cells(app, "name") == ["Bright Homecare", "Sam Taylor"]
         app.screen.query_one("#filter-choice").value = "pa"  # type: ignore[attr-defined]
         await settle(pilot)
-        assert cells(app, 0) == ["Sam Taylor"]
+        assert cells(app, "name") == ["Sam Taylor"]
     [sam] = [p for p in providers.list_providers(app.ctx, app.person.id) if p.name == "Sam Taylor"]
     assert sam.rate is not None and sam.rate.pence == 1250
 
 
 async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt: Path) -> None:
-    """Evidence shows name, type, size and hash; o saves a 0600 copy when there is no viewer."""
+    """Evidence shows the file, the payment it is for, kind, size, type and hash; o saves a
+    0600 copy when there is no viewer."""
     payment = ledger.list_money_out(app.ctx, recipients.list_recipients(app.ctx)[0].id)[0]
     doc = documents.attach_document(app.ctx, receipt, money_out_id=payment.id)
     async with app.run_test(size=SIZE) as pilot:
@@ -247,12 +249,13 @@ async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt
         await pilot.press("6")
         await settle(pilot)
         row = app.screen.query_one("#table", DataTable).get_row_at(0)
-        assert [str(c) for c in row[:5]] == [
+        assert [str(c) for c in row] == [
             "receipt-lunch.txt",
+            "Payment 18 Nov 2026, Kent Mobility, £45.99",
             "receipt",
-            "text/plain",
             f"{doc.size} B",
-            doc.sha256[:16],
+            "text/plain",
+            doc.sha256[:12],
         ]
         await pilot.press("o")
         await settle(pilot)

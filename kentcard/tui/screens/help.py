@@ -52,7 +52,8 @@ HELP = """\
 - **Money out**: every payment from the card, with its receipt or the invoices it pays.
 - **Invoices**: providers' invoices, what is paid and what is still owed.
 - **Providers**: agencies, personal assistants, shops and day services you pay.
-- **Evidence**: every receipt, invoice and payslip stored, with its size and fingerprint (SHA-256).
+- **Evidence**: every receipt, invoice and payslip stored, with the payment or invoice it is
+  for, its size and fingerprint (SHA-256).
 - **Review**: the list a KCC reviewer would query for a period; fix each one from there.
 - **Reconcile**: import a card statement, tie each line to your entries, then lock the period.
 - **Export**: the workbook, CSV files or evidence pack for a period, ready to send to KCC.

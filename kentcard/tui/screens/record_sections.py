@@ -13,9 +13,9 @@ from textual import work
 from textual.binding import Binding, BindingType
 
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.records import Document, DocumentKind, Provider, ProviderKind
+from kentcard.core.records import DocumentKind, Provider, ProviderKind
 from kentcard.services import browse, documents, invoices, providers
-from kentcard.services.browse import INVOICE_STATUSES, Filters, Page
+from kentcard.services.browse import INVOICE_STATUSES, Evidence, Filters, Page
 from kentcard.tui.screens.money_forms import AttachForm
 from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm
 from kentcard.tui.screens.table import Column, TableScreen
@@ -156,25 +156,25 @@ class EvidenceScreen(TableScreen):
     ]
     COLUMNS: ClassVar[list[Column]] = [
         Column("name", "File", "name"),
-        Column("kind", "Kind", "kind"),
-        Column("type", "Type"),
-        Column("size", "Size", "size", right=True),
-        Column("sha", "SHA-256"),
         Column("links", "Evidence for"),
+        Column("kind", "Kind", "kind"),
+        Column("size", "Size", "size", right=True),
+        Column("type", "Type"),
+        Column("sha", "SHA-256"),
     ]
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.document_page(self.ctx, self.person.id, filters, offset, limit)
 
-    def cells(self, item: Document) -> list[object]:
-        links = ", ".join(item.links) or "(not linked)"
+    def cells(self, item: Evidence) -> list[object]:
+        document = item.record
         return [
-            item.filename,
-            item.kind.value,
-            item.media_type,
-            human_size(item.size),
-            item.sha256[:16],
-            links,
+            document.filename,
+            "; ".join(item.evidence_for) or "(not linked)",
+            document.kind.value,
+            human_size(document.size),
+            document.media_type,
+            document.sha256[:12],
         ]
 
     def choices(self) -> list[tuple[str, str]]:
@@ -191,7 +191,7 @@ class EvidenceScreen(TableScreen):
 
     def action_open(self) -> None:
         if self.selected is not None:
-            self.open_document(self.selected.id)
+            self.open_document(self.selected.record.id)
 
     @work(thread=True, exit_on_error=False, group="open")
     def open_document(self, document_id: int) -> None:

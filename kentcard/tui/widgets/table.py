@@ -8,13 +8,14 @@ what the fixed-width columns leave (at least `minimum` cells); rows added with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 
 class Table(DataTable[object]):
@@ -50,6 +51,17 @@ class Table(DataTable[object]):
 
     def _on_resize(self, _event: events.Resize) -> None:
         self._fit()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Measure new rows, then forget lines drawn before they were measured.
+
+        A page drawn between adding its rows and the next idle moment (when DataTable
+        measures them) was cached at the old column widths, and stayed cut off
+        ("receip" for "receipt") until something else cleared the cache.
+        """
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
 
 
 class PagedTable(Table):
