@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
@@ -89,3 +89,24 @@ async def test_evidence_says_what_each_file_is_for_at_80_columns(demo: KentcardA
     assert "Payment 31 Mar 2026, Kent Mobility, £32.50" in text
     assert "Payment 1 Nov 2026, Sam Taylor (PA), £350.00" in text
     assert "Invoice BH-2413, Bright Homecare Ltd" in text
+
+
+@pytest.mark.parametrize(("key", "dated"), [("2", True), ("4", True), ("5", False), ("6", False)])
+async def test_month_box_only_where_records_have_a_date(
+    app: KentcardApp, key: str, dated: bool
+) -> None:
+    """Providers and Evidence have no date to filter by, so no Month box; Escape still clears
+    the search there. Money in and Invoices keep it."""
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        screen = app.screen
+        assert bool(screen.query("#filter-month")) is dated
+        search = screen.query_one("#filter-text", Input)
+        search.value = "zzz"
+        await settle(pilot)
+        screen.query_one("#table", DataTable).focus()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert search.value == ""

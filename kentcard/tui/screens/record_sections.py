@@ -91,6 +91,7 @@ class ProvidersScreen(TableScreen):
     MODE = "providers"
     CHOICE_LABEL = "kind"
     SORT = ("name", False)
+    DATED = False
     HELP = "Who you pay: agencies, personal assistants, shops, day services."
     COLUMNS: ClassVar[list[Column]] = [
         Column("name", "Name", "name"),
@@ -145,6 +146,7 @@ class EvidenceScreen(TableScreen):
     MODE = "evidence"
     CHOICE_LABEL = "kind"
     SORT = ("added", True)
+    DATED = False  # the page is not filtered by month (documents have no money date)
     HELP = (
         "Every stored receipt, invoice and payslip. Enter or o opens one. "
         "Attach new ones from Money out or Invoices (a)."

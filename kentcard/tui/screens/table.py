@@ -46,6 +46,7 @@ class TableScreen(Section):
     COLUMNS: ClassVar[list[Column]] = []
     CHOICE_LABEL = "category"
     SORT: ClassVar[tuple[str, bool]] = ("date", True)
+    DATED = True  # False: the records have no date to filter by, so no Month box
     HELP = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding runs before the next key is read (see action_new).
@@ -74,7 +75,8 @@ class TableScreen(Section):
         yield Static(self.HELP, classes="section-help")
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="filter-text")
-            yield Input(placeholder="Month YYYY-MM", id="filter-month")
+            if self.DATED:
+                yield Input(placeholder="Month YYYY-MM", id="filter-month")
             yield Select([], prompt=f"Any {self.CHOICE_LABEL}", id="filter-choice")
         yield Static("", id="filter-error", classes="field-error")
         yield PagedTable(id="table", cursor_type="row", zebra_stripes=True)
@@ -260,8 +262,8 @@ class TableScreen(Section):
         self.query_one("#filter-text", Input).focus()
 
     def action_clear(self) -> None:
-        for name in ("#filter-text", "#filter-month"):
-            self.query_one(name, Input).value = ""
+        for box in self.query("#filters Input").results(Input):
+            box.value = ""
         self.query_one("#filter-choice", Select).clear()
         self.query_one(DataTable).focus()
 
