@@ -25,6 +25,9 @@ from kentcard.tui.widgets.chart import BudgetChart
 from kentcard.tui.widgets.spendbar import SpendBar
 from kentcard.tui.widgets.table import Table
 
+ATTENTION_LIMIT = 10  # items in Home's "Needs attention" list; the rest are counted
+UNPAID_READ = 20  # invoices not yet due read for that list (there may be more)
+
 
 @dataclass(frozen=True)
 class Overview:
@@ -50,7 +53,7 @@ def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
         figures = summary.month_summary(ctx, person_id, month)
         history = summary.monthly_history(ctx, person_id, month)
         # Overdue invoices are among the findings; these are the ones not yet due.
-        unpaid = browse.open_not_overdue(ctx, person_id, 20)
+        unpaid = browse.open_not_overdue(ctx, person_id, UNPAID_READ)
         latest = browse.money_out_page(ctx, person_id, browse.Filters(), 0, 5)
         return Overview(month, figures, history, found.result(), unpaid, list(latest.items))
 
@@ -67,6 +70,20 @@ def read_ahead(ctx: Any, person_id: int) -> tuple[Month, Future[Overview]]:
         return month, pool.submit(load_overview, ctx, person_id, month)
     finally:
         pool.shutdown(wait=False)
+
+
+def more_line(data: Overview, shown: int) -> str:
+    """The line under a cut attention list: how many more, and where to see them all."""
+    findings = len(data.findings)
+    hidden_findings = max(0, findings - shown)
+    hidden_unpaid = len(data.unpaid) - max(0, shown - findings)
+    hidden = hidden_findings + hidden_unpaid
+    count = f"{hidden:,}" if len(data.unpaid) < UNPAID_READ else f"at least {hidden:,}"
+    if not hidden_unpaid:
+        return f"… and {count} more — press 7 to see them all in Review"
+    if not hidden_findings:
+        return f"… and {count} more unpaid invoices — press 4 to see them in Invoices"
+    return f"… and {count} more — press 7 to see them all in Review, 4 for unpaid invoices"
 
 
 def figure(label: str, amount: Any, style: str = "") -> str:
@@ -89,6 +106,7 @@ class DashboardScreen(FindingOpener):
         super().__init__()
         self.month: Month | None = None
         self.entries: list[tuple[Any, str | None]] = []
+        self.findings_count = 0
 
     def body(self) -> ComposeResult:
         # The month's figures and the bar stay put above everything that scrolls, so they
@@ -212,26 +230,33 @@ class DashboardScreen(FindingOpener):
             )
 
     def _show_attention(self, data: Overview) -> None:
-        self.entries = [(f, f.record) for f in data.findings]
-        self.entries += [(None, f"invoice:{u.invoice.id}") for u in data.unpaid]
-        options = [
-            Option(
-                Text(
-                    f"{KIND_WORDS[f.kind]}: {f.message}"
-                    + (f" ({format_money(f.amount)})" if f.amount else "")
-                )
+        """The first ATTENTION_LIMIT items, most urgent first, then how many more there are.
+
+        A big account can have hundreds of findings; wrapping and drawing them all held up
+        the screen, and a list that long does not help anyone see what to do first.
+        """
+        items: list[tuple[tuple[Any, str | None], str]] = [
+            (
+                (f, f.record),
+                f"{KIND_WORDS[f.kind]}: {f.message}"
+                + (f" ({format_money(f.amount)})" if f.amount else ""),
             )
             for f in data.findings
         ]
-        options += [
-            Option(
-                Text(
-                    f"Unpaid: invoice {u.invoice.number} from {u.invoice.provider_name}, "
-                    f"{format_money(u.outstanding)} due {u.invoice.due_date}"
-                )
+        items += [
+            (
+                (None, f"invoice:{u.invoice.id}"),
+                f"Unpaid: invoice {u.invoice.number} from {u.invoice.provider_name}, "
+                f"{format_money(u.outstanding)} due {u.invoice.due_date}",
             )
             for u in data.unpaid
         ]
+        shown = items[:ATTENTION_LIMIT]
+        self.entries = [entry for entry, _ in shown]
+        self.findings_count = len(data.findings)
+        options = [Option(Text(words)) for _, words in shown]
+        if len(items) > len(shown):
+            options.append(Option(Text(more_line(data, len(shown)), style="italic")))
         attention = self.query_one("#attention", OptionList)
         attention.clear_options()
         attention.add_options(
@@ -251,3 +276,6 @@ class DashboardScreen(FindingOpener):
         if 0 <= event.option_index < len(self.entries):
             finding, record = self.entries[event.option_index]
             self.open_finding(finding, record)
+        elif event.option_index == len(self.entries):  # the "... and N more" line
+            section = "review" if len(self.entries) < self.findings_count else "invoices"
+            self.app.call_later(self.app.run_action, f"go('{section}')")
