@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from kentcard.core.dates import Month, parse_date
 from kentcard.core.errors import InputError
@@ -133,16 +134,66 @@ class SetupForm(FormDialog):
 
 
 class PersonDialog(ModalScreen[Recipient | None]):
-    """This database holds several people: whose account to open."""
+    """This database holds several people: whose account to open.
+
+    A short list is shown whole. A long one (a support organisation's) gets a search box:
+    typing narrows the list by name (or number), Up and Down move in it, Enter opens the
+    highlighted person; only the first `SHOWN` matches are listed, with how many more.
+    """
+
+    SHOWN = 30
+    DEFAULT_CSS = "PersonDialog #people { max-height: 12; }"
 
     def __init__(self, people: list[Recipient]) -> None:
         super().__init__(classes="dialog-screen")
         self.people = people
+        self.matches = people
 
     def compose(self) -> ComposeResult:
+        long = len(self.people) > self.SHOWN
         with Vertical(id="dialog", classes="confirm"):
-            yield Static("Whose account? (Enter to open)", classes="dialog-title")
-            yield OptionList(*[p.name for p in self.people], id="people")
+            title = "Type part of a name, then Enter" if long else "Enter to open"
+            yield Static(f"Whose account? ({title})", classes="dialog-title")
+            if long:
+                yield Input(placeholder="Name or number", id="person-search")
+            yield OptionList(id="people")
+            yield Static("", id="people-more")
+
+    def on_mount(self) -> None:
+        self._show("")
+
+    def _show(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        self.matches = [
+            p for p in self.people if wanted in p.name.casefold() or wanted == str(p.id)
+        ]
+        options = self.query_one("#people", OptionList)
+        options.clear_options()
+        options.add_options([p.name for p in self.matches[: self.SHOWN]])
+        if self.matches:
+            options.highlighted = 0
+        more = len(self.matches) - self.SHOWN
+        note = f"… and {more:,} more: type to narrow the list" if more > 0 else ""
+        self.query_one("#people-more", Static).update(note if self.matches else "No one matches")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        chosen = self.query_one("#people", OptionList).highlighted
+        if chosen is not None and chosen < len(self.matches):
+            self.dismiss(self.matches[chosen])
+
+    def on_key(self, event: events.Key) -> None:
+        """Up and Down in the search box move in the list below it."""
+        if isinstance(self.focused, Input) and event.key in ("up", "down"):
+            event.stop()
+            options = self.query_one("#people", OptionList)
+            if event.key == "up":
+                options.action_cursor_up()
+            else:
+                options.action_cursor_down()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.people[event.option_index])
+        self.dismiss(self.matches[event.option_index])
