@@ -126,3 +126,36 @@ def test_reporting_commands_do_not_build_the_orm(tmp_path: Path) -> None:
     loaded = loaded_after(code, tmp_path)
     assert {"kentcard", "sqlalchemy"} <= loaded
     assert not loaded & {*HEAVY, "sqlmodel", "alembic"}
+
+
+def test_workbook_and_csv_export_do_not_build_the_orm(tmp_path: Path) -> None:
+    """`kentcard export` to a workbook or CSV reads through plain SQL: no SQLModel, no alembic,
+    no Textual (the evidence pack does read documents through the ORM)."""
+    db = str(tmp_path / "k.sqlite3")
+    setup = (
+        "from kentcard.cli import app\n"
+        "for args in (['--db', DB, 'init', '--name', 'A'],\n"
+        "             ['--db', DB, 'plan', 'set', '--start', '2026-01-01', '--frequency',\n"
+        "              'monthly', '--council', '1000', '--line', 'Care=1000'],\n"
+        "             ['--db', DB, 'money-out', 'add', '--date', '2026-02-03',\n"
+        "              '--amount', '12.50', '--payee', 'Shop', '--category', 'Care']):\n"
+        "    try:\n"
+        "        app(args)\n"
+        "    except SystemExit as e:\n"
+        "        assert e.code in (0, None), (args, e.code)\n"
+    ).replace("DB", repr(db))
+    loaded_after(setup, tmp_path)
+    for fmt in ("xlsx", "csv"):
+        out = str(tmp_path / f"review-{fmt}")
+        code = (
+            "from kentcard.cli import app\n"
+            "try:\n"
+            f"    app(['--db', {db!r}, 'export', '--from', '2026-01-01', '--to', '2026-03-31',\n"
+            f"         '--format', {fmt!r}, '--out', {out!r}])\n"
+            "except SystemExit as e:\n"
+            "    assert e.code in (0, None), e.code\n"
+        )
+        loaded = loaded_after(code, tmp_path)
+        assert {"kentcard", "sqlalchemy"} <= loaded
+        assert not loaded & {"textual", "sqlmodel", "alembic"}, fmt
+        assert list(tmp_path.glob(f"review-{fmt}*")), fmt  # it did write the export

@@ -21,7 +21,6 @@ from kentcard.core.records import MoneyIn, Plan, Source
 from kentcard.services.balance_check import balance_mismatch
 from kentcard.services.context import Context
 from kentcard.services.period import PeriodLedger, read_period
-from kentcard.store import queries
 
 
 class Kind(StrEnum):
@@ -57,6 +56,8 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
     what was paid against each summed in SQL: a large account has tens of thousands of
     invoices settled long ago, and the home screen reviews one month.
     """
+    from kentcard.store import queries  # here, not above: `export` needs none of the ORM
+
     ledger = read_period(ctx, recipient_id, start, end, invoices=False)
     as_of = min(end, ledger.today)
     with ctx.db.read() as session:
@@ -288,6 +289,8 @@ def balance_findings(ctx: Context, recipient_id: int, start: date, end: date) ->
 
 def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
     """From the first plan's start (or the first entry) to today."""
+    from kentcard.store import queries
+
     today = ctx.today()
     with ctx.db.read() as session:
         plans = queries.plans(session=session, recipient_id=recipient_id)
