@@ -39,7 +39,7 @@ def main() -> None:
     plan: list[tuple[str, Callable[[], list[Row]]]] = [
         ("1", lambda: suites.statement_import([10_000] if args.quick else [100_000, 1_000_000])),
         ("2", lambda: suites.month_summary(main_db, sizes["main"])),
-        ("3", lambda: suites.export(sizes["typical"], sizes["peer"])),
+        ("3", lambda: suites.export(sizes["typical"], sizes["export"])),
         ("4", lambda: suites.tui(main_db, sizes["main"])),
         ("5", lambda: suites.peer(sizes["peer"])),
         ("6", lambda: suites.startup(main_db, sizes["main"])),
