@@ -46,8 +46,9 @@ HELP = """\
 
 ## The sections
 
-- **Home**: this month's budget, what is spent and left, the card balance, anything a reviewer
-  would ask about, spending by category, and the last twelve months.
+- **Home**: this month's budget, what is spent and left, the card balance, the first ten things
+  a reviewer would ask about (Review lists them all), spending by category, and the last twelve
+  months.
 - **Money in**: KCC's payments, your contributions, refunds.
 - **Money out**: every payment from the card, with its receipt or the invoices it pays.
 - **Invoices**: providers' invoices, what is paid and what is still owed.
