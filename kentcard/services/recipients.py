@@ -15,8 +15,6 @@ from kentcard.core.money import Money
 from kentcard.core.records import Recipient
 from kentcard.core.validate import clean_text, parse_card_last4, require_text
 from kentcard.services.context import Context
-from kentcard.services.people import list_recipients as list_recipients  # screens use both
-from kentcard.services.people import resolve_recipient as resolve_recipient
 from kentcard.store import audit, convert
 from kentcard.store.models import MoneyInRow, RecipientRow
 

@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 from kentcard.core.errors import KentcardError
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
-from kentcard.services.recipients import list_recipients
+from kentcard.services.people import list_recipients
 from kentcard.settings import Settings
 from kentcard.tui.commands import KentcardCommands
 from kentcard.tui.messages import PersonFound

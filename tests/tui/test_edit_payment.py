@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, SelectionList, Static
 
 from kentcard.core.money import Money
-from kentcard.services import allocations, documents, ledger, recipients
+from kentcard.services import allocations, documents, ledger, people
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm
 from tests.tui.conftest import SIZE, settle
@@ -18,7 +18,7 @@ async def test_edit_with_bad_receipt_changes_nothing_then_saves_whole(
     app: KentcardApp, receipt: Path, tmp_path: Path
 ) -> None:
     """A refused receipt leaves the payment unchanged and unallocated; a good one saves all."""
-    [person] = recipients.list_recipients(app.ctx)
+    [person] = people.list_recipients(app.ctx)
     payment = ledger.add_money_out(
         app.ctx,
         person.id,

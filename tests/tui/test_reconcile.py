@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kentcard.core.money import Money
-from kentcard.services import ledger, period_lock, recipients
+from kentcard.services import ledger, people, period_lock
 from kentcard.services.reconcile import LineState, list_batches, statement_lines
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm
@@ -44,7 +44,7 @@ def shown(app: KentcardApp) -> list[str]:
 @pytest.fixture
 def cafes(app: KentcardApp) -> dict[str, str]:
     """Two £20 cafe payments logged on 20 November (so three cafe lines need decisions)."""
-    pid = recipients.list_recipients(app.ctx)[0].id
+    pid = people.list_recipients(app.ctx)[0].id
     refs = {}
     for name in ("Cafe A", "Cafe B"):
         made = ledger.add_money_out(
@@ -201,7 +201,7 @@ async def test_a_locked_payment_cannot_be_edited_or_deleted_from_money_out(
     app: KentcardApp,
 ) -> None:
     """Editing or deleting a payment in a locked period shows why; the database is unchanged."""
-    pid = recipients.list_recipients(app.ctx)[0].id
+    pid = people.list_recipients(app.ctx)[0].id
     period_lock.lock_period(app.ctx, pid, date(2026, 11, 20), "KCC")
     before = ledger.list_money_out(app.ctx, pid)
     async with app.run_test(size=SIZE) as pilot:

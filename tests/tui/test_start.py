@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Static
 
 from kentcard.core.dates import Month
 from kentcard.factory import make_app
-from kentcard.services import plans, recipients, summary
+from kentcard.services import people, plans, summary
 from kentcard.services.context import Context
 from kentcard.settings import Settings
 from kentcard.tui.app import KentcardApp
@@ -47,7 +47,7 @@ async def test_first_run_sets_up_the_person_and_plan(settings: Settings, ctx: Co
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-    [person] = recipients.list_recipients(ctx)
+    [person] = people.list_recipients(ctx)
     assert (person.name, person.kcc_ref, person.card_last4) == ("Jo Bloggs", "DP1", "1234")
     [plan] = plans.list_plans(ctx, person.id)
     assert [line.category for line in plan.lines] == ["Home care", "Equipment"]
@@ -69,7 +69,7 @@ async def test_setup_names_a_wrong_field_and_keeps_the_form(
         await settle(pilot)
         assert isinstance(app.screen, SetupForm)
         assert app.screen.query_one("#f-name", Input).value == "Jo"
-    assert recipients.list_recipients(ctx) == []
+    assert people.list_recipients(ctx) == []
 
 
 async def test_dashboard_shows_the_month_and_moves_between_months(app: KentcardApp) -> None:

@@ -14,8 +14,8 @@ from kentcard.services import (
     documents,
     invoices,
     ledger,
+    people,
     providers,
-    recipients,
 )
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
@@ -128,7 +128,7 @@ async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
 
 async def test_filter_by_text_month_and_choice(app: KentcardApp) -> None:
     """Typing in the search box, the month box and the category choice narrows the table."""
-    pid = recipients.list_recipients(app.ctx)[0].id
+    pid = people.list_recipients(app.ctx)[0].id
     ledger.add_money_out(
         app.ctx, pid, date=date(2026, 10, 2), amount=browse_money(1000), payee="Cafe"
     )
@@ -163,7 +163,7 @@ async def test_sort_and_reverse(app: KentcardApp) -> None:
     """s sorts by the next column (payee), r reverses it."""
     ledger.add_money_out(
         app.ctx,
-        recipients.list_recipients(app.ctx)[0].id,
+        people.list_recipients(app.ctx)[0].id,
         date=date(2026, 11, 1),
         amount=browse_money(500),
         payee="Zed",
@@ -242,7 +242,7 @@ async def test_add_provider_and_filter_by_kind(app: KentcardApp) -> None:
 async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt: Path) -> None:
     """Evidence shows the file, the payment it is for, kind, size, type and hash; o saves a
     0600 copy when there is no viewer."""
-    payment = ledger.list_money_out(app.ctx, recipients.list_recipients(app.ctx)[0].id)[0]
+    payment = ledger.list_money_out(app.ctx, people.list_recipients(app.ctx)[0].id)[0]
     doc = documents.attach_document(app.ctx, receipt, money_out_id=payment.id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -267,7 +267,7 @@ async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt
 
 async def test_paging_shows_one_page_of_a_long_table(app: KentcardApp) -> None:
     """With 250 payments the table holds 100 rows; > shows the next page."""
-    pid = recipients.list_recipients(app.ctx)[0].id
+    pid = people.list_recipients(app.ctx)[0].id
     for n in range(249):
         ledger.add_money_out(
             app.ctx,
@@ -292,7 +292,7 @@ async def test_end_and_home_go_to_the_ends_of_the_whole_list(app: KentcardApp) -
     """End (or Ctrl+End) shows the last page with the cursor on its last row; Home (or
     Ctrl+Home) the first row of the first page; the line under the table and the help name
     them."""
-    pid = recipients.list_recipients(app.ctx)[0].id
+    pid = people.list_recipients(app.ctx)[0].id
     for n in range(249):
         ledger.add_money_out(
             app.ctx,
