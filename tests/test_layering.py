@@ -97,33 +97,40 @@ def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> Non
     assert "kentcard" in loaded and "alembic" not in loaded
 
 
-def test_reporting_commands_do_not_build_the_orm(tmp_path: Path) -> None:
-    """`kentcard budget` and `report monthly` on a current database read through plain SQL:
-    they load neither SQLModel (its model classes take a third of start-up) nor alembic."""
-    db = str(tmp_path / "k.sqlite3")
-    setup = (
-        "from kentcard.cli import app\n"
-        "for args in (['--db', DB, 'init', '--name', 'A'],\n"
-        "             ['--db', DB, 'plan', 'set', '--start', '2026-01-01', '--frequency',\n"
-        "              'monthly', '--council', '1000', '--line', 'Care=1000'],\n"
-        "             ['--db', DB, 'money-out', 'add', '--date', '2026-02-03',\n"
-        "              '--amount', '12.50', '--payee', 'Shop', '--category', 'Care']):\n"
-        "    try:\n"
-        "        app(args)\n"
-        "    except SystemExit as e:\n"
-        "        assert e.code in (0, None), (args, e.code)\n"
-    ).replace("DB", repr(db))
-    assert "sqlmodel" in loaded_after(setup, tmp_path)  # the writes do use the ORM
+def loaded_after_commands(db: str, commands: list[list[str]], cwd: Path) -> set[str]:
+    """Top-level modules loaded in a fresh process that ran these `kentcard --db DB` commands,
+    each to a clean exit."""
     code = (
         "from kentcard.cli import app\n"
-        "for args in (['budget', '--json', '--month', '2026-02'],\n"
-        "             ['report', 'monthly', '--from', '2026-01', '--to', '2026-03']):\n"
+        f"for args in {commands!r}:\n"
         "    try:\n"
         f"        app(['--db', {db!r}, *args])\n"
         "    except SystemExit as e:\n"
         "        assert e.code in (0, None), (args, e.code)\n"
     )
-    loaded = loaded_after(code, tmp_path)
+    return loaded_after(code, cwd)
+
+
+SMALL_ACCOUNT = [
+    ["init", "--name", "A"],
+    ["plan", "set", "--start", "2026-01-01", "--frequency", "monthly", "--council", "1000",
+     "--line", "Care=1000"],
+    ["money-out", "add", "--date", "2026-02-03", "--amount", "12.50", "--payee", "Shop",
+     "--category", "Care"],
+]  # fmt: skip
+
+
+def test_reporting_commands_do_not_build_the_orm(tmp_path: Path) -> None:
+    """`kentcard budget` and `report monthly` on a current database read through plain SQL:
+    they load neither SQLModel (its model classes take a third of start-up) nor alembic."""
+    db = str(tmp_path / "k.sqlite3")
+    # the writes do use the ORM
+    assert "sqlmodel" in loaded_after_commands(db, SMALL_ACCOUNT, tmp_path)
+    reports = [
+        ["budget", "--json", "--month", "2026-02"],
+        ["report", "monthly", "--from", "2026-01", "--to", "2026-03"],
+    ]
+    loaded = loaded_after_commands(db, reports, tmp_path)
     assert {"kentcard", "sqlalchemy"} <= loaded
     assert not loaded & {*HEAVY, "sqlmodel", "alembic"}
 
@@ -132,30 +139,10 @@ def test_workbook_and_csv_export_do_not_build_the_orm(tmp_path: Path) -> None:
     """`kentcard export` to a workbook or CSV reads through plain SQL: no SQLModel, no alembic,
     no Textual (the evidence pack does read documents through the ORM)."""
     db = str(tmp_path / "k.sqlite3")
-    setup = (
-        "from kentcard.cli import app\n"
-        "for args in (['--db', DB, 'init', '--name', 'A'],\n"
-        "             ['--db', DB, 'plan', 'set', '--start', '2026-01-01', '--frequency',\n"
-        "              'monthly', '--council', '1000', '--line', 'Care=1000'],\n"
-        "             ['--db', DB, 'money-out', 'add', '--date', '2026-02-03',\n"
-        "              '--amount', '12.50', '--payee', 'Shop', '--category', 'Care']):\n"
-        "    try:\n"
-        "        app(args)\n"
-        "    except SystemExit as e:\n"
-        "        assert e.code in (0, None), (args, e.code)\n"
-    ).replace("DB", repr(db))
-    loaded_after(setup, tmp_path)
+    loaded_after_commands(db, SMALL_ACCOUNT, tmp_path)
     for fmt in ("xlsx", "csv"):
         out = str(tmp_path / f"review-{fmt}")
-        code = (
-            "from kentcard.cli import app\n"
-            "try:\n"
-            f"    app(['--db', {db!r}, 'export', '--from', '2026-01-01', '--to', '2026-03-31',\n"
-            f"         '--format', {fmt!r}, '--out', {out!r}])\n"
-            "except SystemExit as e:\n"
-            "    assert e.code in (0, None), e.code\n"
-        )
-        loaded = loaded_after(code, tmp_path)
+        export = ["export", "--from", "2026-01-01", "--to", "2026-03-31", "--format", fmt]
+        loaded = loaded_after_commands(db, [[*export, "--out", out]], tmp_path)
         assert {"kentcard", "sqlalchemy"} <= loaded
         assert not loaded & {"textual", "sqlmodel", "alembic"}, fmt
-        assert list(tmp_path.glob(f"review-{fmt}*")), fmt  # it did write the export
