@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kentcard.core.folders import private_folder
+
 MONEY_COLUMNS = {
     "money_in": "amount_pence",
     "money_out": "amount_pence",
@@ -54,14 +56,11 @@ class Manifest:
         }
 
 
-def private_folder(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
-    return folder
-
-
 def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
-    """Write a snapshot of `source` to `target` (which must not exist), mode 0600."""
+    """Write a snapshot of `source` to `target` (which must not exist), mode 0600.
+
+    Missing folders are made 0700; a folder that exists already is left as it is.
+    """
     if target.exists() or target.is_symlink():
         raise FileExistsError(str(target))
     private_folder(target.parent)
