@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from kentcard.core.errors import KentcardError
+from kentcard.core.folders import private_folder
 
 if TYPE_CHECKING:  # the ORM is loaded by the first session, not by opening the database
     from sqlmodel import Session
@@ -44,13 +45,12 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def prepare_sqlite_file(path: Path) -> None:
-    """Create the folder (0700) and an empty database file (0600) before SQLite does.
+    """Create the missing folders (0700) and an empty database file (0600) before SQLite does.
 
     SQLite would create the file with the process umask; special-category personal
-    data must be readable by its owner only.
+    data must be readable by its owner only. A folder that is already there is left alone.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+    private_folder(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     # SQLite gives its -wal and -shm files the database file's own mode.
