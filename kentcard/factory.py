@@ -5,10 +5,12 @@ Used by the command line and the tests alike; nothing connects at import time.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kentcard.services.context import Context
-from kentcard.services.maintenance import rotate_daily
+from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
 from kentcard.settings import Settings
 from kentcard.store.engine import Database, make_engine, url_for
 from kentcard.store.migrate import upgrade
@@ -17,15 +19,29 @@ if TYPE_CHECKING:
     from kentcard.tui.app import KentcardApp
 
 
-def open_context(settings: Settings) -> Context:
-    """Open (creating if needed) the database, bring it to the current schema, and wrap it."""
+def say_on_stderr(message: str) -> None:
+    print(f"kentcard: warning: {message}", file=sys.stderr, flush=True)
+
+
+def open_context(settings: Settings, warn: Callable[[str], None] = say_on_stderr) -> Context:
+    """Open (creating if needed) the database, bring it to the current schema, and wrap it.
+
+    The start-up backup is a safety net, not the task: when it cannot be made (a full
+    disk), `warn` is told why in one line and the database opens all the same.
+    """
     engine = make_engine(url_for(settings.db))
     try:
         upgrade(engine)
         if settings.keep_daily > 0:
-            rotate_daily(
-                url_for(settings.db), settings.clock(), settings.keep_daily, settings.keep_weekly
-            )
+            try:
+                rotate_daily(
+                    url_for(settings.db),
+                    settings.clock(),
+                    settings.keep_daily,
+                    settings.keep_weekly,
+                )
+            except AutomaticBackupError as error:
+                warn(str(error))
     except BaseException:
         engine.dispose()
         raise

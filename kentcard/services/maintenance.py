@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -56,8 +57,13 @@ def backup(url: str, out: Path | None = None) -> BackupResult:
     target = out or _free_name(default_backup_dir(db_file), f"{db_file.stem}-{stamp}")
     if target.exists():
         raise KentcardError("out: that file already exists; choose another name")
-    with closing(sqlite3.connect(db_file)) as source:
-        store.vacuum_into(source, target)
+    try:
+        with closing(sqlite3.connect(db_file)) as source:
+            store.vacuum_into(source, target)
+    except sqlite3.Error as error:
+        raise KentcardError(
+            f"the backup could not be written ({failure_reason(error)}); nothing was changed"
+        ) from error
     return _checked(target)
 
 
@@ -156,35 +162,68 @@ def _check_restorable(source: Path) -> None:
         raise KentcardError("path: this backup was made by a newer version of kentcard")
 
 
+class AutomaticBackupError(KentcardError):
+    """The start-up copy could not be made; nothing was left half-written, nothing pruned."""
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a copy could not be written, in a few plain words (no paths, no personal data)."""
+    text = str(error).lower()
+    if "full" in text or getattr(error, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
+    if isinstance(error, OSError):
+        return (error.strerror or type(error).__name__).lower()
+    return str(error) or type(error).__name__
+
+
 def rotate_daily(
     url: str, today: date, keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
 ) -> Path | None:
-    """Once a day, snapshot into backups/daily (one a week also into backups/weekly); prune."""
+    """Once a day, snapshot into backups/daily, and once a week into backups/weekly; prune.
+
+    Each copy is looked for on its own, so one that failed is made at a later start (the
+    day's on the next start that day, the week's on any later start that week). Returns
+    the day's copy when it was made now. When a copy cannot be written, nothing is left
+    behind, older copies are kept, and AutomaticBackupError says why.
+    """
     db_file = sqlite_path(url)
     if db_file is None or not db_file.exists():
         return None
     folder = default_backup_dir(db_file)
     daily = folder / "daily" / f"{db_file.stem}-{today.isoformat()}.sqlite3"
-    if daily.exists():
+    year, week, _ = today.isocalendar()
+    weekly = folder / "weekly" / f"{db_file.stem}-{year}-W{week:02d}.sqlite3"
+    wanted = [
+        (path, keep)
+        for path, keep in ((daily, keep_daily), (weekly, keep_weekly))
+        if keep > 0 and not path.exists()
+    ]
+    if not wanted:
         return None
-    with closing(sqlite3.connect(db_file)) as source:
-        if (
-            source.execute("SELECT count(*) FROM sqlite_master WHERE name='recipient'").fetchone()[
-                0
-            ]
-            == 0
-        ):
-            return None
-        if source.execute("SELECT count(*) FROM recipient").fetchone()[0] == 0:
-            return None  # nothing to lose yet
-        store.vacuum_into(source, daily)
-        year, week, _ = today.isocalendar()
-        weekly = folder / "weekly" / f"{db_file.stem}-{year}-W{week:02d}.sqlite3"
-        if not weekly.exists():
-            store.vacuum_into(source, weekly)
-    _prune(daily.parent, db_file.stem, keep_daily)
-    _prune(folder / "weekly", db_file.stem, keep_weekly)
-    return daily
+    made: list[Path] = []
+    try:
+        with closing(sqlite3.connect(db_file)) as source:
+            if not _holds_someone(source):
+                return None  # nothing to lose yet
+            for target, keep in wanted:
+                store.vacuum_into(source, target)
+                made.append(target)
+                _prune(target.parent, db_file.stem, keep)
+    except (sqlite3.Error, OSError) as error:
+        failed = next(path for path, _ in wanted if path not in made)
+        which = "today's" if failed == daily else "this week's"
+        raise AutomaticBackupError(
+            f"{which} automatic backup could not be made ({failure_reason(error)}); "
+            "it will be tried again next time kentcard starts"
+        ) from error
+    return daily if daily in made else None
+
+
+def _holds_someone(source: sqlite3.Connection) -> bool:
+    tables = source.execute("SELECT count(*) FROM sqlite_master WHERE name='recipient'")
+    if tables.fetchone()[0] == 0:
+        return False
+    return bool(source.execute("SELECT count(*) FROM recipient").fetchone()[0])
 
 
 def _prune(folder: Path, stem: str, keep: int) -> None:

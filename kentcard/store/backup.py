@@ -22,6 +22,7 @@ MONEY_COLUMNS = {
     "invoice": "amount_pence",
     "allocation": "amount_pence",
 }
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 TABLES = (
     "recipient",
     "plan",
@@ -60,18 +61,29 @@ def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
     """Write a snapshot of `source` to `target` (which must not exist), mode 0600.
 
     Missing folders are made 0700; a folder that exists already is left as it is.
+    The copy is written to `target.partial`, created empty and 0600 before SQLite
+    writes a byte (VACUUM INTO accepts an empty file), and renamed only when complete;
+    if anything fails, the partial file is removed and the error is raised.
     """
     if target.exists() or target.is_symlink():
         raise FileExistsError(str(target))
     private_folder(target.parent)
     partial = target.with_name(target.name + ".partial")
-    if partial.exists():
-        partial.unlink()
-    source.execute("VACUUM INTO ?", (str(partial),))
-    os.chmod(partial, 0o600)
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    if partial.exists() or partial.is_symlink():
+        partial.unlink()  # left by a run that was killed half-way
+    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have taken bits away that the owner needs
+    finally:
+        os.close(fd)
+    try:
+        source.execute("VACUUM INTO ?", (str(partial),))
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target
 
 
