@@ -303,3 +303,28 @@ def test_no_arguments_opens_the_app_on_the_chosen_database(run, tmp_path, monkey
     result = run()
     assert result.exit_code == 0
     assert [s.db for s in opened] == [str(tmp_path / "db" / "k.sqlite3")]
+
+
+def test_audit_shows_each_receipt_attached_even_one_already_stored(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`kentcard audit --record money-out:N` names the file attached to N: its document id,
+    name and SHA-256, also when the same bytes were already stored for another payment."""
+    import hashlib
+
+    setup_person(run)
+    receipt = tmp_path / "till-slip.pdf"
+    receipt.write_bytes((EXAMPLES / "INV-1001.pdf").read_bytes())
+    sha = hashlib.sha256(receipt.read_bytes()).hexdigest()
+    base = ["money-out", "add", "--date", "2026-11-05", "--amount", "5", "--payee", "Shop"]
+    first = run(*base, "--receipt", str(receipt)).stdout.strip()
+    second = run(*base).stdout.strip()
+    assert run("receipt", "add", str(receipt), "--money-out", second).exit_code == 0
+    for payment in (first, second):
+        shown = run("audit", "--record", f"money-out:{payment}").stdout.splitlines()
+        attached = [line for line in shown if "attached=" in line]
+        assert len(attached) == 1, shown
+        assert f"to=money-out:{payment}" in attached[0]
+        assert "attached=document:1" in attached[0] and "filename=till-slip.pdf" in attached[0]
+        assert f"sha256={sha}" in attached[0]
+    history = json.loads(run("audit", "--record", f"money-out:{second}", "--json").stdout)
+    assert [h["action"] for h in history] == ["create", "update"]
+    assert history[1]["detail"]["sha256"] == sha

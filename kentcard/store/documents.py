@@ -57,7 +57,13 @@ def put_document(
 
 
 def link(*, session: Session, document_id: int, target: str, target_id: int) -> DocumentLinkRow:
-    """Tie a document to one record (idempotent: linking twice keeps one link)."""
+    """Tie a document to one record (idempotent: linking twice keeps one link).
+
+    Each new link is an audit line on the record it proves, naming the document, its
+    SHA-256 and its name: a file already stored (the same bytes attached before, to this
+    payment or another) gets no new document line, so without this nothing would say
+    that this record gained it.
+    """
     assert target in TARGETS
     column = getattr(DocumentLinkRow, target)
     found = session.exec(
@@ -70,6 +76,23 @@ def link(*, session: Session, document_id: int, target: str, target_id: int) -> 
     row = DocumentLinkRow(document_id=document_id, **{target: target_id})
     session.add(row)
     session.flush()
+    document = session.get(DocumentRow, document_id)
+    assert document is not None
+    entity = target.removesuffix("_id")
+    audit.record(
+        session=session,
+        entity=entity,
+        entity_id=target_id,
+        action="update",  # the record gained evidence; its own columns are unchanged
+        recipient_id=document.recipient_id,
+        extra={
+            "attached": f"document:{document_id}",
+            "to": f"{entity.replace('_', '-')}:{target_id}",
+            "sha256": document.sha256,
+            "filename": document.filename,
+            "kind": document.kind,
+        },
+    )
     return row
 
 

@@ -204,3 +204,40 @@ def test_same_file_twice_in_one_payment_is_one_document_and_one_link(
     assert count(db_path, "document_link") == 1
     [doc] = list_documents(ctx, rid)
     assert doc.links == (f"money-out:{out}",)
+
+
+def attachments(ctx: Context, kind: str, ident: int) -> list[dict[str, object]]:
+    """The audit log's attachment lines for one record, as `kentcard audit` reads them."""
+    from kentcard.services.history import record_history
+
+    return [c.detail for c in record_history(ctx, f"{kind}:{ident}") if "attached" in c.detail]
+
+
+def test_every_attachment_is_in_the_audit_log_even_of_a_file_already_stored(
+    ctx: Context, tmp_path: Path
+) -> None:
+    """Attaching a file records on the record which document it got (sha256, name).
+
+    The second payment gets bytes that are already stored (same blob, same document): the
+    link is new all the same, so it has its audit line too.
+    """
+    rid = person(ctx)
+    provider(ctx, rid)
+    path = pdf_file(tmp_path, "shared")
+    sha = hashlib.sha256(pdf_bytes("shared")).hexdigest()
+    first = pay(ctx, rid, receipts=(path,))
+    second = pay(ctx, rid)
+    inv = invoice(ctx, rid, "INV-7", 10_000)
+    doc = attach_document(ctx, path, money_out_id=second)
+    attach_document(ctx, path, invoice_id=inv, kind=DocumentKind.INVOICE)
+    expected = {
+        "attached": f"document:{doc.id}",
+        "filename": "shared.pdf",
+        "sha256": sha,
+        "kind": "receipt",
+    }
+    assert attachments(ctx, "money-out", first) == [{**expected, "to": f"money-out:{first}"}]
+    assert attachments(ctx, "money-out", second) == [{**expected, "to": f"money-out:{second}"}]
+    assert attachments(ctx, "invoice", inv) == [{**expected, "to": f"invoice:{inv}"}]
+    attach_document(ctx, path, money_out_id=second)  # already linked: nothing changes
+    assert len(attachments(ctx, "money-out", second)) == 1
