@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from kentcard.core.dates import Month, parse_date, parse_month
 from kentcard.core.errors import InputError, KentcardError
 from kentcard.core.money import Money, parse_money
 from kentcard.core.records import DocumentKind, Frequency, PlanLine, ProviderKind, Recipient, Source
-from kentcard.core.validate import parse_choice, parse_hours
+from kentcard.core.validate import (
+    clean_text,
+    parse_card_last4,
+    parse_choice,
+    parse_hours,
+    require_text,
+)
 from kentcard.present import jsonable, table
 from kentcard.settings import Settings
 
@@ -26,7 +34,130 @@ if TYPE_CHECKING:  # the database layer loads only when a command needs it (not 
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Typer re-exports `BadParameter` but not its bases: the usage error that every other
+# mistake on the command line raises (a missing option, an unknown command or option, an
+# extra argument) and the error Click shows for itself. They are found through the public
+# class, so nothing here imports Typer's private copy of Click.
+UsageError: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError"
+)
+ClickError: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+MAX_ID = 2**63 - 1  # SQLite's integers, record ids among them, are 64-bit
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """What the person typed, quoted, cut short, its control characters escaped."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def one_line(text: str) -> str:
+    """A message on one line whatever it quotes: no newline, escape sequence or bidi control."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def record_id(text: str, field: str = "ID") -> int:
+    """A record's id as typed: a whole number from 1 to 2**63 − 1, or one plain error."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise InputError(field, f"{shown(text)} is not a whole number")
+    digits = value.lstrip("0")
+    if not digits or len(digits) > len(str(MAX_ID)) or int(digits) > MAX_ID:
+        raise InputError(field, f"{shown(text)} is not an id: ids run from 1 to {MAX_ID}")
+    return int(digits)
+
+
+def field_of(param: Any) -> str:
+    """How the person names a parameter: its long option (`--date`), or its metavar (`ID`)."""
+    options = [o for o in getattr(param, "opts", None) or [] if o.startswith("-")]
+    if options:
+        return max(options, key=len)
+    return str(getattr(param, "metavar", None) or getattr(param, "name", None) or "value").upper()
+
+
+def usage_line(error: Any) -> str:
+    """A usage error from Typer or Click as `FIELD: REASON`."""
+    ctx = getattr(error, "ctx", None)
+    where = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
+    message = str(getattr(error, "message", "") or error).strip().splitlines()[0].rstrip(".")
+    hint = getattr(error, "param_hint", None)
+    param = getattr(error, "param", None)
+    option = getattr(error, "option_name", None)
+    if isinstance(hint, str):
+        return f"{hint}: {message}"
+    if param is not None:
+        if type(error).__name__ == "MissingParameter":
+            return f"{field_of(param)}: is required"
+        return f"{field_of(param)}: {message}"
+    if option:
+        name = shown(option)[1:-1]
+        if type(error).__name__ == "NoSuchOption":
+            near = sorted(getattr(error, "possibilities", None) or [])
+            guess = f" (did you mean {' or '.join(near)}?)" if near else ""
+            return f"{name}: is not an option of {f'kentcard {where}'.strip()}{guess}"
+        reason = message.removeprefix(f"Option {option!r} ")
+        return f"{name}: {'needs a value' if reason.startswith('requires') else reason}"
+    return f"{where or 'kentcard'}: {message[:1].lower()}{message[1:]}"
+
+
+class OneLineErrors(TyperGroup):
+    """Usage mistakes as one line on stderr, `kentcard: error: FIELD: REASON`, exit 2.
+
+    Click's own report is a usage block, a hint and the message; the command line
+    promises (DESIGN §3) one line naming the field and the reason, as every other error
+    gets. Parsing happens before any command runs, so such a mistake never opens (or
+    creates) the database. `--help`, and a group given no command, still show the help.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        extra["windows_expand_args"] = windows_expand_args
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except UsageError as error:
+            problem: Any = error
+            if type(error).__name__ == "NoArgsIsHelpError":  # `kentcard plan`: its help
+                problem.show()
+                sys.exit(problem.exit_code)
+            typer.echo(f"kentcard: error: {one_line(usage_line(problem))}", err=True)
+            sys.exit(2)
+        except ClickError as error:
+            other: Any = error
+            other.show()
+            sys.exit(other.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)  # a typer.Exit's code, or done
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
+        if unknown and not ctx.resilient_parsing:
+            where = " ".join(ctx.command_path.split()[1:])
+            known = self.list_commands(ctx)
+            near = difflib.get_close_matches(name, known, n=1)
+            guess = f" (did you mean {near[0]}?)" if near else ""
+            if where:
+                reason = f"{shown(name)} is not one of {', '.join(known)}"
+            else:
+                reason = f"{shown(name)} is not a kentcard command{guess}; see kentcard --help"
+            raise typer.BadParameter(reason, ctx=ctx, param_hint=where or "command")
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     name="kentcard",
     help="Keep a Kent Card direct-payment account: money in and out, invoices, receipts, budget.",
     no_args_is_help=False,
@@ -35,14 +166,24 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 plan_app = typer.Typer(
-    help="The support plan: budget per period and its lines.", no_args_is_help=True
+    cls=OneLineErrors,
+    help="The support plan: budget per period and its lines.",
+    no_args_is_help=True,
 )
-provider_app = typer.Typer(help="Care providers.", no_args_is_help=True)
-money_in_app = typer.Typer(help="Money paid onto the card.", no_args_is_help=True)
-money_out_app = typer.Typer(help="Payments made from the card.", no_args_is_help=True)
-invoice_app = typer.Typer(help="Providers' invoices.", no_args_is_help=True)
-receipt_app = typer.Typer(help="Receipts and other evidence.", no_args_is_help=True)
-report_app = typer.Typer(help="Reports over several months.", no_args_is_help=True)
+provider_app = typer.Typer(cls=OneLineErrors, help="Care providers.", no_args_is_help=True)
+money_in_app = typer.Typer(
+    cls=OneLineErrors, help="Money paid onto the card.", no_args_is_help=True
+)
+money_out_app = typer.Typer(
+    cls=OneLineErrors, help="Payments made from the card.", no_args_is_help=True
+)
+invoice_app = typer.Typer(cls=OneLineErrors, help="Providers' invoices.", no_args_is_help=True)
+receipt_app = typer.Typer(
+    cls=OneLineErrors, help="Receipts and other evidence.", no_args_is_help=True
+)
+report_app = typer.Typer(
+    cls=OneLineErrors, help="Reports over several months.", no_args_is_help=True
+)
 for sub, name in [
     (plan_app, "plan"),
     (provider_app, "provider"),
@@ -95,9 +236,32 @@ def context() -> Context:
     if "context" not in _state:
         from kentcard.factory import open_context
 
-        _state["context"] = open_context(_state.get("settings") or Settings.resolve())
+        _state["context"] = opened = open_context(_state.get("settings") or Settings.resolve())
+        if opened.db.read_only:
+            note_read_only(opened)
     ctx: Context = _state["context"]
     return ctx
+
+
+READ_ONLY_NOTE = (
+    "kentcard: note: the database is read-only here (its file or its folder cannot be "
+    "written), so it can be read but nothing can be changed"
+)
+
+
+def note_read_only(ctx: Context) -> None:
+    """Say once, after the command, that the database is read-only: a refused write has
+    already said so in its own error line."""
+
+    def say() -> None:
+        if not ctx.db.refused_write:
+            typer.echo(READ_ONLY_NOTE, err=True)
+
+    invocation: typer.Context | None = _state.get("invocation")
+    if invocation is None:
+        say()
+    else:
+        invocation.call_on_close(say)
 
 
 def person(ref: str | None) -> Recipient:
@@ -134,6 +298,7 @@ def root(
     previous = _state.pop("context", None)
     if previous is not None:  # the same process may run several commands (tests do)
         previous.db.dispose()
+    _state["invocation"] = ctx  # closed after the command: see note_read_only
     try:
         _state["settings"] = Settings.resolve(db=db, exports=exports)
     except KentcardError as error:
@@ -191,13 +356,18 @@ def init(
     """Set up the person whose direct payment this is."""
     from kentcard.services.recipients import setup_recipient
 
+    # The first command on a new database: checked here, before the file is made.
+    require_text(name, "name")
+    clean_text(kcc_ref, "kcc-ref", max_length=40)
+    parse_card_last4(card_last4)
+    balance, balance_date = money(opening_balance, "opening-balance"), day(as_of, "as-of")
     record = setup_recipient(
         context(),
         name=name,
         kcc_ref=kcc_ref,
         card_last4=card_last4,
-        opening_balance=money(opening_balance, "opening-balance"),
-        as_of=day(as_of, "as-of"),
+        opening_balance=balance,
+        as_of=balance_date,
     )
     emit(record, as_json)
 
@@ -225,16 +395,21 @@ def plan_set(
     """Set the support plan from a date (the plan before it ends the day before)."""
     from kentcard.services.plans import set_plan
 
+    first, last = parse_date(start, "start"), day(end, "end")
+    every = parse_choice(frequency, Frequency, "frequency")
+    kcc, own = parse_money(council, "council"), parse_money(contribution, "contribution")
+    lines = [parse_line(text) for text in line or []]
+    first_paid = day(first_payment, "first-payment")
     record = set_plan(
         context(),
         person(recipient).id,
-        start=parse_date(start, "start"),
-        end=day(end, "end"),
-        frequency=parse_choice(frequency, Frequency, "frequency"),
-        council=parse_money(council, "council"),
-        contribution=parse_money(contribution, "contribution"),
-        lines=[parse_line(text) for text in line or []],
-        first_payment=day(first_payment, "first-payment"),
+        start=first,
+        end=last,
+        frequency=every,
+        council=kcc,
+        contribution=own,
+        lines=lines,
+        first_payment=first_paid,
     )
     emit(record, as_json)
 
@@ -256,25 +431,24 @@ def provider_add(
     """Add a care provider."""
     from kentcard.services.providers import add_provider
 
+    chosen, hourly = parse_choice(kind, ProviderKind, "kind"), money(rate, "rate")
     record = add_provider(
-        context(),
-        person(recipient).id,
-        name=name,
-        kind=parse_choice(kind, ProviderKind, "kind"),
-        rate=money(rate, "rate"),
-        category=category,
+        context(), person(recipient).id, name=name, kind=chosen, rate=hourly, category=category
     )
     emit(record, as_json)
 
 
 @provider_app.command("delete")
 @handled
-def provider_delete(provider_id: Annotated[int, typer.Argument(help="Provider id.")]) -> None:
+def provider_delete(
+    provider_id: Annotated[str, typer.Argument(metavar="ID", help="Provider id.")],
+) -> None:
     """Delete a provider no invoice or payment refers to."""
     from kentcard.services.providers import delete_provider
 
-    delete_provider(context(), provider_id)
-    typer.echo(f"Deleted provider {provider_id}.")
+    ident = record_id(provider_id)
+    delete_provider(context(), ident)
+    typer.echo(f"Deleted provider {ident}.")
 
 
 @money_in_app.command("add")
@@ -294,12 +468,14 @@ def money_in_add(
     """Log money paid onto the card."""
     from kentcard.services.ledger import add_money_in
 
+    when, pence = parse_date(date_, "date"), parse_money(amount, "amount")
+    origin = parse_choice(source, Source, "source")
     record = add_money_in(
         context(),
         person(recipient).id,
-        date=parse_date(date_, "date"),
-        amount=parse_money(amount, "amount"),
-        source=parse_choice(source, Source, "source"),
+        date=when,
+        amount=pence,
+        source=origin,
         reference=reference,
         note=note,
         category=category,
@@ -309,12 +485,15 @@ def money_in_add(
 
 @money_in_app.command("delete")
 @handled
-def money_in_delete(money_in_id: Annotated[int, typer.Argument(help="Money-in id.")]) -> None:
+def money_in_delete(
+    money_in_id: Annotated[str, typer.Argument(metavar="ID", help="Money-in id.")],
+) -> None:
     """Delete a money-in entry (the audit log keeps what it was)."""
     from kentcard.services.ledger import delete_money_in
 
-    delete_money_in(context(), money_in_id)
-    typer.echo(f"Deleted money-in {money_in_id}.")
+    ident = record_id(money_in_id)
+    delete_money_in(context(), ident)
+    typer.echo(f"Deleted money-in {ident}.")
 
 
 def parse_claim(text: str) -> Any:
@@ -343,18 +522,22 @@ def money_out_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Log a payment from the card, settle invoices and attach receipts."""
+    from kentcard.services.documents import read_files
     from kentcard.services.ledger import add_money_out
 
+    when, pence = parse_date(date_, "date"), parse_money(amount, "amount")
+    claims = [parse_claim(text) for text in invoice or []]
+    read_files(receipt or [], "receipt")  # a missing or unreadable file: before the database
     record = add_money_out(
         context(),
         person(recipient).id,
-        date=parse_date(date_, "date"),
-        amount=parse_money(amount, "amount"),
+        date=when,
+        amount=pence,
         payee=payee,
         category=category,
         description=description,
         reference=reference,
-        invoices=[parse_claim(text) for text in invoice or []],
+        invoices=claims,
         receipts=receipt or [],
     )
     emit(record, as_json)
@@ -362,12 +545,15 @@ def money_out_add(
 
 @money_out_app.command("delete")
 @handled
-def money_out_delete(money_out_id: Annotated[int, typer.Argument(help="Money-out id.")]) -> None:
+def money_out_delete(
+    money_out_id: Annotated[str, typer.Argument(metavar="ID", help="Money-out id.")],
+) -> None:
     """Delete a payment; its receipts stay stored, and the audit log keeps what it was."""
     from kentcard.services.ledger import delete_money_out
 
-    delete_money_out(context(), money_out_id)
-    typer.echo(f"Deleted money-out {money_out_id}.")
+    ident = record_id(money_out_id)
+    delete_money_out(context(), ident)
+    typer.echo(f"Deleted money-out {ident}.")
 
 
 @invoice_app.command("add")
@@ -387,6 +573,7 @@ def invoice_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Record a provider's invoice."""
+    from kentcard.services.documents import read_files
     from kentcard.services.invoices import InvoiceDraft, add_invoice
 
     draft = InvoiceDraft(
@@ -400,24 +587,30 @@ def invoice_add(
         period_end=day(period_end, "period-end"),
         due_date=day(due, "due"),
     )
+    read_files([file] if file is not None else [], "file")
     emit(add_invoice(context(), person(recipient).id, draft, file), as_json)
 
 
 @invoice_app.command("delete")
 @handled
-def invoice_delete(invoice_id: Annotated[int, typer.Argument(help="Invoice id.")]) -> None:
+def invoice_delete(
+    invoice_id: Annotated[str, typer.Argument(metavar="ID", help="Invoice id.")],
+) -> None:
     """Delete an invoice that no payment is allocated to."""
     from kentcard.services.invoices import delete_invoice
 
-    delete_invoice(context(), invoice_id)
-    typer.echo(f"Deleted invoice {invoice_id}.")
+    ident = record_id(invoice_id)
+    delete_invoice(context(), ident)
+    typer.echo(f"Deleted invoice {ident}.")
 
 
 @receipt_app.command("add")
 @handled
 def receipt_add(
     file: Annotated[str, typer.Argument(help="PDF, photo or text file.")],
-    money_out: Annotated[int | None, typer.Option(help="Money-out id it proves.")] = None,
+    money_out: Annotated[
+        str | None, typer.Option(metavar="ID", help="Money-out id it proves.")
+    ] = None,
     invoice: Annotated[str | None, typer.Option(help="Invoice number it belongs to.")] = None,
     provider: Annotated[
         str | None, typer.Option(help="Provider, if invoice numbers clash.")
@@ -429,18 +622,20 @@ def receipt_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Attach a receipt or other document to a payment or an invoice."""
-    from kentcard.services.documents import attach_document
+    from kentcard.services.documents import attach_document, read_files
     from kentcard.services.invoices import find_invoice
 
     if (money_out is None) == (invoice is None):
         raise InputError("money-out", "give either --money-out ID or --invoice NUMBER")
+    payment = None if money_out is None else record_id(money_out, "money-out")
     default = DocumentKind.RECEIPT if money_out is not None else DocumentKind.INVOICE
     chosen = default if kind is None else parse_choice(kind, DocumentKind, "kind")
+    [upload] = read_files([file], "file")
     invoice_id = None
     if invoice is not None:
         invoice_id = find_invoice(context(), person(recipient).id, invoice, provider).id
     record = attach_document(
-        context(), file, money_out_id=money_out, invoice_id=invoice_id, kind=chosen
+        context(), upload, money_out_id=payment, invoice_id=invoice_id, kind=chosen
     )
     emit(record, as_json)
 
@@ -448,7 +643,12 @@ def receipt_add(
 @app.command("list")
 @handled
 def list_records(
-    what: Annotated[ListWhat, typer.Argument(help="What to list.")],
+    what: Annotated[
+        str,
+        typer.Argument(
+            metavar="WHAT", help="money-in, money-out, invoices, providers or documents."
+        ),
+    ],
     month: Annotated[str | None, typer.Option(help="Only this month (YYYY-MM).")] = None,
     recipient: RecipientOpt = None,
     as_json: JsonOpt = False,
@@ -456,8 +656,9 @@ def list_records(
     """List records, optionally for one month."""
     from kentcard import listing
 
+    kind = parse_choice(what, ListWhat, "list")
     chosen = parse_month(month) if month else None
-    headers, rows, records = listing.rows_for(context(), person(recipient).id, what.value, chosen)
+    headers, rows, records = listing.rows_for(context(), person(recipient).id, kind.value, chosen)
     if as_json:
         typer.echo(json.dumps(jsonable(records), ensure_ascii=False))
     elif not rows:
@@ -479,8 +680,9 @@ def budget(
     from kentcard import listing
     from kentcard.services.summary import month_summary
 
+    given = parse_month(month) if month else None
     ctx = context()
-    chosen = parse_month(month) if month else Month.of(ctx.today())
+    chosen = given or Month.of(ctx.today())
     summary = month_summary(ctx, person(recipient).id, chosen)
     if as_json:
         typer.echo(json.dumps(listing.summary_json(summary), ensure_ascii=False))
@@ -502,9 +704,13 @@ def report_monthly(
     from kentcard import listing
     from kentcard.services.reports import monthly_by_category
 
+    given_last = parse_month(to, "to") if to else None
+    given_first = parse_month(from_, "from") if from_ else None
+    if given_first and given_last and given_last < given_first:
+        raise InputError("to", "is before --from")
     ctx = context()
-    last = parse_month(to) if to else Month.of(ctx.today())
-    first = parse_month(from_) if from_ else last.shift(-11)
+    last = given_last or Month.of(ctx.today())
+    first = given_first or last.shift(-11)
     if last < first:
         raise InputError("to", "is before --from")
     months = monthly_by_category(ctx, person(recipient).id, first, last)
@@ -538,6 +744,7 @@ def import_command(
     from kentcard.importers.columns import ColumnMap
     from kentcard.services.statement_import import import_statement, read_statement
 
+    statement = read_statement(file)
     columns = ColumnMap(
         date_column,
         amount_column,
@@ -550,7 +757,7 @@ def import_command(
     report = import_statement(
         context(),
         person(recipient).id,
-        read_statement(file),
+        statement,
         filename=file,
         mapping=None if columns.is_empty() and not date_format else columns,
         provider=provider,
@@ -610,7 +817,8 @@ def lock(
     """Lock a reviewed period: its entries cannot change until it is unlocked."""
     from kentcard.services.period_lock import lock_period
 
-    done = lock_period(context(), person(recipient).id, parse_date(to, "to"), reason)
+    last = parse_date(to, "to")
+    done = lock_period(context(), person(recipient).id, last, reason)
     typer.echo(f"Locked up to {done.locked_to}.")
 
 
@@ -624,7 +832,8 @@ def unlock(
     """Unlock from a date on, with a reason; earlier days stay locked."""
     from kentcard.services.period_lock import unlock_period
 
-    done = unlock_period(context(), person(recipient).id, parse_date(from_, "from"), reason)
+    first = parse_date(from_, "from")
+    done = unlock_period(context(), person(recipient).id, first, reason)
     typer.echo("Nothing is locked now." if done is None else f"Locked up to {done.locked_to}.")
 
 
@@ -637,8 +846,12 @@ def audit(
     """Show a record's history from the audit log."""
     from dataclasses import asdict
 
-    from kentcard.services.history import record_history
+    from kentcard.services.history import parse_record, record_history
 
+    ident = record.strip().partition(":")[2]
+    if ident.isascii() and ident.isdigit():
+        record_id(ident, "record")
+    parse_record(record)
     changes = record_history(context(), record)
     if as_json:
         typer.echo(json.dumps([asdict(c) for c in changes], ensure_ascii=False, default=str))
@@ -733,11 +946,14 @@ def review(
     from kentcard.services.review import default_period
     from kentcard.services.review import review as run_review
 
+    given_start, given_end = day(from_, "from"), day(to, "to")
+    if given_start and given_end and given_end < given_start:
+        raise InputError("to", "is before --from")
     ctx = context()
     who = person(recipient).id
     start, end = default_period(ctx, who)
-    start = day(from_, "from") or start
-    end = day(to, "to") or end
+    start = given_start or start
+    end = given_end or end
     if end < start:
         raise InputError("to", "is before --from")
     findings = run_review(ctx, who, start, end)

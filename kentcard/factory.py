@@ -12,10 +12,18 @@ from typing import TYPE_CHECKING
 from kentcard.services.context import Context
 from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
 from kentcard.settings import Settings
-from kentcard.store.engine import Database, make_engine, url_for
-from kentcard.store.migrate import upgrade
+from kentcard.store.engine import Database, StorageError, is_read_only, make_engine, url_for
+from kentcard.store.migrate import (
+    SchemaTooNewError,
+    alembic_config,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from kentcard.tui.app import KentcardApp
 
 
@@ -31,6 +39,9 @@ def open_context(settings: Settings, warn: Callable[[str], None] = say_on_stderr
     """
     engine = make_engine(url_for(settings.db))
     try:
+        if is_read_only(engine):
+            _check_readable(engine)  # nothing can be upgraded or backed up here
+            return Context(db=Database(engine), clock=settings.clock)
         upgrade(engine)
         if settings.keep_daily > 0:
             try:
@@ -46,6 +57,32 @@ def open_context(settings: Settings, warn: Callable[[str], None] = say_on_stderr
         engine.dispose()
         raise
     return Context(db=Database(engine), clock=settings.clock)
+
+
+def _check_readable(engine: Engine) -> None:
+    """A read-only database is used only when it is already at this version's schema."""
+    with engine.connect() as connection:
+        found = current_revision(connection)
+        connection.rollback()
+    if found == head_revision():
+        return
+    if found is None:
+        raise StorageError(
+            "the database has not been set up yet and cannot be written here, "
+            "so it cannot be set up"
+        )
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if found not in known:
+        raise SchemaTooNewError(
+            "this database was written by a newer version of kentcard; "
+            "install that version (or newer) to open it"
+        )
+    raise StorageError(
+        "this database was made by an older version of kentcard and must be upgraded by "
+        "someone who can write to it (its file and its folder); it was not changed"
+    )
 
 
 def make_app(settings: Settings, context: Context | None = None) -> KentcardApp:

@@ -58,7 +58,7 @@ def backup(url: str, out: Path | None = None) -> BackupResult:
     if target.exists():
         raise KentcardError("out: that file already exists; choose another name")
     try:
-        with closing(sqlite3.connect(db_file)) as source:
+        with closing(store.open_readonly(db_file)) as source:
             store.vacuum_into(source, target)
     except sqlite3.Error as error:
         raise KentcardError(

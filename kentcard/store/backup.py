@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kentcard.core.folders import private_folder
+from kentcard.store.engine import read_only_uri
 
 MONEY_COLUMNS = {
     "money_in": "amount_pence",
@@ -88,7 +89,8 @@ def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """Read `path` without writing to it or beside it (see engine.read_only_uri)."""
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
 def integrity_problems(connection: sqlite3.Connection) -> list[str]:

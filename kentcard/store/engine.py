@@ -9,6 +9,7 @@ write, so two processes queue on the lock instead of failing half-way.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # the ORM is loaded by the first session, not by opening the 
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "kentcard_write"
+_READ_ONLY = "kentcard_read_only"
 
 
 def url_for(target: str | Path) -> str:
@@ -44,27 +46,92 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+READ_ONLY = (
+    "the database is read-only here (its file or its folder cannot be written), "
+    "so nothing was saved"
+)
+
+
 def prepare_sqlite_file(path: Path) -> None:
     """Create the missing folders (0700) and an empty database file (0600) before SQLite does.
 
     SQLite would create the file with the process umask; special-category personal
-    data must be readable by its owner only. A folder that is already there is left alone.
+    data must be readable by its owner only. A folder that is already there is left alone,
+    and a file that is already there is not opened for writing (it may be read-only).
     """
+    if path.exists() and not path.is_symlink():
+        return
     private_folder(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except PermissionError:
+        raise StorageError(
+            "there is no database file yet and its folder cannot be written, "
+            "so none can be made there"
+        ) from None
     os.close(fd)
     # SQLite gives its -wal and -shm files the database file's own mode.
 
 
+def cannot_write(path: Path) -> bool:
+    """True when this user can read the database but not write it: SQLite needs to write
+    both the file and its folder (where the -wal and -shm files go)."""
+    if not path.exists():
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI that reads `path` and writes nothing.
+
+    When this user can write the file and its folder, that is plain `mode=ro`. When they
+    cannot, SQLite could not make the -shm index a WAL database is read through, nor tidy
+    up after itself, so the file is read as `immutable` (the file as it is, no locks, no
+    side files), unless committed changes still wait in a -wal file: then it is read
+    through the -shm index that the writer left, or refused.
+    """
+    uri = f"{path.absolute().as_uri()}?mode=ro"
+    if not cannot_write(path):
+        return uri
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        return uri + "&immutable=1"
+    if path.with_name(path.name + "-shm").exists():
+        return uri
+    raise StorageError(
+        "the database cannot be written here and holds changes not yet merged into its "
+        "file; open it once where its file and folder can be written"
+    )
+
+
 def make_engine(url: str) -> Engine:
-    """Build an engine for `url`; SQLite files are created private and tuned for safety."""
+    """Build an engine for `url`; SQLite files are created private and tuned for safety.
+
+    A SQLite file this user cannot write (or whose folder they cannot write) is opened
+    read-only: reads work, and `Database.write` refuses with one plain message.
+    """
     path = sqlite_path(url)
+    options: dict[str, Any] = {}
+    read_only = False
     if path is not None:
         prepare_sqlite_file(path)
-    engine = create_engine(url, connect_args=_connect_args(url))
+        read_only = cannot_write(path)
+    if path is not None and read_only:
+        uri = read_only_uri(path)
+        options["creator"] = lambda: sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+    engine = create_engine(url, connect_args=_connect_args(url), **options)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only)
+    if read_only:
+        engine = engine.execution_options(**{_READ_ONLY: True})
     return engine
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Whether `make_engine` opened this database read-only."""
+    return bool(engine.get_execution_options().get(_READ_ONLY, False))
 
 
 def _connect_args(url: str) -> dict[str, Any]:
@@ -73,14 +140,14 @@ def _connect_args(url: str) -> dict[str, Any]:
     return {}
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if sqlite_path(str(engine.url)) is not None:
+        if sqlite_path(str(engine.url)) is not None and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
@@ -103,7 +170,7 @@ def storage_error(error: OperationalError) -> KentcardError | OperationalError:
     if "locked" in text or "busy" in text:
         return StorageError("another kentcard window is busy saving; nothing was saved, try again")
     if "readonly" in text or "read-only" in text:
-        return StorageError("the database file cannot be written (read-only); nothing was saved")
+        return StorageError(READ_ONLY)
     return error
 
 
@@ -117,16 +184,24 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = engine.execution_options(**{_WRITE: True})
+        self.refused_write = False  # a write was asked of a read-only database
 
     @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=False)
+
+    @property
+    def read_only(self) -> bool:
+        return is_read_only(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction, committed on success and rolled back on any error."""
         from sqlmodel import Session
 
+        if self.read_only:
+            self.refused_write = True
+            raise StorageError(READ_ONLY)
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
