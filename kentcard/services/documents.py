@@ -58,21 +58,25 @@ def store_uploads(
 
 def attach_document(
     ctx: Context,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Upload,
     *,
     money_out_id: int | None = None,
     money_in_id: int | None = None,
     invoice_id: int | None = None,
     kind: DocumentKind = DocumentKind.RECEIPT,
 ) -> Document:
-    """Store a file and link it to exactly one record. Allowed in a locked period too."""
+    """Store a file and link it to exactly one record. Allowed in a locked period too.
+
+    `path` may be a file already read and checked by `read_files` (the command line reads
+    it before it opens the database, so a bad file writes nothing, not even a new file).
+    """
     targets = {"money_out_id": money_out_id, "money_in_id": money_in_id, "invoice_id": invoice_id}
     chosen = [(name, value) for name, value in targets.items() if value is not None]
     if len(chosen) != 1:
         raise InputError("target", "attach a document to exactly one payment or invoice")
     target, target_id = chosen[0]
     assert target_id is not None
-    upload = read_upload(path, "file")
+    upload = path if isinstance(path, Upload) else read_upload(path, "file")
     with ctx.db.write() as session:
         record = session.get(_TARGET_ROWS[target], target_id)
         if record is None:
