@@ -792,10 +792,8 @@ def import_text(report: Any) -> str:
     lines.append(f"  {'skipped':<17} {skipped}" + (f" ({detail})" if detail else ""))
     for planned in report.decisions[:20]:
         line = planned.line
-        lines.append(
-            f"  needs a decision: line {line.number}, {line.date}, {line.amount}: "
-            f"could be {' or '.join(planned.candidates)}"
-        )
+        why = planned.reason or f"could be {' or '.join(planned.candidates)}"
+        lines.append(f"  needs a decision: line {line.number}, {line.date}, {line.amount}: {why}")
     check = report.balance
     if check is not None and check.first_mismatch is not None:
         lines.append(

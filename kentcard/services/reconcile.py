@@ -35,10 +35,12 @@ class LineState(StrEnum):
     CREATED = "created"
     DECISION = "needs a decision"
     DELETED = "deleted"
+    REPLACED = "replaced by a later download"
 
 
 STORED = {"matched": LineState.MATCHED, "created": LineState.CREATED}
 STORED |= {"decision": LineState.DECISION, "deleted": LineState.DELETED}
+STORED |= {"replaced": LineState.REPLACED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ class ReconcileLine:
     suggestion: str | None = None  # the one entry it would match now
     candidates: tuple[str, ...] = ()  # entries tied for it: the person chooses
     locked: bool = False
+    # A line that looks like one already imported, with another amount (a payment that
+    # settled with a tip): that line's entry and amount. Accepting gives the entry the
+    # new amount; creating an entry keeps both.
+    replaces: str | None = None
+    replaces_amount: Money | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +115,42 @@ def statement_lines(
             session=session, recipient_id=recipient_id, batch_id=batch_id, start=start, end=end
         )
         ideas = suggestions(session, recipient_id, rows)
+        twins = replaced_lines(session, rows)
         limit = locks.locked_to(session=session, recipient_id=recipient_id)
-    return [_line(row, ideas.get(row.id, (None, ())), limit) for row in rows]
+    return [
+        _line(row, ideas.get(row.id, (None, ())), limit, twins.get(row.id, (None, None)))
+        for row in rows
+    ]
 
 
-def _line(row: Any, idea: tuple[str | None, tuple[str, ...]], limit: date | None) -> ReconcileLine:
-    entry = None
+def replaced_lines(session: Session, rows: Sequence[Any]) -> dict[int, tuple[str, Money]]:
+    """For each undecided line that would replace a stored one: that line's entry and amount."""
+    out: dict[int, tuple[str, Money]] = {}
+    for row in rows:
+        if row.state != "decision" or row.replaces_line_id is None:
+            continue
+        old = store.line_row(session=session, line_id=row.replaces_line_id)
+        entry = _entry_of(old)
+        if entry is not None:
+            out[row.id] = (entry, Money(old.amount_pence))
+    return out
+
+
+def _entry_of(row: Any) -> str | None:
     if row.money_out_id is not None:
-        entry = f"money-out:{row.money_out_id}"
-    elif row.money_in_id is not None:
-        entry = f"money-in:{row.money_in_id}"
+        return f"money-out:{row.money_out_id}"
+    if row.money_in_id is not None:
+        return f"money-in:{row.money_in_id}"
+    return None
+
+
+def _line(
+    row: Any,
+    idea: tuple[str | None, tuple[str, ...]],
+    limit: date | None,
+    twin: tuple[str, Money] | tuple[None, None],
+) -> ReconcileLine:
+    entry = _entry_of(row)
     return ReconcileLine(
         row.id,
         row.batch_id,
@@ -131,6 +164,8 @@ def _line(row: Any, idea: tuple[str | None, tuple[str, ...]], limit: date | None
         idea[0],
         idea[1],
         limit is not None and row.date <= limit,
+        twin[0],
+        twin[1],
     )
 
 
@@ -138,8 +173,11 @@ def suggestions(
     session: Session, recipient_id: int, rows: Sequence[Any]
 ) -> dict[int, tuple[str | None, tuple[str, ...]]]:
     """For each line needing a decision: the one entry it now matches, or the tied ones."""
-    # Only lines left for a decision: a line whose entry the person deleted stays as it is.
-    open_rows = [r for r in rows if r.state == "decision" and _untied(r)]
+    # Only lines left for a decision: a line whose entry the person deleted stays as it is,
+    # and a line with a new amount for one already imported is the person's to accept.
+    open_rows = [
+        r for r in rows if r.state == "decision" and _untied(r) and r.replaces_line_id is None
+    ]
     if not open_rows:
         return {}
     first, last = min(r.date for r in open_rows), max(r.date for r in open_rows)

@@ -22,7 +22,7 @@ from kentcard.services.reconcile import (
     statement_lines,
     suggestions,
 )
-from kentcard.store import audit, locks
+from kentcard.store import audit, locks, queries
 from kentcard.store import reconcile as store
 from kentcard.store import statements as store_statements
 from kentcard.store.models import MoneyInRow, MoneyOutRow, StatementLineRow
@@ -127,21 +127,103 @@ def unmatch_line(ctx: Context, line_id: int) -> ReconcileLine:
 
 
 def accept_suggestion(ctx: Context, line_id: int) -> ReconcileLine:
-    """Tie a line needing a decision to the one entry it now matches."""
+    """Tie a line needing a decision to the one entry it now matches.
+
+    A line with a new amount for a line already imported gives that line's entry the new
+    amount and takes its place.
+    """
     with ctx.db.write() as session:
         row = _untied_line(session, line_id)
-        lines = store.lines(
-            session=session, recipient_id=row.recipient_id, start=row.date, end=row.date
-        )
-        idea = suggestions(session, row.recipient_id, [r for r in lines if r.id == line_id])
-        entry = idea.get(line_id, (None, ()))[0]
-        if entry is None:
-            raise ConflictError(
-                "line: there is no single entry to match it with; choose one by hand "
-                "or create an entry from it"
-            )
-        _tie(session, row, entry, "matched", "accept suggestion")
+        if row.replaces_line_id is not None:
+            _take_new_amount(session, row)
+        else:
+            _accept(session, row)
     return _one(ctx, line_id)
+
+
+def _accept(session: Session, row: StatementLineRow) -> None:
+    lines = store.lines(
+        session=session, recipient_id=row.recipient_id, start=row.date, end=row.date
+    )
+    idea = suggestions(session, row.recipient_id, [r for r in lines if r.id == row.id])
+    entry = idea.get(row.id, (None, ()))[0] if row.id is not None else None
+    if entry is None:
+        raise ConflictError(
+            "line: there is no single entry to match it with; choose one by hand "
+            "or create an entry from it"
+        )
+    _tie(session, row, entry, "matched", "accept suggestion")
+
+
+def _take_new_amount(session: Session, row: StatementLineRow) -> None:
+    """The entry of the line `row` replaces gets `row`'s amount; `row` takes the line's place."""
+    assert row.replaces_line_id is not None
+    old = store.line_row(session=session, line_id=row.replaces_line_id)
+    kind = "money-out" if old.money_out_id is not None else "money-in"
+    entry_id = old.money_out_id or old.money_in_id
+    if entry_id is None or old.state not in ("matched", "created"):
+        raise ConflictError(
+            "line: the line it looked like is no longer tied to an entry; "
+            "match it or create an entry from it instead"
+        )
+    target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+    locks.ensure_open(
+        session=session, recipient_id=row.recipient_id, days=[row.date, old.date, target.date]
+    )
+    pence = abs(row.amount_pence)
+    allocated = 0
+    if kind == "money-out":
+        allocations = queries.allocations_for_money_out(session=session, money_out_id=entry_id)
+        allocated = sum(a.amount_pence for a in allocations)
+    if allocated > pence:
+        raise ConflictError(
+            f"line: {Money(allocated)} of {kind}:{entry_id} settles invoices, more than the new "
+            f"amount {Money(pence)}; change what it settles first"
+        )
+    before_entry = type(target).model_validate(target.model_dump())
+    target.amount_pence = pence
+    session.add(target)
+    audit.record(
+        session=session,
+        entity=kind.replace("-", "_"),
+        entity_id=entry_id,
+        action="update",
+        recipient_id=row.recipient_id,
+        before=before_entry,
+        after=target,
+        extra={"event": "new amount on statement", "statement_line": row.id},
+    )
+    before_old = _snapshot(old)
+    moved = _move_later_balances(session, old, row.amount_pence - old.amount_pence)
+    old.state, old.money_out_id, old.money_in_id = "replaced", None, None
+    session.add(old)
+    _audit(
+        session, old, before_old, f"replaced; {moved} later balance(s) moved", f"{kind}:{entry_id}"
+    )
+    session.flush()
+    _tie(session, row, f"{kind}:{entry_id}", "matched", "new amount")
+
+
+def _move_later_balances(session: Session, old: StatementLineRow, delta: int) -> int:
+    """Move by `delta` the running balances its download showed after the replaced line.
+
+    They were worked out with the old amount; moved, they agree with the new one, so the
+    balance check compares like with like. Lines of that day come after it when their
+    balance continues from its balance (the order of a day's lines is not stored).
+    """
+    later = store.batch_lines_from(session=session, batch_id=old.batch_id, start=old.date)
+    same_day = [r for r in later if r.date == old.date and r.id != old.id]
+    after: list[int] = []
+    if old.balance_pence is not None:
+        current = old.balance_pence
+        while step := next(
+            (r for r in same_day if r.id not in after and r.balance - r.amount == current), None
+        ):
+            after.append(step.id)
+            current = step.balance
+    after += [r.id for r in later if r.date > old.date]
+    store.move_balances(session=session, line_ids=after, delta=delta)
+    return len(after)
 
 
 def accept_all_suggestions(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from kentcard.core.credits import classify_credit
 from kentcard.core.errors import InputError
+from kentcard.core.money import Money
 from kentcard.core.records import Origin
 from kentcard.importers.columns import ColumnMap
 from kentcard.importers.statement import (
@@ -31,11 +32,17 @@ from kentcard.importers.statement import (
 )
 from kentcard.services.balance_check import BalanceCheck, check_balances
 from kentcard.services.context import Context
-from kentcard.services.statement_match import WINDOW, Action, PlannedLine, keyed, match_lines
-from kentcard.store import locks, queries
+from kentcard.services.statement_match import (
+    WINDOW,
+    Action,
+    PlannedLine,
+    folded,
+    in_order,
+    keyed,
+    match_lines,
+)
+from kentcard.store import account, locks, queries
 from kentcard.store import statements as store
-
-_KCC = re.compile(r"\bKCC\b|KENT COUNTY", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,26 +151,9 @@ def _mapping(
 def _apply(
     session: Session, recipient_id: int, parsed: ParsedStatement, filename: str, dry_run: bool
 ) -> ImportReport:
-    lines, keys = list(parsed.lines), keyed(parsed.lines)
-    plan: list[PlannedLine] = []
-    if lines:
-        first, last = lines[0].date, lines[-1].date
-        seen = store.seen_keys(session=session, recipient_id=recipient_id, start=first, end=last)
-        fresh = [i for i, key in enumerate(keys) if key not in seen]
-        locks.ensure_open(
-            session=session,
-            recipient_id=recipient_id,
-            days=[lines[i].date for i in fresh[:1]],
-            field=f"line {lines[fresh[0]].number}" if fresh else "date",
-        )
-        entries = store.unlinked_entries(
-            session=session, recipient_id=recipient_id, start=first - WINDOW, end=last + WINDOW
-        )
-        planned = match_lines([lines[i] for i in fresh], entries)
-        by_index = dict(zip(fresh, planned, strict=True))
-        plan = [
-            by_index.get(i) or PlannedLine(line, Action.ALREADY) for i, line in enumerate(lines)
-        ]
+    lines = in_order(parsed.lines)
+    keys = keyed(lines)
+    plan = _plan(session, recipient_id, lines, keys) if lines else []
     batch_id = store.add_batch(
         session=session,
         recipient_id=recipient_id,
@@ -184,8 +174,115 @@ def _apply(
         footer_lines=parsed.footer_lines,
         layout=parsed.layout.describe() if parsed.layout else {},
         balance=balance,
-        decisions=tuple(p for p in plan if p.action is Action.DECISION),
+        decisions=tuple(
+            sorted((p for p in plan if p.action is Action.DECISION), key=lambda p: p.line.number)
+        ),
     )
+
+
+def _plan(
+    session: Session,
+    recipient_id: int,
+    lines: list[StatementLine],
+    keys: list[tuple[str, int]],
+) -> list[PlannedLine]:
+    """What becomes of each line (in `in_order` order): already imported, matched, new, or
+    left for a decision. Refused whole when a line not yet imported is in a locked period."""
+    first, last = lines[0].date, lines[-1].date
+    seen = store.seen_keys(session=session, recipient_id=recipient_id, start=first, end=last)
+    fresh = [i for i, key in enumerate(keys) if key not in seen]
+    if fresh:
+        earliest = min(fresh, key=lambda i: (lines[i].date, lines[i].number))
+        locks.ensure_open(
+            session=session,
+            recipient_id=recipient_id,
+            days=[lines[earliest].date],
+            field=f"line {lines[earliest].number}",
+        )
+    entries = store.unlinked_entries(
+        session=session, recipient_id=recipient_id, start=first - WINDOW, end=last + WINDOW
+    )
+    planned = match_lines([lines[i] for i in fresh], entries)
+    planned = _changed_amounts(session, recipient_id, planned, seen - set(keys), first, last)
+    planned = _classified_credits(session, recipient_id, planned)
+    by_index = dict(zip(fresh, planned, strict=True))
+    return [by_index.get(i) or PlannedLine(line, Action.ALREADY) for i, line in enumerate(lines)]
+
+
+def _changed_amounts(
+    session: Session,
+    recipient_id: int,
+    planned: list[PlannedLine],
+    absent: set[tuple[str, int]],
+    first: date,
+    last: date,
+) -> list[PlannedLine]:
+    """A new line that looks like a stored line this statement no longer has, with another
+    amount (a card payment that settled with a tip), waits for the person's decision."""
+    if not absent or not any(p.action is Action.NEW for p in planned):
+        return planned
+    gone = store.lines_with_keys(
+        session=session, recipient_id=recipient_id, start=first, end=last, keys=absent
+    )
+    out = []
+    for p in planned:
+        line = p.line
+        twin = None
+        if p.action is Action.NEW:
+            twin = next(
+                (
+                    g
+                    for g in gone
+                    if abs((g.date - line.date).days) <= WINDOW.days
+                    and (g.amount_pence < 0) == (line.amount.pence < 0)
+                    and folded(g.description) == folded(line.description)
+                    and folded(g.payee) == folded(line.payee)
+                ),
+                None,
+            )
+        if twin is None:
+            out.append(p)
+            continue
+        gone.remove(twin)
+        out.append(
+            PlannedLine(
+                line,
+                Action.DECISION,
+                candidates=(twin.entry,),
+                reason=(
+                    f"looks like the line of {twin.date} you already have "
+                    f"({twin.entry}, {Money(twin.amount_pence)}), with a new amount"
+                ),
+                replaces=twin.id,
+            )
+        )
+    return out
+
+
+def _classified_credits(
+    session: Session, recipient_id: int, planned: list[PlannedLine]
+) -> list[PlannedLine]:
+    """New money in whose source neither the words nor the plan tell waits for a decision."""
+    if not any(p.action is Action.NEW and p.line.amount.pence > 0 for p in planned):
+        return planned
+    plans = account.plans(connection=session.connection(), recipient_id=recipient_id)
+    ask = "is this money from KCC, your contribution, a refund or something else?"
+    out = []
+    for p in planned:
+        if p.action is Action.NEW and p.line.amount.pence > 0:
+            line = p.line
+            source = classify_credit(_words(line), line.amount.pence, line.date, plans)
+            p = (
+                PlannedLine(line, Action.DECISION, reason=ask)
+                if source is None
+                else p._replace(source=source.value)
+            )
+        out.append(p)
+    return out
+
+
+def _words(line: StatementLine) -> str:
+    return f"{line.payee or ''} {line.description}"
 
 
 def _save(
@@ -219,7 +316,7 @@ def _save(
     in_ids = _create(
         session,
         "money_in",
-        [_money_in(plan[i].line, recipient_id, days) for i in new_in],
+        [_money_in(plan[i], recipient_id, days) for i in new_in],
         recipient_id,
         extra,
     )
@@ -306,6 +403,7 @@ def _line_row(
         _STATE[planned.action],
         out_id,
         in_id,
+        planned.replaces,
     )
 
 
@@ -331,14 +429,14 @@ def _money_out(
     )
 
 
-def _money_in(line: StatementLine, recipient_id: int, days: _IsoDays) -> tuple[Any, ...]:
+def _money_in(planned: PlannedLine, recipient_id: int, days: _IsoDays) -> tuple[Any, ...]:
     """A row in `store.IN_COLUMNS` order."""
-    text = f"{line.payee or ''} {line.description}"
+    line = planned.line
     return (
         recipient_id,
         days[line.date],
         line.amount.pence,
-        "kcc" if _KCC.search(text) else "other",
+        planned.source,
         None,
         line.description or None,
         None,

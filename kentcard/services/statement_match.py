@@ -1,9 +1,14 @@
 """Which ledger entry a statement line is: fingerprints that identify a line, and matching.
 
-A line's fingerprint (date, pence, folded description, balance) plus its occurrence among
-identical lines that day identify it across downloads, so nothing is imported twice.
-A line matches an entry of the same signed amount dated within three days; the closest
-unique entry wins and a tie is left for the person to decide.
+A line's fingerprint (date, pence, folded description and payee) plus its occurrence among
+identical lines that day identify it across downloads, so nothing is imported twice. It
+depends on that line alone: never on the running balance, which an earlier line that
+changed (a card payment settled with a tip) would shift on every later line.
+
+Lines are taken in one canonical order (`in_order`), so the result never depends on the
+order of the file's lines or of the files. A line matches an entry of the same signed
+amount dated within three days; the closest unique entry wins and a tie is left for the
+person to decide.
 """
 
 from __future__ import annotations
@@ -37,20 +42,51 @@ class PlannedLine(NamedTuple):
     action: Action
     entry: str | None = None  # "money-out:12" for a match or a new entry
     candidates: tuple[str, ...] = ()
+    reason: str = ""  # for a decision: what the person is asked
+    replaces: int | None = None  # a stored line this one looks like, with another amount
+    source: str | None = None  # a new money in: kcc, contribution, refund (see core.credits)
 
 
 def fingerprint(line: StatementLine) -> str:
-    """The line's identity across downloads: date, pence, folded description, balance."""
+    """The line's identity across downloads: date, pence, folded description and payee."""
     return _fingerprint(line, line.date.isoformat())
 
 
-def _fingerprint(line: StatementLine, day: str) -> str:
-    text = line.description
+def folded(text: str | None) -> str:
+    """Text as compared between downloads: single spaces, no case."""
+    if not text:
+        return ""
     if not (text.isascii() and text.isprintable() and "  " not in text):
         text = _FOLD.sub(" ", text)  # else single spaces already: nothing to fold
-    balance = "" if line.balance is None else line.balance.pence
-    key = f"{day}|{line.amount.pence}|{text.strip().casefold()}|{balance}"
+    return text.strip().casefold()
+
+
+def _fingerprint(line: StatementLine, day: str) -> str:
+    key = f"{day}|{line.amount.pence}|{folded(line.description)}"
+    if line.payee:
+        key += f"|{folded(line.payee)}"
     return sha256(key.encode()).hexdigest()[:32]
+
+
+def in_order(lines: Sequence[StatementLine]) -> list[StatementLine]:
+    """The lines in one order whatever the file's: by date, then by what each line says.
+
+    Identical lines are interchangeable, so any permutation of a statement comes out
+    the same, and so does everything worked out from it (occurrences, matches).
+    """
+    return sorted(lines, key=_canonical)
+
+
+def _canonical(line: StatementLine) -> tuple[date, int, str, str, str, str, int]:
+    return (
+        line.date,
+        line.amount.pence,
+        folded(line.description),
+        folded(line.payee),
+        line.description,
+        line.payee or "",
+        0 if line.balance is None else line.balance.pence,
+    )
 
 
 def keyed(lines: Sequence[StatementLine]) -> list[tuple[str, int]]:

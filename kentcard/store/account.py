@@ -11,7 +11,7 @@ text and compared as such.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -62,20 +62,23 @@ _OWED = text(
     "   WHERE a.invoice_id = i.id AND m.date <= :day), 0))), 0)"
     " FROM invoice i WHERE i.recipient_id = :rid AND i.issue_date <= :day"
 )
-# The statement's balance at the end of each day: the day's last stored line that has one.
-_DAY_END = text(
-    "SELECT date, balance_pence FROM statement_line WHERE id IN ("
-    " SELECT max(id) FROM statement_line WHERE recipient_id = :rid"
-    " AND balance_pence IS NOT NULL AND date BETWEEN :start AND :end GROUP BY date)"
-    " ORDER BY date"
+# The statement's lines that carry a running balance, day by day (see `day_end_balances`).
+_DAY_LINES = text(
+    "SELECT date, amount_pence, balance_pence FROM statement_line"
+    " WHERE recipient_id = :rid AND balance_pence IS NOT NULL AND state <> 'replaced'"
+    " AND date BETWEEN :start AND :end ORDER BY date, id"
 )
+# Net movement per day; an entry tied to a statement line counts on the line's date, so a
+# payment logged a day after the card took it is not a difference between the two.
 _MOVEMENTS = text(
-    "SELECT date, sum(pence) FROM ("
-    " SELECT date, amount_pence AS pence FROM money_in"
-    "  WHERE recipient_id = :rid AND date <= :end"
-    " UNION ALL SELECT date, -amount_pence FROM money_out"
-    "  WHERE recipient_id = :rid AND date <= :end)"
-    " GROUP BY date ORDER BY date"
+    "SELECT day, sum(pence) FROM ("
+    " SELECT coalesce((SELECT l.date FROM statement_line l WHERE l.money_in_id = m.id"
+    "  ORDER BY l.id LIMIT 1), m.date) AS day, m.amount_pence AS pence FROM money_in m"
+    "  WHERE m.recipient_id = :rid"
+    " UNION ALL SELECT coalesce((SELECT l.date FROM statement_line l"
+    "  WHERE l.money_out_id = m.id ORDER BY l.id LIMIT 1), m.date), -m.amount_pence"
+    "  FROM money_out m WHERE m.recipient_id = :rid)"
+    " WHERE day <= :end GROUP BY day ORDER BY day"
 )
 _SPENT_MONTHLY = text(
     "SELECT substr(date, 1, 7), category, sum(amount_pence) FROM money_out"
@@ -181,14 +184,34 @@ def day_end_balances(
     *, connection: Connection, recipient_id: int, start: date, end: date
 ) -> list[tuple[date, int]]:
     """The card statement's balance at the end of each day in [start, end] that has one."""
-    rows = connection.execute(_DAY_END, _span(recipient_id, start, end))
-    return [(date.fromisoformat(str(day)[:10]), int(pence)) for day, pence in rows]
+    days: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for day, pence, balance in connection.execute(_DAY_LINES, _span(recipient_id, start, end)):
+        days[str(day)[:10]].append((int(pence), int(balance)))
+    return [(date.fromisoformat(day), _day_end(lines)) for day, lines in days.items()]
+
+
+def _day_end(lines: list[tuple[int, int]]) -> int:
+    """The balance after a day's lines (amount, balance after), whatever their order.
+
+    The day's first line is the one whose balance before it is no other line's balance
+    after; the day ends at that balance plus the day's amounts. Should the lines not
+    single one out (a data error, or a day that ends where it began), the last stored
+    line's balance is taken.
+    """
+    after = Counter(balance for _, balance in lines)
+    firsts = {balance - pence for pence, balance in lines if after[balance - pence] == 0}
+    if len(firsts) == 1:
+        return firsts.pop() + sum(pence for pence, _ in lines)
+    return lines[-1][1]
 
 
 def ledger_movements(
     *, connection: Connection, recipient_id: int, end: date
 ) -> list[tuple[date, int]]:
-    """Net pence per day up to `end` (money in less money out), oldest first."""
+    """Net pence per day up to `end` (money in less money out), oldest first.
+
+    An entry tied to a statement line counts on the line's date (see `_MOVEMENTS`).
+    """
     rows = connection.execute(_MOVEMENTS, {"rid": recipient_id, "end": end.isoformat()})
     return [(date.fromisoformat(str(day)[:10]), int(pence)) for day, pence in rows]
 

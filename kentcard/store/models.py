@@ -261,7 +261,7 @@ class AuditRow(SQLModel, table=True):
     detail: str
 
 
-LINE_STATES = ["matched", "created", "decision", "deleted"]
+LINE_STATES = ["matched", "created", "decision", "deleted", "replaced"]
 
 
 class StatementBatchRow(SQLModel, table=True):
@@ -285,7 +285,8 @@ class StatementLineRow(SQLModel, table=True):
     """A statement line once seen: its fingerprint stays so it is never imported twice.
 
     `state` says what became of it: matched to an entry the person had logged, created a
-    new entry, left for the person to decide, or its entry was deleted by the person.
+    new entry, left for the person to decide, its entry was deleted by the person, or it
+    was replaced by a later download of the same payment with another amount.
     A line is unique by person, date, fingerprint and occurrence: the fingerprint already
     holds the date, and with the date first a statement's lines (in date order) go into
     the index side by side instead of at random places (migration 0003).
@@ -315,6 +316,9 @@ class StatementLineRow(SQLModel, table=True):
     state: str
     money_in_id: int | None = Field(default=None, foreign_key="money_in.id", index=True)
     money_out_id: int | None = Field(default=None, foreign_key="money_out.id", index=True)
+    # A line that looked like this stored one with another amount (settled with a tip):
+    # while it waits for a decision, and after, which line it replaced.
+    replaces_line_id: int | None = Field(default=None, foreign_key="statement_line.id")
 
 
 class StatementMappingRow(SQLModel, table=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all, update
 from sqlmodel import Session
 
 from kentcard.core.errors import NotFoundError
@@ -38,6 +38,7 @@ def lines(
             LINE.c.state,
             LINE.c.money_out_id,
             LINE.c.money_in_id,
+            LINE.c.replaces_line_id,
             func.coalesce(OUT.c.date, IN.c.date).label("entry_date"),
             func.coalesce(OUT.c.payee, IN.c.source).label("entry_label"),
         )
@@ -144,3 +145,32 @@ def undecided_up_to(*, session: Session, recipient_id: int, to: date) -> tuple[i
         )
     ).one()
     return int(count), first
+
+
+def batch_lines_from(*, session: Session, batch_id: int, start: date) -> list[Any]:
+    """One import's lines dated from `start` that carry a running balance: id, date,
+    amount and balance (pence)."""
+    return list(
+        session.execute(
+            select(
+                LINE.c.id,
+                LINE.c.date,
+                LINE.c.amount_pence.label("amount"),
+                LINE.c.balance_pence.label("balance"),
+            ).where(
+                LINE.c.batch_id == batch_id,
+                LINE.c.date >= start,
+                LINE.c.balance_pence.is_not(None),
+            )
+        )
+    )
+
+
+def move_balances(*, session: Session, line_ids: list[int], delta: int) -> None:
+    """Add `delta` pence to the running balance of each of these lines."""
+    if line_ids and delta:
+        session.execute(
+            update(LINE)
+            .where(LINE.c.id.in_(line_ids))
+            .values(balance_pence=LINE.c.balance_pence + delta)
+        )

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import date
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select, text, update
 from sqlmodel import Session, col
@@ -46,10 +46,59 @@ def seen_keys(
     return {(fp, occ) for fp, occ in rows}
 
 
+class StoredLine(NamedTuple):
+    """A stored statement line and the entry it is tied to ("money-out:12")."""
+
+    id: int
+    date: date
+    amount_pence: int
+    description: str
+    payee: str | None
+    entry: str
+
+
+def lines_with_keys(
+    *, session: Session, recipient_id: int, start: date, end: date, keys: set[tuple[str, int]]
+) -> list[StoredLine]:
+    """The stored lines tied to an entry, dated in [start, end], whose (fingerprint,
+    occurrence) is in `keys`."""
+    rows = session.execute(
+        select(
+            LINE.c.id,
+            LINE.c.date,
+            LINE.c.amount_pence,
+            LINE.c.description,
+            LINE.c.payee,
+            LINE.c.money_out_id,
+            LINE.c.money_in_id,
+            LINE.c.fingerprint,
+            LINE.c.occurrence,
+        )
+        .where(LINE.c.recipient_id == recipient_id, LINE.c.date.between(start, end))
+        .order_by(LINE.c.date, LINE.c.id)
+    )
+    return [
+        StoredLine(
+            r.id,
+            r.date,
+            r.amount_pence,
+            r.description,
+            r.payee,
+            f"money-out:{r.money_out_id}"
+            if r.money_out_id is not None
+            else f"money-in:{r.money_in_id}",
+        )
+        for r in rows
+        if (r.fingerprint, r.occurrence) in keys
+        and (r.money_out_id is not None or r.money_in_id is not None)
+    ]
+
+
 def unlinked_entries(
     *, session: Session, recipient_id: int, start: date, end: date
 ) -> list[tuple[str, int, date, int, str]]:
-    """Ledger entries in [start, end] no statement line accounts for yet.
+    """Ledger entries in [start, end] no statement line accounts for yet, opening
+    balances apart.
 
     Each is (kind, id, date, signed pence, label); money out is negative.
     """
@@ -60,12 +109,15 @@ def unlinked_entries(
     ):
         link = LINE.c.money_out_id if kind == "money-out" else LINE.c.money_in_id
         taken = select(link).where(link.is_not(None), LINE.c.recipient_id == recipient_id)
+        where = [
+            table.c.recipient_id == recipient_id,
+            table.c.date.between(start, end),
+            table.c.id.not_in(taken),
+        ]
+        if table is IN:  # an opening balance is not money that came in on a statement
+            where.append(IN.c.source != "opening")
         rows = session.execute(
-            select(table.c.id, table.c.date, table.c.amount_pence, label).where(
-                table.c.recipient_id == recipient_id,
-                table.c.date.between(start, end),
-                table.c.id.not_in(taken),
-            )
+            select(table.c.id, table.c.date, table.c.amount_pence, label).where(*where)
         )
         out += [(kind, i, d, sign * pence, str(text)) for i, d, pence, text in rows]
     return out
@@ -105,7 +157,7 @@ IN_COLUMNS: tuple[str, ...] = ("recipient_id", "date", "amount_pence", "source",
 IN_COLUMNS += ("note", "category", "origin")
 LINE_COLUMNS: tuple[str, ...] = ("recipient_id", "batch_id", "fingerprint", "occurrence", "date")
 LINE_COLUMNS += ("amount_pence", "description", "payee", "balance_pence", "state")
-LINE_COLUMNS += ("money_out_id", "money_in_id")
+LINE_COLUMNS += ("money_out_id", "money_in_id", "replaces_line_id")
 AUDIT_COLUMNS = ("at", "recipient_id", "entity", "entity_id", "action", "detail")
 _DATES = frozenset({"date"})
 BIG_CACHE_KIB = -65536  # negative: KiB, so 64 MB at most, only while inserting

@@ -52,19 +52,36 @@ def test_plain_amounts_cover_the_usual_cells() -> None:
 
 
 def _plain_fingerprint(line: StatementLine) -> str:
-    """The fingerprint as first defined: regex-folded text, no shortcut."""
-    text = re.sub(r"\s+", " ", line.description).strip().casefold()
-    balance = "" if line.balance is None else str(line.balance.pence)
-    key = f"{line.date.isoformat()}|{line.amount.pence}|{text}|{balance}"
+    """The fingerprint the plain way: regex-folded description and payee, no shortcut."""
+
+    def fold(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip().casefold()
+
+    key = f"{line.date.isoformat()}|{line.amount.pence}|{fold(line.description)}"
+    if line.payee:
+        key += f"|{fold(line.payee)}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-@given(texts=st.lists(st.tuples(LINE_TEXT, st.booleans()), max_size=30))
-def test_keys_equal_the_plain_fingerprint(texts: list[tuple[str, bool]]) -> None:
-    """Fingerprints (with the shortcut for clean text) and occurrences equal the plain way."""
+@given(
+    texts=st.lists(
+        st.tuples(LINE_TEXT, st.none() | LINE_TEXT, st.none() | st.integers(-999, 999)),
+        max_size=30,
+    )
+)
+def test_keys_equal_the_plain_fingerprint(texts: list[tuple[str, str | None, int | None]]) -> None:
+    """Fingerprints (with the shortcut for clean text) and occurrences equal the plain way;
+    the running balance plays no part."""
     lines = [
-        StatementLine(n, date(2026, 11, 1 + n % 2), Money(-5), text, None, Money(9) if b else None)
-        for n, (text, b) in enumerate(texts)
+        StatementLine(
+            n,
+            date(2026, 11, 1 + n % 2),
+            Money(-5),
+            text,
+            payee,
+            None if balance is None else Money(balance),
+        )
+        for n, (text, payee, balance) in enumerate(texts)
     ]
     expected, seen = [], {}
     for line in lines:

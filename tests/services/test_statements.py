@@ -16,7 +16,7 @@ from kentcard.importers.columns import ColumnMap
 from kentcard.services import ledger, period_lock, review
 from kentcard.services.context import Context
 from kentcard.services.statement_import import import_statement
-from tests.services.helpers import count, person, rows
+from tests.services.helpers import count, monthly_plan, person, rows
 
 SAMPLES = Path(__file__).parent.parent / "importers" / "samples"
 HEADER = "Date,Description,Amount,Balance\n"
@@ -40,9 +40,10 @@ def test_a_new_statement_creates_entries_marked_from_statement(ctx: Context, db_
     assert rows(db_path, "SELECT origin, count(*) FROM money_out GROUP BY origin") == [
         ("statement", 3)
     ]
-    assert rows(db_path, "SELECT source, amount_pence FROM money_in ORDER BY id") == [
+    # "CONTRIBUTION LOAD J BLOGGS" says whose money it is.
+    assert rows(db_path, "SELECT source, amount_pence FROM money_in ORDER BY amount_pence") == [
+        ("contribution", 8400),
         ("kcc", 100000),
-        ("other", 8400),
     ]
     assert count(db_path, "audit") >= 6  # one per new entry and one for the import
 
@@ -176,6 +177,8 @@ def test_new_lines_in_a_locked_period_are_refused(ctx: Context, db_path: Path) -
 def test_balance_check_finds_the_first_day_the_ledger_disagrees(ctx: Context) -> None:
     """A statement balance the ledger does not reach is reported on the first such day."""
     rid = person(ctx, opening_balance=Money(31240), as_of=date(2026, 10, 31))
+    # The plan's contribution is what tells "Jo Bloggs £84.00" is the contribution.
+    monthly_plan(ctx, rid, council=100000, contribution=8400, start=date(2026, 11, 1))
     report = import_statement(ctx, rid, (SAMPLES / "starling.csv").read_bytes())
     assert report.balance is not None and report.balance.first_mismatch is None
     assert report.balance.dates_checked == 4

@@ -100,7 +100,8 @@ class ReconcileScreen(Section):
         yield Static(
             "Card statement lines (top) with your ledger entries (below). i imports a statement. "
             "m ties the line to the entry chosen below (Tab moves between them); u unties it; "
-            "a accepts the suggestion, A all of them; c makes a new entry from the line; "
+            "a accepts the suggestion (or a payment's new amount), A all of them; "
+            "c makes a new entry from the line; "
             "l marks the period reviewed and locks it.",
             classes="section-help",
         )
@@ -176,6 +177,9 @@ class ReconcileScreen(Section):
         for line in self.lines:
             if line.entry:
                 entry = line.entry_label or line.entry
+            elif line.replaces and line.replaces_amount is not None:
+                was = _money(line.replaces_amount)
+                entry = f"amount changed from {was}: a takes it, c keeps both"
             elif line.suggestion:
                 entry = f"suggest: {self._label(line.suggestion)}"
             elif line.candidates:
@@ -204,7 +208,8 @@ class ReconcileScreen(Section):
         if event.data_table.id != "lines" or self.selected_line is None:
             return
         line = self.selected_line
-        ref = line.entry or line.suggestion or (line.candidates[0] if line.candidates else None)
+        ref = line.entry or line.replaces or line.suggestion
+        ref = ref or (line.candidates[0] if line.candidates else None)
         index = next((i for i, e in enumerate(self.entries) if e.ref == ref), None)
         if index is not None:
             self.query_one("#entries", DataTable).move_cursor(row=index)
@@ -245,7 +250,8 @@ class ReconcileScreen(Section):
 
     def action_accept(self) -> None:
         if (line := self.selected_line) is not None:
-            self.change(lambda: accept_suggestion(self.ctx, line.id), "Suggestion accepted.")
+            said = "New amount taken." if line.replaces else "Suggestion accepted."
+            self.change(lambda: accept_suggestion(self.ctx, line.id), said)
 
     def action_accept_all(self) -> None:
         if self.period is not None:
