@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from kentcard.core.dates import EARLIEST, LATEST
@@ -39,6 +40,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
 _LETTER = re.compile(r"[A-Za-z]")
 _UNSEEN = object()
+_day = attrgetter("date")
 
 
 class StatementLine(NamedTuple):
@@ -62,7 +64,7 @@ class SkippedLine(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ParsedStatement:
-    lines: tuple[StatementLine, ...]  # oldest first, in the order they happened
+    lines: tuple[StatementLine, ...]  # by date; one day's lines in the order they happened
     skipped: tuple[SkippedLine, ...] = ()
     layout: Layout | None = None
     encoding: str = "utf-8"
@@ -143,6 +145,9 @@ def parse_statement(data: bytes, mapping: ColumnMap | None = None) -> ParsedStat
     newest_first = len(lines) > 1 and lines[0].date > lines[-1].date
     if newest_first:
         lines.reverse()
+    # By date whatever the file's order (Revolut orders by the day a payment started, two
+    # months may be joined the wrong way round); stable, so one day's lines keep their order.
+    lines.sort(key=_day)
     if not lines and not skipped:
         raise InputError("statement", "has no transactions that could be read")
     return ParsedStatement(

@@ -187,3 +187,27 @@ def test_control_characters_in_text_never_reach_the_ledger() -> None:
     """Tabs and odd spaces in a description are folded to single spaces."""
     text = HEADER + '05/11/2026,"A\tB\u00a0\u00a0C\u202eD",-1.00,9.00\n'
     assert parse_statement(text.encode()).lines[0].description == "A B C D"
+
+
+def test_lines_are_in_date_order_whatever_the_file_order() -> None:
+    """A file out of date order gives its lines by date; one day's lines keep file order."""
+    text = "Date,Description,Amount\n10/01/2026,A,-1.00\n02/01/2026,B,-2.00\n"
+    text += "10/01/2026,C,-3.00\n20/01/2026,D,-4.00\n"
+    parsed = parse_statement(text.encode())
+    assert [(ln.date.day, ln.description) for ln in parsed.lines] == [
+        (2, "B"),
+        (10, "A"),
+        (10, "C"),
+        (20, "D"),
+    ]
+    assert not parsed.newest_first
+
+
+def test_a_newest_first_file_out_of_order_is_turned_round_then_sorted() -> None:
+    """Newest first with one line out of place: reversed, so one day's lines are in the
+    order they happened, then sorted by date."""
+    text = "Date,Description,Amount\n20/01/2026,D,-4.00\n02/01/2026,B,-2.00\n"
+    text += "10/01/2026,C,-3.00\n10/01/2026,A,-1.00\n01/01/2026,Z,-5.00\n"
+    parsed = parse_statement(text.encode())
+    assert [ln.description for ln in parsed.lines] == ["Z", "B", "A", "C", "D"]
+    assert parsed.newest_first

@@ -212,6 +212,18 @@ def test_monzo_payee_comes_from_the_name_column() -> None:
     ]
 
 
+def test_revolut_lines_are_in_completed_date_order() -> None:
+    """Revolut orders its file by the day a payment started; the lines come out in the order
+    of the day it completed, the day they are booked on."""
+    head, *rows = (SAMPLES / "revolut.csv").read_text().splitlines()
+    late = "CARD_PAYMENT,Current,2026-11-02 18:00:00,2026-11-19 07:00:00,Hotel deposit,"
+    text = "\n".join([head, late + "-25.00,0.00,GBP,COMPLETED,735.41", *rows]) + "\n"
+    parsed = parse_statement(text.encode())
+    days = [ln.date.day for ln in parsed.lines]
+    assert days == [3, 3, 10, 18, 19, 21]
+    assert parsed.lines[4].description == "Hotel deposit" and not parsed.newest_first
+
+
 @pytest.mark.parametrize(
     ("name", "encoding", "newest_first"),
     [
