@@ -108,6 +108,12 @@ class Layout:
     fee: int | None = None
     header: tuple[str, ...] = ()
 
+    def reach(self) -> int:
+        """How many cells a row needs to hold every column this layout reads."""
+        roles = (self.amount, self.out, self.in_, self.description, self.payee, self.balance)
+        extra = (self.status, self.type, self.fee)
+        return 1 + max(i for i in (self.date, *roles, *extra) if i is not None)
+
     def describe(self) -> dict[str, str]:
         """Role → column name (or number), for the import report."""
         out = {}

@@ -139,8 +139,8 @@ def parse_statement(data: bytes, mapping: ColumnMap | None = None) -> ParsedStat
     if not rows:
         raise InputError("statement", "is empty: it has no lines to import")
     parse_date = date_parser(mapping.date_format if mapping else None)
-    layout, start = _find_layout(rows, mapping or ColumnMap(), parse_date)
-    reader = _RowReader(layout, parse_date)
+    layout, start, width = _find_layout(rows, mapping or ColumnMap(), parse_date)
+    reader = _RowReader(layout, parse_date, width)
     lines, skipped, footer = reader.read(rows[start:])
     newest_first = len(lines) > 1 and lines[0].date > lines[-1].date
     if newest_first:
@@ -165,14 +165,15 @@ def _find_layout(
     rows: Sequence[tuple[int, list[str]]],
     mapping: ColumnMap,
     parse_date: Callable[[str], date | None],
-) -> tuple[Layout, int]:
-    """The layout and the index of the first row after the header (or of the first data row)."""
+) -> tuple[Layout, int, int]:
+    """The layout, the index of the first row after the header (or of the first data row),
+    and the number of columns a row has: the header's, or those the layout was found in."""
     for index, (_, cells) in enumerate(rows[:60]):
         named = layout_from_header(cells)
         if mapping.is_empty() and named is not None:
-            return named, index + 1
+            return named, index + 1, len(cells)
         if not mapping.is_empty() and _names_columns(cells, mapping):
-            return layout_from_map(cells, len(cells), mapping), index + 1
+            return layout_from_map(cells, len(cells), mapping), index + 1, len(cells)
     width = Counter(len(cells) for _, cells in rows[:200]).most_common(1)[0][0]
     if not mapping.is_empty():
         layout = layout_from_map(None, width, mapping)
@@ -188,7 +189,7 @@ def _find_layout(
         layout = infer_layout(sample, parse_date)
     for index, (_, cells) in enumerate(rows):
         if layout.date < len(cells) and parse_date(cells[layout.date]) is not None:
-            return layout, index
+            return layout, index, width
     raise InputError("statement", "no line has a date in the date column")
 
 
@@ -202,10 +203,13 @@ def _names_columns(cells: Sequence[str], mapping: ColumnMap) -> bool:
 class _RowReader:
     """Turns data rows into lines; holds the layout and caches parsed dates and amounts."""
 
-    def __init__(self, layout: Layout, parse_date: Callable[[str], date | None]) -> None:
+    def __init__(
+        self, layout: Layout, parse_date: Callable[[str], date | None], width: int
+    ) -> None:
         self.layout = layout
         self.parse_date = parse_date
-        self.width = len(layout.header) if layout.header else None
+        self.width = width  # never the data rows' own count: short rows would pass as the rule
+        self.reach = layout.reach()
         self.dates: dict[str, date | None] = {}
         self.pence: dict[int, dict[str, int | None]] = {}  # column → cell text → pence, once
         self.names = layout.describe()
@@ -217,8 +221,7 @@ class _RowReader:
         lines: list[StatementLine] = []
         skipped: list[SkippedLine] = []
         pending: list[tuple[int, list[str]]] = []  # rows without a date: footer, or an error
-        width = self.width or Counter(len(c) for _, c in rows[:200]).most_common(1)[0][0]
-        at, dates = self.layout.date, self.dates
+        width, at, dates = self.width, self.layout.date, self.dates
         for number, cells in rows:
             try:
                 day = dates[cells[at]]
@@ -263,9 +266,11 @@ class _RowReader:
         size = len(cells)
         if size == width or (size == width + 1 and not cells[-1].strip()):
             return
-        if size == width - 1 and self.layout.header and not self.layout.header[-1].strip():
+        header = self.layout.header
+        if size == width - 1 and size >= self.reach and header and not header[-1].strip():
             return  # the header ended with a stray comma
-        raise line_error(number, f"has {size} columns where the statement has {width}")
+        columns = "1 column" if size == 1 else f"{size} columns"
+        raise line_error(number, f"has {columns} where the statement has {width}")
 
     def _line(self, number: int, cells: list[str], day: date) -> StatementLine | SkippedLine:
         layout = self.layout

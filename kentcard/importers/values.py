@@ -41,7 +41,12 @@ _YMD = re.compile(r"([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})" + _TIME)
 _NAMED = re.compile(
     r"([0-9]{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\.?,?[ -]([0-9]{4}|[0-9]{2})" + _TIME
 )
-_SIDE = re.compile(r"^(?P<pre>CR|DR)?\s*(?P<body>.*?)\s*(?P<post>CR|DR|-)?$", re.IGNORECASE)
+_SIDE = re.compile(
+    r"^(?P<pre>CR|DR)?\s*(?P<body>.*?)\s*(?P<post>CR|DR|-)?$", re.IGNORECASE | re.DOTALL
+)
+# Far longer than any amount (£10,000,000,000.00 is 18 characters), and short enough that
+# the core parser never turns thousands of digits into an int, which Python refuses.
+_LONGEST = 60
 _STRAY = re.compile(r"\s*(?:GBP|£)\s*$|^\s*GBP\s*", re.IGNORECASE)
 
 
@@ -108,6 +113,10 @@ def parse_statement_amount(text: str, field: str = "amount") -> Money | None:
         return None
     if (pence := plain_pence(value)) is not None:
         return Money(pence)
+    if len(value) > _LONGEST:
+        raise InputError(field, f"is not an amount ({len(value):,} characters long)")
+    if "\n" in value or "\r" in value:  # a quote left open in the file swallows a line break
+        raise InputError(field, "has a line break inside the amount")
     if _PLAIN.fullmatch(value):  # most cells: nothing to normalise before the core parser
         return parse_money(value, field)
     value = _STRAY.sub("", value).replace("\u2212", "-")  # the Unicode minus sign

@@ -66,7 +66,9 @@ def test_statement_amounts(text: str, pence: int | None) -> None:
     assert (None if result is None else result.pence) == pence
 
 
-@pytest.mark.parametrize("text", ["12.345", "-45.99 DR", "12.00 CR DR", "abc", "1.2.3", "CR 1 DR"])
+@pytest.mark.parametrize(
+    "text", ["12.345", "-45.99 DR", "12.00 CR DR", "abc", "1.2.3", "CR 1 DR", "£\n12.50", "9" * 80]
+)
 def test_bad_statement_amounts_are_refused(text: str) -> None:
     """More than two decimals, double signs and words are refused, never rounded or guessed."""
     with pytest.raises(InputError, match="amount"):
@@ -189,6 +191,27 @@ def test_control_characters_in_text_never_reach_the_ledger() -> None:
     assert parse_statement(text.encode()).lines[0].description == "A B C D"
 
 
+def test_a_line_break_inside_a_quoted_amount_is_refused() -> None:
+    """An amount cell holding a line break (a quote left open) is refused, not a crash."""
+    data = b'Date,Description,Amount\n05/01/2026,TESCO,"\xc2\xa3\n12.50"\n'
+    assert refused(data) == "line 3: Amount: has a line break inside the amount"
+
+
+def test_an_amount_thousands_of_digits_long_is_refused() -> None:
+    """A cell of thousands of digits is refused as an amount, never turned into an int."""
+    text = "Date,Description,Amount\n05/01/2026,TESCO,£" + "9" * 5000 + "\n"
+    assert refused(text) == "line 2: Amount: is not an amount (5,001 characters long)"
+
+
+def test_headerless_rows_shorter_than_the_layout_are_refused() -> None:
+    """Without a header, a row too short for the columns the others have is refused, even
+    when such rows outnumber the full ones after the first date."""
+    text = "Account,J Bloggs,12345678\n05/01/2026\n06/01/2026\n06/01/2026,SHOP,-2.00\n"
+    assert refused(text + "07/01/2026,KCC,300.00\n") == (
+        "line 2: has 1 column where the statement has 3"
+    )
+
+
 def test_lines_are_in_date_order_whatever_the_file_order() -> None:
     """A file out of date order gives its lines by date; one day's lines keep file order."""
     text = "Date,Description,Amount\n10/01/2026,A,-1.00\n02/01/2026,B,-2.00\n"
@@ -211,3 +234,12 @@ def test_a_newest_first_file_out_of_order_is_turned_round_then_sorted() -> None:
     parsed = parse_statement(text.encode())
     assert [ln.description for ln in parsed.lines] == ["Z", "B", "A", "C", "D"]
     assert parsed.newest_first
+
+
+def test_a_short_row_is_refused_when_a_column_given_by_hand_is_the_last() -> None:
+    """A row one short is let through for a header's stray trailing comma, but not when
+    the amount was given by hand as that last, unnamed column."""
+    text = "Date,Description,\n05/11/2026,TESCO,-1.00\n06/11/2026,BOOTS\n"
+    assert refused(text, date="Date", amount="3") == (
+        "line 3: has 2 columns where the statement has 3"
+    )
