@@ -14,6 +14,9 @@ from datetime import date
 from kentcard.core.errors import InputError
 from kentcard.importers.values import looks_like_amount
 
+# What card portals call the column of whom a payment went to. Alone in a file it is the
+# description too, which the import takes as the payee of a line that has none.
+_PAYEE_NAMES = ("merchant name", "payee name", "counterparty name", "counter party name")
 # In order of preference: the first alias present wins (Revolut's "Completed Date" beats
 # "Started Date", a plain "Description" beats a "Name" or a "Reference").
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -75,8 +78,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "payee",
         "reference",
         "transactions",
+        *_PAYEE_NAMES,  # last: a description-like column, when there is one, describes better
     ),
-    "payee": ("name", "counter party", "counterparty", "payee", "merchant"),
+    # A named column beats a bare "Name", which can be the account holder's.
+    "payee": (*_PAYEE_NAMES, "name", "counter party", "counterparty", "payee", "merchant"),
     "balance": ("balance", "running balance", "account balance", "balance after"),
     "status": ("status", "state", "transaction status"),
     "type": ("type", "transaction type"),

@@ -160,6 +160,32 @@ EXPECTED: dict[str, tuple[list[int], list[str], bool, list[tuple[int, str]], int
         [],
         0,
     ),
+    "card_portal.csv": (
+        [2, 3, 4, 5, 6],
+        [
+            "DIRECT PAYMENT LOAD",
+            "CONTRIBUTION LOAD",
+            "INV-1001",
+            "CONTACTLESS ASHFORD",
+            "CHIP AND PIN MAIDSTONE",
+        ],
+        True,
+        [],
+        0,
+    ),
+    "merchant_name.csv": (
+        [2, 3, 4, 5, 6],
+        [
+            "Kent County Council",
+            "J Bloggs",
+            "Bright Homecare",
+            "Kent Mobility",
+            "Riverside Day Centre",
+        ],
+        False,
+        [],
+        0,
+    ),
     "generic_brackets.csv": (
         [2, 3, 4, 5, 6],
         [
@@ -206,6 +232,32 @@ def test_monzo_payee_comes_from_the_name_column() -> None:
     assert [ln.payee for ln in parsed.lines] == [
         "Kent County Council",
         "Jo Bloggs",
+        "Bright Homecare",
+        "Kent Mobility",
+        "Riverside Day Centre",
+    ]
+
+
+def test_a_merchant_name_column_is_the_payee() -> None:
+    """A card portal's Merchant Name is kept as the payee, apart from its Description."""
+    parsed = parse_statement((SAMPLES / "card_portal.csv").read_bytes())
+    assert [ln.payee for ln in parsed.lines] == [
+        "Kent County Council",
+        "J Bloggs",
+        "Bright Homecare",
+        "Kent Mobility",
+        "Riverside Day Centre",
+    ]
+
+
+def test_a_lone_merchant_name_column_names_the_payee_through_the_description() -> None:
+    """With no description column, Merchant Name is the description, which the import
+    takes as the payee when a line has none (so no entry is paid to "Statement line")."""
+    parsed = parse_statement((SAMPLES / "merchant_name.csv").read_bytes())
+    assert parsed.layout is not None and parsed.layout.describe()["description"] == "Merchant Name"
+    assert [ln.payee or ln.description for ln in parsed.lines] == [
+        "Kent County Council",
+        "J Bloggs",
         "Bright Homecare",
         "Kent Mobility",
         "Riverside Day Centre",
