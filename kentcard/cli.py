@@ -891,13 +891,34 @@ def backup(
 @handled
 def restore(
     path: Annotated[str, typer.Argument(help="A backup made by `kentcard backup`.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do not ask before replacing the database.")
+    ] = False,
 ) -> None:
-    """Replace the database with a backup, after checking it; the current one is kept."""
+    """Replace the database with a backup, after checking it; the current one is kept.
+
+    First lists what the current database holds that the backup does not (entries, review
+    locks, audit lines), and asks.
+    """
     from pathlib import Path
 
     from kentcard.services.maintenance import restore as run_restore
+    from kentcard.services.maintenance import what_restore_loses
 
-    kept, report = run_restore(settings_url(_state["settings"]), Path(path))
+    url, source = settings_url(_state["settings"]), Path(path)
+    lost = what_restore_loses(url, source)
+    for line in loss_lines(lost):
+        typer.echo(line)
+    if not yes:
+        if not sys.stdin.isatty():
+            fail(
+                "restore: there is no terminal to ask on; add --yes to replace the database "
+                "with this backup" + ("" if lost.nothing else " and lose what is listed above")
+            )
+        if not typer.confirm("Replace the database with this backup?", default=False):
+            typer.echo("Nothing was changed.")
+            raise typer.Exit(1)
+    kept, report = run_restore(url, source)
     if kept is not None:
         typer.echo(f"The database as it was is kept at {kept}")
     typer.echo(f"Restored from {path}.")
@@ -921,6 +942,57 @@ def verify() -> None:
     for problem in report.problems:
         typer.echo(f"  {problem}", err=True)
     raise typer.Exit(1)
+
+
+LOSS_LABELS = {
+    "money_in": "money in",
+    "money_out": "money out",
+    "invoice": "invoices",
+    "document": "documents",
+    "allocation": "payments set against invoices",
+    "provider": "providers",
+    "plan": "support plans",
+    "recipient": "people",
+}
+
+
+def loss_lines(lost: Any) -> list[str]:
+    """What a restore loses, one line per kind (its ids), per review lock, and the audit log."""
+    if lost.nothing:
+        return ["Nothing is lost: the backup holds everything the current database does."]
+    lines = ["Restoring this backup loses what the current database holds and it does not:"]
+    for table, label in LOSS_LABELS.items():
+        ids = lost.entries.get(table) or []
+        if ids:
+            lines.append(f"  {label}: {len(ids)} ({'id' if len(ids) == 1 else 'ids'} {spans(ids)})")
+    for lock in lost.locks:
+        had = (
+            "the backup has no lock"
+            if lock.backup_locked_to is None
+            else f"the backup is locked only up to {lock.backup_locked_to}"
+        )
+        lines.append(f"  the review lock up to {lock.locked_to} for {lock.name} ({had})")
+    if lost.audit_lines:
+        count = lost.audit_lines
+        lines.append(
+            f"  {count} {'line' if count == 1 else 'lines'} of the audit log "
+            "(every change made since the backup)"
+        )
+    lines.append("The current database is kept as a backup first, so this can be undone.")
+    return lines
+
+
+def spans(ids: list[int], most: int = 10) -> str:
+    """Ids as short runs: `2, 5-7, 9` (the first `most` runs, then how many more ids)."""
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:most])
+    rest = sum(b - a + 1 for a, b in runs[most:])
+    return text + (f" and {rest} more" if rest else "")
 
 
 def settings_url(settings: Settings) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import sqlite3
@@ -10,11 +11,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kentcard.core.errors import KentcardError
 from kentcard.store import backup as store
-from kentcard.store.engine import make_engine, sqlite_path
+from kentcard.store.engine import Database, cannot_write, make_engine, sqlite_path
 from kentcard.store.migrate import MIGRATIONS, head_revision, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -129,19 +134,93 @@ def _ledger_problems(connection: sqlite3.Connection) -> list[str]:
     return problems
 
 
-def restore(url: str, source: Path) -> tuple[Path | None, VerifyReport]:
-    """Check `source`, keep the current database as a backup, then copy `source` in."""
-    db_file = database_file(url)
+def what_restore_loses(url: str, source: Path) -> store.Loss:
+    """Check `source` as restore would, and list what the current database has that it has not."""
+    db_file = _restorable_target(url)
     _check_restorable(source)
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return store.Loss()
+    try:
+        return store.missing_from(db_file, source)
+    except sqlite3.DatabaseError as error:
+        raise KentcardError(
+            f"the current database cannot be read to compare it with the backup ({error})"
+        ) from None
+
+
+def restore(url: str, source: Path) -> tuple[Path | None, VerifyReport]:
+    """Check `source`, keep the current database as a backup, then copy `source` in.
+
+    The restored database then gets one audit line saying which backup (and its SHA-256)
+    replaced which file (the kept copy) and what that file held that the backup does not;
+    and every table's id sequence is raised to the highest id the replaced file had handed
+    out, so that no id the audit log has already named is ever given to a new record.
+    """
+    from kentcard.store import audit  # the ORM loads only when a restore runs
+
+    db_file = _restorable_target(url)
+    _check_restorable(source)
+    backup_sha256 = _sha256(source)
     kept = backup(url).path if db_file.exists() and db_file.stat().st_size > 0 else None
+    lost = store.missing_from(kept, source) if kept is not None else store.Loss()
+    used = store.sequences(kept) if kept is not None else {}
     with closing(sqlite3.connect(db_file)) as destination:
         store.copy_into(source, destination)
     engine = make_engine(url)
     try:
         upgrade(engine)
+        with Database(engine).write() as session:
+            connection = session.connection()
+            for table, seq in used.items():
+                _never_below(connection, table, seq)
+            audit.record(
+                session=session,
+                entity="database",
+                entity_id=0,
+                action="update",
+                recipient_id=None,
+                extra={
+                    "event": "restore",
+                    "backup": str(source.absolute()),
+                    "backup_sha256": backup_sha256,
+                    "replaced_file_kept_at": None if kept is None else str(kept),
+                    "lost": lost.as_json(),
+                },
+            )
     finally:
         engine.dispose()
     return kept, verify(url)
+
+
+def _restorable_target(url: str) -> Path:
+    db_file = database_file(url)
+    if cannot_write(db_file):
+        raise KentcardError(
+            "the database is read-only here (its file or its folder cannot be written), "
+            "so it cannot be replaced by a backup"
+        )
+    return db_file
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _never_below(connection: Connection, table: str, seq: int) -> None:
+    """Raise `table`'s AUTOINCREMENT sequence to at least `seq` (adding its row if missing)."""
+    connection.exec_driver_sql(
+        "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?) "
+        "AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+        (table, seq, table, table),
+    )
 
 
 def _check_restorable(source: Path) -> None:

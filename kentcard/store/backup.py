@@ -140,3 +140,101 @@ def copy_into(source: Path, destination: sqlite3.Connection) -> None:
     """Replace the destination's contents with `source`'s, using the online backup API."""
     with closing(open_readonly(source)) as src:
         src.backup(destination)
+
+
+# What a restore would lose: rows the current database has and the backup has not.
+LOSS_TABLES = (
+    "money_in",
+    "money_out",
+    "invoice",
+    "document",
+    "allocation",
+    "provider",
+    "plan",
+    "recipient",
+)
+
+
+@dataclass
+class LostLock:
+    recipient_id: int
+    name: str
+    locked_to: str
+    backup_locked_to: str | None
+
+    def as_json(self) -> dict[str, Any]:  # no name: the audit log refers by id
+        return {
+            "recipient_id": self.recipient_id,
+            "locked_to": self.locked_to,
+            "backup_locked_to": self.backup_locked_to,
+        }
+
+
+@dataclass
+class Loss:
+    """Ids by table, review locks and audit lines in the current file but not in the backup."""
+
+    entries: dict[str, list[int]] = field(default_factory=dict)
+    locks: list[LostLock] = field(default_factory=list)
+    audit_lines: int = 0
+
+    @property
+    def nothing(self) -> bool:
+        return not (any(self.entries.values()) or self.locks or self.audit_lines)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "entries": {table: ids for table, ids in self.entries.items() if ids},
+            "locks": [lock.as_json() for lock in self.locks],
+            "audit_lines": self.audit_lines,
+        }
+
+
+def _tables(connection: sqlite3.Connection, schema: str) -> set[str]:
+    found = connection.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type='table'")
+    return {row[0] for row in found}
+
+
+def missing_from(current: Path, backup: Path) -> Loss:
+    """What `current` holds that `backup` does not (both only read)."""
+    loss = Loss()
+    with closing(open_readonly(current)) as connection:
+        connection.execute("ATTACH DATABASE ? AS b", (read_only_uri(backup),))
+        ours, theirs = _tables(connection, "main"), _tables(connection, "b")
+        for table in LOSS_TABLES:
+            if table not in ours:
+                continue
+            where = f"WHERE id NOT IN (SELECT id FROM b.{table})" if table in theirs else ""
+            loss.entries[table] = [
+                row[0]
+                for row in connection.execute(f"SELECT id FROM main.{table} {where} ORDER BY id")
+            ]
+        if {"period_lock", "recipient"} <= ours:
+            theirs_lock = (
+                "(SELECT locked_to FROM b.period_lock t WHERE t.recipient_id = m.recipient_id)"
+                if "period_lock" in theirs
+                else "NULL"
+            )
+            for rid, name, locked_to, before in connection.execute(
+                f"SELECT m.recipient_id, r.name, m.locked_to, {theirs_lock} AS before_to "
+                "FROM main.period_lock m JOIN main.recipient r ON r.id = m.recipient_id "
+                "WHERE before_to IS NULL OR before_to < m.locked_to ORDER BY m.recipient_id"
+            ):
+                loss.locks.append(LostLock(rid, name, str(locked_to), before))
+        if "audit" in ours:
+            newer = "WHERE id NOT IN (SELECT id FROM b.audit)" if "audit" in theirs else ""
+            loss.audit_lines = connection.execute(
+                f"SELECT count(*) FROM main.audit {newer}"
+            ).fetchone()[0]
+    return loss
+
+
+def sequences(path: Path) -> dict[str, int]:
+    """The highest id each AUTOINCREMENT table has ever handed out (deleted rows included)."""
+    with closing(open_readonly(path)) as connection:
+        if "sqlite_sequence" not in _tables(connection, "main"):
+            return {}
+        return {
+            name: int(seq)
+            for name, seq in connection.execute("SELECT name, seq FROM sqlite_sequence")
+        }
