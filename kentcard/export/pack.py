@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from kentcard.core.filetypes import EXTENSIONS
@@ -66,12 +67,17 @@ def write_pack(
     content_of: Callable[[EvidenceFile], bytes],
     target: str | IO[bytes],
     progress: Callable[[float], None] | None = None,
+    scratch: Path | None = None,
 ) -> None:
-    """Write the zip: README.txt, the workbook, then each document under its pack name."""
+    """Write the zip: README.txt, the workbook, then each document under its pack name.
+
+    `scratch` is the private folder for the workbook's temporary files (`write_workbook`).
+    """
     from kentcard.export.xlsx import write_workbook  # openpyxl: not for naming files or CSV
 
     workbook = io.BytesIO()
-    write_workbook(book, workbook, (lambda share: progress(share * 0.7)) if progress else None)
+    shares = (lambda share: progress(share * 0.7)) if progress else None
+    write_workbook(book, workbook, shares, scratch)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "README.txt", readme(book).encode("utf-8"))
         _add(archive, f"{book.title}.xlsx", workbook.getvalue())

@@ -17,9 +17,13 @@ installed) each column has its own cell, styled once and refilled for every row.
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from copy import copy
+from pathlib import Path
 from typing import IO, Any
 
 from kentcard.export import _openpyxl  # noqa: F401  # isort: skip  # before openpyxl
@@ -132,10 +136,76 @@ HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
 
 
 def write_workbook(
-    book: ReviewBook, target: str | IO[bytes], progress: Progress | None = None
+    book: ReviewBook,
+    target: str | IO[bytes],
+    progress: Progress | None = None,
+    scratch: Path | None = None,
 ) -> None:
-    """Write the whole workbook for `book` to a path or a binary file."""
+    """Write the whole workbook for `book` to a path or a binary file.
+
+    `scratch` is a private folder for the sheets' temporary files (see `sheets_kept_in`);
+    without it they go to the system's temp folder, as openpyxl would put them.
+    """
+    with sheets_kept_in(scratch):
+        _write_workbook(book, target, progress)
+
+
+_TEMP_FOLDER = threading.Lock()
+
+
+@contextmanager
+def sheets_kept_in(folder: Path | None) -> Iterator[None]:
+    """While a workbook is written, openpyxl's temporary files go to `folder`.
+
+    A streamed (write-only) sheet writes its rows into a temporary file until the workbook
+    is saved (`openpyxl.worksheet._writer.create_temporary_file`, a `NamedTemporaryFile`):
+    for a big account, a hundred megabytes of names, payees and amounts. openpyxl has no
+    setting for where; `tempfile.tempdir` is Python's documented default folder for every
+    `tempfile` call, so it is pointed at `folder` for the length of one workbook and put
+    back after. It is one setting for the whole process: the lock makes two workbooks
+    written at once (in two threads) take turns, and anything else that makes a temporary
+    file meanwhile gets it in the same private folder, which is removed after the export.
+    """
+    if folder is None:
+        yield
+        return
+    with _TEMP_FOLDER:
+        before = tempfile.tempdir
+        tempfile.tempdir = str(folder)
+        try:
+            yield
+        finally:
+            tempfile.tempdir = before
+
+
+def _write_workbook(book: ReviewBook, target: str | IO[bytes], progress: Progress | None) -> None:
     wb = Workbook(write_only=True)
+    try:
+        _fill(wb, book, progress)
+        wb.save(target)
+    except BaseException:
+        _abandon(wb)
+        raise
+
+
+def _abandon(wb: Any) -> None:
+    """After a failure, close each streamed sheet's writers, quietly.
+
+    openpyxl leaves them suspended half-way through their XML; collected later (at the
+    latest when Python exits) each would finish with a second error, printed on stderr as
+    "Exception ignored in ..." with a traceback: not the one plain line a failure gets.
+    """
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        for stream in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+            try:
+                if stream is not None:
+                    stream.close()
+            except Exception:  # the file is being abandoned: its error is moot
+                pass
+
+
+def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
     wb.properties.creator = "kentcard"
     wb.properties.lastModifiedBy = "kentcard"
     wb.properties.title = "Direct payment review"
@@ -155,7 +225,6 @@ def write_workbook(
             progress(done / total)
     _printable(summary, book, repeat_header=False)
     summary_sheet.write(summary, book, {t.name: len(t.rows) for t in data}, styles)
-    wb.save(target)
 
 
 def _write_table(ws: Any, table: T.Table, styles: Styles, raw: bool | None = None) -> None:

@@ -4,7 +4,9 @@ Gathers the ledger through the same queries and services the app uses (so every 
 the app's own), hands it to the writers in `kentcard.export`, and publishes the result
 safely: created owner-only (files 0600, folders 0700), written under a temporary name in
 the same folder and renamed into place, so a failure leaves no half-written file, and an
-existing file is never replaced unless the caller says so.
+existing file is never replaced unless the caller says so. Every temporary file lives in
+the export's private scratch folder or under a `.part` name noted there (see
+`kentcard.export.scratch`), so even a killed export leaves nothing for long.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -25,6 +26,7 @@ from kentcard.core.errors import ConflictError, InputError, KentcardError
 from kentcard.core.lines import DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Source
+from kentcard.export import scratch
 from kentcard.export.book import (
     CategoryBudget,
     EvidenceFile,
@@ -87,6 +89,29 @@ def export(
     step = progress or (lambda _share, _what: None)
     book = gather(ctx, recipient_id, start, end, progress=step)
     _make_folder(target.parent)
+    db_file = _database_file(ctx)
+    scratch.clean_leftovers(db_file)  # what an export killed before this one left
+    with scratch.workspace(db_file) as work:
+        _write(ctx, book, fmt, target, overwrite, work, step)
+    step(1.0, "Done")
+    return target
+
+
+def _database_file(ctx: Context) -> Path | None:
+    from kentcard.store.engine import sqlite_path
+
+    return sqlite_path(ctx.db.url)
+
+
+def _write(
+    ctx: Context,
+    book: ReviewBook,
+    fmt: Format,
+    target: Path,
+    overwrite: bool,
+    work: scratch.Workspace,
+    step: Progress,
+) -> None:
     writing = {Format.XLSX: "Writing the workbook", Format.CSV: "Writing the CSV files",
                Format.PACK: "Writing the workbook and evidence pack"}[fmt]  # fmt: skip
     step(0.3, writing)
@@ -97,18 +122,20 @@ def export(
     if fmt is Format.CSV:
         from kentcard.export.csv import write_csv_files
 
-        _publish_folder(target, overwrite, lambda folder: write_csv_files(book, folder))
+        _publish_folder(target, overwrite, lambda folder: write_csv_files(book, folder), work)
     elif fmt is Format.PACK:
         from kentcard.export.pack import write_pack
 
         reader = _content_reader(ctx)
-        _publish_file(target, overwrite, lambda out: write_pack(book, reader, out, written))
+        _publish_file(
+            target, overwrite, lambda out: write_pack(book, reader, out, written, work.folder), work
+        )
     else:
         from kentcard.export.xlsx import write_workbook
 
-        _publish_file(target, overwrite, lambda out: write_workbook(book, out, written))
-    step(1.0, "Done")
-    return target
+        _publish_file(
+            target, overwrite, lambda out: write_workbook(book, out, written, work.folder), work
+        )
 
 
 def gather(
@@ -274,11 +301,13 @@ def _make_folder(folder: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
-def _publish_file(target: Path, overwrite: bool, write: Callable[[IO[bytes]], None]) -> None:
+def _publish_file(
+    target: Path, overwrite: bool, write: Callable[[IO[bytes]], None], work: scratch.Workspace
+) -> None:
     """Write into a 0600 temporary file beside `target`, then move it into place."""
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
+    temporary = work.partial(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temporary, flags | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
@@ -306,17 +335,19 @@ def _move_into_place(temporary: Path, target: Path, overwrite: bool) -> None:
     temporary.unlink()
 
 
-def _publish_folder(target: Path, overwrite: bool, write: Callable[[Path], object]) -> None:
+def _publish_folder(
+    target: Path, overwrite: bool, write: Callable[[Path], object], work: scratch.Workspace
+) -> None:
     """Write the files into a 0700 temporary folder beside `target`, then rename it."""
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    temporary = work.partial(target)
+    temporary.mkdir(mode=0o700)
     old: Path | None = None
     try:
         write(temporary)
         if os.path.lexists(target):
             _refuse_existing(target, overwrite)
-            old = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
+            old = work.partial(target, ".old")
+            old.mkdir(mode=0o700)
             os.replace(target, old / "previous")
         os.rename(temporary, target)
     except BaseException:
