@@ -961,8 +961,8 @@ def loss_lines(lost: Any) -> list[str]:
     if lost.nothing:
         return ["Nothing is lost: the backup holds everything the current database does."]
     lines = ["Restoring this backup loses what the current database holds and it does not:"]
-    for table, label in LOSS_LABELS.items():
-        ids = lost.entries.get(table) or []
+    for kind, label in LOSS_LABELS.items():
+        ids = lost.entries.get(kind) or []
         if ids:
             lines.append(f"  {label}: {len(ids)} ({'id' if len(ids) == 1 else 'ids'} {spans(ids)})")
     for lock in lost.locks:
