@@ -230,3 +230,34 @@ async def test_a_locked_payment_cannot_be_edited_or_deleted_from_money_out(
         assert any("locked up to 2026-11-20" in m and "unlock" in m for m in shown(app))
         assert column(app, "table", 1) == ["Kent Mobility"]
     assert ledger.list_money_out(app.ctx, pid) == before
+
+
+async def test_a_payment_with_a_new_amount_is_taken_with_a(app: KentcardApp) -> None:
+    """A line whose amount changed between downloads says so, and `a` gives the payment the
+    new amount in the ledger."""
+    from kentcard.services.statement_import import import_statement
+
+    pid = people.list_recipients(app.ctx)[0].id
+    head = "Date,Description,Amount,Balance\n"
+    import_statement(app.ctx, pid, (head + "05/11/2026,CAFE,-3.00,309.40\n").encode())
+    import_statement(
+        app.ctx,
+        pid,
+        (head + "05/11/2026,CAFE,-3.50,308.90\n06/11/2026,BUS,-2.00,306.90\n").encode(),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        states = column(app, "lines", 3)
+        row = states.index("needs a decision")
+        assert "amount changed from" in column(app, "lines", 4)[row]
+        app.screen.query_one("#lines", DataTable).move_cursor(row=row)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "New amount taken." in shown(app)
+    [cafe] = [m for m in ledger.list_money_out(app.ctx, pid) if m.payee == "CAFE"]
+    assert cafe.amount == Money(350)
+    states = {x.amount.pence: x.state for x in statement_lines(app.ctx, pid)}
+    assert states == {-300: LineState.REPLACED, -350: LineState.MATCHED, -200: LineState.CREATED}

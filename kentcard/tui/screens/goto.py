@@ -25,6 +25,7 @@ KIND_WORDS = {
     Kind.PAYMENT_SHORT: "Payment short",
     Kind.OVERSPENT: "Overspent",
     Kind.SURPLUS: "Possible surplus",
+    Kind.BALANCE_MISMATCH: "Balance differs",
 }
 SURPLUS_HELP = (
     "The card holds more than the council lets you keep. Spend it on the plan, or ask KCC "
