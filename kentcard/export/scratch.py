@@ -59,8 +59,11 @@ class Workspace:
 
 def roots(db_file: Path | None) -> list[Path]:
     """Where scratch folders may be: beside the database first, then the per-user cache."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kentcard"
     found = [] if db_file is None else [Path(db_file).absolute().parent / FOLDER]
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kentcard"
+    except (RuntimeError, KeyError):  # no home folder to be found (a bare service account)
+        return found
     return [*found, cache / FOLDER]
 
 
@@ -96,7 +99,7 @@ def clean_leftovers(db_file: Path | None) -> int:
 
 
 def _new_folder(candidates: list[Path]) -> Path:
-    problem: OSError | None = None
+    problem = OSError("there is no private folder for the export's temporary files")
     for root in candidates:
         try:
             private_folder(root)
@@ -105,7 +108,6 @@ def _new_folder(candidates: list[Path]) -> Path:
             return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
         except OSError as error:  # a read-only database folder: the next place
             problem = error
-    assert problem is not None
     raise problem
 
 
