@@ -52,8 +52,9 @@ class Workspace:
     def partial(self, target: Path, suffix: str = ".part") -> Path:
         """The temporary name for `target` in its own folder, noted before it is made."""
         path = target.parent / f".{target.name}.{self.tag}{suffix}"
-        with open(self.folder / JOURNAL, "a", encoding="utf-8") as journal:
-            journal.write(f"{path.absolute()}\n")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(self.folder / JOURNAL, flags, 0o600), "a", encoding="utf-8") as f:
+            f.write(f"{path.absolute()}\n")
         return path
 
 

@@ -230,6 +230,7 @@ def test_a_workspace_is_made_owner_only_whatever_the_umask(tmp_path: Path) -> No
             assert mode(work.folder.parent) == 0o700 and mode(work.folder) == 0o700
             partial = work.partial(tmp_path / "out.xlsx")
             partial.write_text("x")
+            assert mode(work.folder / scratch.JOURNAL) == 0o600
     finally:
         os.umask(before)
     assert not partial.exists()  # noted, so removed with the workspace
