@@ -7,7 +7,6 @@ newer kentcard is refused rather than guessed at.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from kentcard.core.errors import KentcardError
+from kentcard.store.backup import vacuum_into
 from kentcard.store.engine import sqlite_path
 
 if TYPE_CHECKING:
@@ -144,15 +144,13 @@ def _backup_before(engine: Engine, revision: str, backup_dir: Path | None) -> Pa
     if path is None:
         return None
     folder = backup_dir or path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)  # the file is private because its folder is
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{path.stem}-before-upgrade-{revision}-{stamp}.sqlite3"
     raw = engine.raw_connection()
     try:
-        # VACUUM INTO copies a consistent snapshot, WAL included; it cannot run in a transaction.
-        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+        # A consistent snapshot (WAL included), written beside as `.partial` and renamed
+        # only when whole: a full disk never leaves a half copy that looks like a backup.
+        vacuum_into(raw.driver_connection, target)  # type: ignore[arg-type]
     finally:
         raw.close()
-    os.chmod(target, 0o600)
     return target

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kentcard.core.folders import private_folder
 from kentcard.settings import Settings
 
 PREFS_NAME = "kentcard-app.json"
@@ -36,7 +37,7 @@ def save_prefs(settings: Settings, prefs: dict[str, Any]) -> None:
     path = prefs_path(settings)
     if path is None:
         return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(path.parent)
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from pathlib import Path
@@ -73,3 +74,20 @@ def test_pre_upgrade_backup_is_a_private_consistent_copy(tmp_path: Path) -> None
     with sqlite3.connect(backup) as copy:
         assert copy.execute("SELECT name FROM recipient").fetchall() == [("A",)]
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_pre_upgrade_backup_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
+    """A backup folder that was already there keeps its mode; the copy is still 0600 and no
+    `.partial` file is left beside it."""
+    path = tmp_path / "k.sqlite3"
+    engine = make_engine(url_for(path))
+    upgrade(engine)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    backup = _backup_before(engine, "0001", shared)
+    engine.dispose()
+    assert backup is not None and backup.parent == shared
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert [p.name for p in shared.iterdir()] == [backup.name]
