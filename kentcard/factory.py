@@ -9,10 +9,18 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kentcard.export.scratch import clean_leftovers
 from kentcard.services.context import Context
 from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
 from kentcard.settings import Settings
-from kentcard.store.engine import Database, StorageError, is_read_only, make_engine, url_for
+from kentcard.store.engine import (
+    Database,
+    StorageError,
+    is_read_only,
+    make_engine,
+    sqlite_path,
+    url_for,
+)
 from kentcard.store.migrate import (
     SchemaTooNewError,
     alembic_config,
@@ -43,6 +51,7 @@ def open_context(settings: Settings, warn: Callable[[str], None] = say_on_stderr
             _check_readable(engine)  # nothing can be upgraded or backed up here
             return Context(db=Database(engine), clock=settings.clock)
         upgrade(engine)
+        clean_leftovers(sqlite_path(url_for(settings.db)))  # of an export killed half-way
         if settings.keep_daily > 0:
             try:
                 rotate_daily(

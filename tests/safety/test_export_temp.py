@@ -141,11 +141,6 @@ def test_a_killed_export_leaves_nothing_in_the_system_temp_folder_and_the_next_e
     assert everything_in(system_temp) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the clean-up runs at start-up once factory.open_context calls "
-    "kentcard.export.scratch.clean_leftovers (not there yet); then drop this mark",
-)
 def test_the_next_start_of_any_command_cleans_what_a_killed_export_left(
     tmp_path: Path, db_file: Path, system_temp: Path
 ) -> None:

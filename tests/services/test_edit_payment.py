@@ -68,6 +68,7 @@ def test_edit_settles_invoices_and_attaches_receipts_in_one_call(
         ("allocation", "create"),
         ("allocation", "create"),
         ("document", "create"),
+        ("money_out", "update"),  # the receipt attached to it
     ]
 
 

@@ -132,13 +132,14 @@ def test_good_payment_writes_every_kind_of_row(
     before = counts(db_path)
     add_money_out(ctx, rid, **good_payment(tmp_path))
     after = counts(db_path)
-    # +1 money-out, +1 allocation, +1 document, +1 blob; audit: money-out, allocation, document
+    # +1 money-out, +1 allocation, +1 document, +1 blob; audit: money-out, allocation,
+    # document, and the attachment on the payment
     assert after == before | {
         "money_out": before["money_out"] + 1,
         "allocation": before["allocation"] + 1,
         "document": before["document"] + 1,
         "blob": before["blob"] + 1,
-        "audit": before["audit"] + 3,
+        "audit": before["audit"] + 4,
     }
 
 
