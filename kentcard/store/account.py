@@ -63,9 +63,12 @@ _OWED = text(
     " FROM invoice i WHERE i.recipient_id = :rid AND i.issue_date <= :day"
 )
 # The statement's lines that carry a running balance, day by day (see `day_end_balances`).
+# A line replaced by a later download's, and a later download's line still waiting to
+# replace one, are two versions of one payment: only the one in the ledger counts.
 _DAY_LINES = text(
     "SELECT date, amount_pence, balance_pence FROM statement_line"
     " WHERE recipient_id = :rid AND balance_pence IS NOT NULL AND state <> 'replaced'"
+    " AND (replaces_line_id IS NULL OR state <> 'decision')"
     " AND date BETWEEN :start AND :end ORDER BY date, id"
 )
 # Net movement per day; an entry tied to a statement line counts on the line's date, so a

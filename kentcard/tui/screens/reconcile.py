@@ -179,7 +179,7 @@ class ReconcileScreen(Section):
                 entry = line.entry_label or line.entry
             elif line.replaces and line.replaces_amount is not None:
                 was = _money(line.replaces_amount)
-                entry = f"amount changed from {was}: a takes it, c keeps both"
+                entry = f"changed from {was}"
             elif line.suggestion:
                 entry = f"suggest: {self._label(line.suggestion)}"
             elif line.candidates:
