@@ -15,8 +15,6 @@ import signal
 import sqlite3
 import stat
 import subprocess
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
 from kentcard.settings import Settings
 from kentcard.store.backup import vacuum_into
 from kentcard.store.engine import url_for
+from tests.safety.process import quiet_env, run_kentcard
 
 ROOT = Path(__file__).parent.parent.parent
 WEDNESDAY = "2026-11-25"  # ISO week 48
@@ -37,27 +36,15 @@ THURSDAY = "2026-11-26"
 def kentcard(
     db: Path, today: str, *args: str, limit: int | None = None, keep: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTCARD_DB": str(db), "KENTCARD_TODAY": today}
-    env.pop("KENTCARD_DEBUG", None)
+    env = quiet_env(KENTCARD_DB=str(db), KENTCARD_TODAY=today)
     if not keep:
         env["KENTCARD_KEEP_DAILY"] = "0"
-    else:
-        env.pop("KENTCARD_KEEP_DAILY", None)
 
     def small_disk() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # type: ignore[arg-type]
 
-    preexec: Callable[[], None] | None = small_disk if limit is not None else None
-    return subprocess.run(
-        [sys.executable, "-m", "kentcard", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=preexec,
-    )
+    return run_kentcard(*args, env=env, preexec=small_disk if limit is not None else None)
 
 
 def set_up(db: Path) -> None:

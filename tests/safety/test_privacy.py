@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NetworkUsed
+from tests.safety.process import run_kentcard
 
 ROOT = Path(__file__).parent.parent.parent
 CANARY_NAME = "Zebedee Quixotic-Canary"
@@ -21,14 +22,7 @@ CANARY_PAYEE = "Canaryfield Care Agency"
 
 
 def kentcard(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kentcard", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_kentcard(*args, env=env)
 
 
 def test_error_output_never_contains_the_persons_data(tmp_path: Path) -> None:

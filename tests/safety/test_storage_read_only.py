@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.safety.process import quiet_env, run_kentcard
+
 ROOT = Path(__file__).parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 PR_CAPBSET_DROP = 24
@@ -60,18 +62,8 @@ def can_obey_permissions(tmp_path: Path) -> None:
 
 
 def kentcard(db: Path, *args: str, restricted: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KENTCARD_DB": str(db), "KENTCARD_TODAY": "2026-11-25"}
-    env.pop("KENTCARD_DEBUG", None)
-    env.pop("KENTCARD_KEEP_DAILY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "kentcard", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=obey_permissions if restricted else None,
-    )
+    env = quiet_env(KENTCARD_DB=str(db), KENTCARD_TODAY="2026-11-25")
+    return run_kentcard(*args, env=env, preexec=obey_permissions if restricted else None)
 
 
 def digest(folder: Path) -> dict[str, str]:
