@@ -19,7 +19,7 @@ from kentcard.store.engine import Database, cannot_write, make_engine, sqlite_pa
 from kentcard.store.migrate import MIGRATIONS, head_revision, upgrade
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    pass
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -105,33 +105,11 @@ def verify(url: str) -> VerifyReport:
             f"document {sha[:12]}… does not match its SHA-256"
             for sha in store.bad_documents(connection)
         ]
-        problems += _ledger_problems(connection)
+        problems += store.ledger_problems(connection)
         found = store.manifest(connection)
     if found.revision != head_revision():
         problems.append(f"the schema is at {found.revision}, not {head_revision()}")
     return VerifyReport({**found.counts, "documents hashed": len(found.documents)}, problems)
-
-
-def _ledger_problems(connection: sqlite3.Connection) -> list[str]:
-    problems = [
-        f"money-out {mid} settles more on invoices than it paid"
-        for (mid,) in connection.execute(
-            "SELECT m.id FROM money_out m JOIN allocation a ON a.money_out_id = m.id "
-            "GROUP BY m.id HAVING sum(a.amount_pence) > m.amount_pence"
-        )
-    ]
-    triggers = {
-        r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
-    }
-    if not {"audit_no_update", "audit_no_delete"} <= triggers:
-        problems.append("the audit log has lost its append-only protection")
-    for table in ("money_in", "money_out", "invoice"):
-        for (rid,) in connection.execute(
-            f"SELECT id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM audit a "
-            f"WHERE a.entity = '{table}' AND a.entity_id = t.id AND a.action = 'create')"
-        ):
-            problems.append(f"{table.replace('_', '-')} {rid} has no line in the audit log")
-    return problems
 
 
 def what_restore_loses(url: str, source: Path) -> store.Loss:
@@ -172,7 +150,7 @@ def restore(url: str, source: Path) -> tuple[Path | None, VerifyReport]:
         with Database(engine).write() as session:
             connection = session.connection()
             for table, seq in used.items():
-                _never_below(connection, table, seq)
+                store.never_below(connection, table, seq)
             audit.record(
                 session=session,
                 entity="database",
@@ -208,19 +186,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _never_below(connection: Connection, table: str, seq: int) -> None:
-    """Raise `table`'s AUTOINCREMENT sequence to at least `seq` (adding its row if missing)."""
-    connection.exec_driver_sql(
-        "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
-    )
-    connection.exec_driver_sql(
-        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
-        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?) "
-        "AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
-        (table, seq, table, table),
-    )
 
 
 def _check_restorable(source: Path) -> None:
@@ -282,7 +247,7 @@ def rotate_daily(
     made: list[Path] = []
     try:
         with closing(sqlite3.connect(db_file)) as source:
-            if not _holds_someone(source):
+            if not store.holds_someone(source):
                 return None  # nothing to lose yet
             for target, keep in wanted:
                 store.vacuum_into(source, target)
@@ -296,13 +261,6 @@ def rotate_daily(
             "it will be tried again next time kentcard starts"
         ) from error
     return daily if daily in made else None
-
-
-def _holds_someone(source: sqlite3.Connection) -> bool:
-    tables = source.execute("SELECT count(*) FROM sqlite_master WHERE name='recipient'")
-    if tables.fetchone()[0] == 0:
-        return False
-    return bool(source.execute("SELECT count(*) FROM recipient").fetchone()[0])
 
 
 def _prune(folder: Path, stem: str, keep: int) -> None:

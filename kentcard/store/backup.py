@@ -12,10 +12,13 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kentcard.core.folders import private_folder
 from kentcard.store.engine import read_only_uri
+
+if TYPE_CHECKING:  # only a type: this module needs no SQLAlchemy to run
+    from sqlalchemy import Connection
 
 MONEY_COLUMNS = {
     "money_in": "amount_pence",
@@ -238,3 +241,45 @@ def sequences(path: Path) -> dict[str, int]:
             name: int(seq)
             for name, seq in connection.execute("SELECT name, seq FROM sqlite_sequence")
         }
+
+
+def ledger_problems(connection: sqlite3.Connection) -> list[str]:
+    problems = [
+        f"money-out {mid} settles more on invoices than it paid"
+        for (mid,) in connection.execute(
+            "SELECT m.id FROM money_out m JOIN allocation a ON a.money_out_id = m.id "
+            "GROUP BY m.id HAVING sum(a.amount_pence) > m.amount_pence"
+        )
+    ]
+    triggers = {
+        r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    if not {"audit_no_update", "audit_no_delete"} <= triggers:
+        problems.append("the audit log has lost its append-only protection")
+    for table in ("money_in", "money_out", "invoice"):
+        for (rid,) in connection.execute(
+            f"SELECT id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM audit a "
+            f"WHERE a.entity = '{table}' AND a.entity_id = t.id AND a.action = 'create')"
+        ):
+            problems.append(f"{table.replace('_', '-')} {rid} has no line in the audit log")
+    return problems
+
+
+def never_below(connection: Connection, table: str, seq: int) -> None:
+    """Raise `table`'s AUTOINCREMENT sequence to at least `seq` (adding its row if missing)."""
+    connection.exec_driver_sql(
+        "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+        "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?) "
+        "AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+        (table, seq, table, table),
+    )
+
+
+def holds_someone(source: sqlite3.Connection) -> bool:
+    tables = source.execute("SELECT count(*) FROM sqlite_master WHERE name='recipient'")
+    if tables.fetchone()[0] == 0:
+        return False
+    return bool(source.execute("SELECT count(*) FROM recipient").fetchone()[0])
