@@ -12,7 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from kentcard.core.dates import Month, overlap_days
-from kentcard.core.money import Money, round_half_up
+from kentcard.core.money import Money, apportion, round_half_up
 from kentcard.core.records import Frequency, Plan
 
 # Periods per month, and the share of a period that falls in one week.
@@ -52,13 +52,19 @@ def budget_between(plans: Iterable[Plan], first: date, last: date) -> Money:
 
 
 def category_budgets_between(plans: Iterable[Plan], first: date, last: date) -> dict[str, Money]:
-    """Each budget line's share of the days [first, last] of one month, by category."""
+    """Each budget line's share of the days [first, last] of one month, by category.
+
+    The exact shares are apportioned by largest remainder (`money.apportion`), so when the
+    plans' lines add up to their payments the categories add up to `budget_between`
+    exactly, never a penny over or under.
+    """
     exact: dict[str, Fraction] = {}
     for plan in plans:
         share = _days_share(plan, first, last)
         for line in plan.lines:
             exact[line.category] = exact.get(line.category, Fraction(0)) + line.amount.pence * share
-    return {category: Money(round_half_up(value)) for category, value in exact.items()}
+    pence = apportion(list(exact.values()))
+    return {category: Money(p) for category, p in zip(exact, pence, strict=True)}
 
 
 def monthly_budget(plans: Iterable[Plan], month: Month) -> Money:

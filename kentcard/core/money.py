@@ -6,8 +6,9 @@ the edges (parsing text, exact budget maths) and are turned into pence at once.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -158,3 +159,19 @@ def round_half_up(value: Fraction) -> int:
     if 2 * rest >= magnitude.denominator:
         whole += 1
     return sign * whole
+
+
+def apportion(exact: Sequence[Fraction]) -> list[int]:
+    """Whole pence for each exact share, adding up to their exact sum rounded half-up.
+
+    Largest remainder: each share is rounded down, then the pennies still missing go one
+    each to the shares that lost most to rounding (the earlier share on a tie), so the
+    parts always add up to the rounded whole. Shares may be negative.
+    """
+    whole = round_half_up(sum(exact, Fraction(0)))
+    parts = [math.floor(value) for value in exact]
+    missing = whole - sum(parts)  # 0 <= missing <= len(parts): each share lost under 1p
+    order = sorted(range(len(exact)), key=lambda i: (parts[i] - exact[i], i))
+    for i in order[:missing]:
+        parts[i] += 1
+    return parts

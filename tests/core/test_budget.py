@@ -342,3 +342,40 @@ def test_plan_on_prefers_the_latest_start_when_plans_overlap() -> None:
     new = plan(2, start=date(2026, 6, 1), council=130_000)
     assert plan_on([new, old], date(2026, 7, 1)) is new
     assert plan_on([old, new], date(2026, 5, 31)) is old
+
+
+def test_category_budgets_add_up_to_the_budget_in_the_issues_example() -> None:
+    """Four-weekly £950 + £50 + £84 (£1,084): the exact shares £1,029.1666…, £54.1666… and
+    £91.00 each rounded would be £1,029.17 + £54.17 + £91.00 = £1,174.34, a penny over the
+    budget of £1,174.33. Largest remainder rounds each down (£1,029.16 + £54.16 + £91.00 =
+    £1,174.32) and gives the one missing penny to the first of the two equal remainders."""
+    lines = (
+        PlanLine("Home care", Money(95_000)),
+        PlanLine("Equipment", Money(5_000)),
+        PlanLine("Day centre", Money(8_400)),
+    )
+    p = plan(frequency=Frequency.FOUR_WEEKLY, council=100_000, contribution=8_400, lines=lines)
+    assert monthly_budget([p], NOV_2026) == Money(117_433)  # 108400 × 13/12 = 117433.33…
+    assert category_budgets([p], NOV_2026) == {
+        "Home care": Money(102_917),
+        "Equipment": Money(5_416),
+        "Day centre": Money(9_100),
+    }
+
+
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=500_000), min_size=1, max_size=6),
+    frequency=st.sampled_from(list(Frequency)),
+    start_day=st.integers(min_value=1, max_value=30),
+)
+def test_category_budgets_always_sum_to_the_months_budget(
+    amounts: list[int], frequency: Frequency, start_day: int
+) -> None:
+    """Lines that add up to the payment give categories that add up to the budget, to the
+    penny, for any amounts, frequency and a plan starting part-way through the month."""
+    lines = tuple(PlanLine(f"Line {n}", Money(a)) for n, a in enumerate(amounts))
+    p = plan(
+        start=date(2026, 11, start_day), frequency=frequency, council=sum(amounts), lines=lines
+    )
+    parts = category_budgets([p], NOV_2026)
+    assert sum(v.pence for v in parts.values()) == monthly_budget([p], NOV_2026).pence
