@@ -556,6 +556,38 @@ def money_out_delete(
     typer.echo(f"Deleted money-out {ident}.")
 
 
+@money_out_app.command("explain")
+@handled
+def money_out_explain(
+    money_out_id: Annotated[str, typer.Argument(metavar="ID", help="Money-out id.")],
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Why it has no receipt, e.g. 'the lunch club gives no receipts'."),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the explanation.")] = False,
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Say why a payment has no receipt (kept with it, shown to a reviewer as explained)."""
+    from kentcard.services.ledger import EVIDENCE_NOTE_LIMIT, explain_missing_evidence
+
+    ident = record_id(money_out_id)
+    if (reason is None) == (not clear):
+        raise InputError("reason", "give either --reason TEXT or --clear")
+    text = None
+    if reason is not None:
+        text = clean_text(reason, "reason", max_length=EVIDENCE_NOTE_LIMIT)
+        if text is None:
+            raise InputError("reason", "is empty; to remove the explanation, use --clear")
+    record = explain_missing_evidence(context(), person(recipient).id, ident, text)
+    if as_json:
+        emit(record, as_json)
+    elif text is None:
+        typer.echo(f"Money-out {ident}: explanation removed.")
+    else:
+        typer.echo(f"Money-out {ident}: no receipt, explained: {text}")
+
+
 @invoice_app.command("add")
 @handled
 def invoice_add(

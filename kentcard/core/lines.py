@@ -24,6 +24,7 @@ class MoneyOutLine(NamedTuple):
     reference: str | None
     origin: str
     evidenced: bool
+    evidence_note: str | None = None  # why it has no receipt, when the person has said
 
 
 class InvoiceLine(NamedTuple):

@@ -125,6 +125,7 @@ class MoneyOut:
     description: str | None = None
     reference: str | None = None
     origin: Origin = Origin.MANUAL
+    evidence_note: str | None = None  # why it has no receipt, when the person has said
 
 
 @dataclass(frozen=True, slots=True)

@@ -255,6 +255,42 @@ def delete_money_out(ctx: Context, money_out_id: int) -> None:
         session.delete(row)
 
 
+EVIDENCE_NOTE_LIMIT = 200
+
+
+def explain_missing_evidence(
+    ctx: Context, recipient_id: int, money_out_id: int, note: str | None
+) -> MoneyOut:
+    """Say why a payment has no receipt ("the lunch club gives no receipts"); empty text or
+    None clears what was said. At most 200 characters, refused as `reason`.
+
+    Allowed in a locked, reviewed period, as attaching evidence is: it explains the payment
+    without changing it. A change is one audit line on the payment; the same words again
+    write nothing. A payment of someone else is not found.
+    """
+    text = clean_text(note, "reason", max_length=EVIDENCE_NOTE_LIMIT)
+    with ctx.db.write() as session:
+        row = session.get(MoneyOutRow, money_out_id)
+        if row is None or row.recipient_id != recipient_id:
+            raise NotFoundError(f"money-out {money_out_id} does not exist")
+        if row.evidence_note == text:
+            return convert.money_out(row)
+        before = MoneyOutRow.model_validate(row.model_dump())
+        row.evidence_note = text
+        session.add(row)
+        audit.record(
+            session=session,
+            entity="money_out",
+            entity_id=money_out_id,
+            action="update",
+            recipient_id=row.recipient_id,
+            before=before,
+            after=row,
+            extra={"event": "evidence explained" if text else "evidence explanation cleared"},
+        )
+        return convert.money_out(row)
+
+
 def list_money_in(
     ctx: Context, recipient_id: int, start: date | None = None, end: date | None = None
 ) -> list[MoneyIn]:

@@ -96,6 +96,7 @@ def money_out(row: MoneyOutRow) -> MoneyOut:
         description=row.description,
         reference=row.reference,
         origin=Origin(row.origin),
+        evidence_note=row.evidence_note,
     )
 
 

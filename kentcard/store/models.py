@@ -145,6 +145,9 @@ class MoneyOutRow(SQLModel, table=True):
     description: str | None = None
     reference: str | None = None
     origin: str = "manual"
+    # Why this payment has no receipt ("the lunch club gives no receipts"); set by
+    # services.ledger.explain_missing_evidence, shown to a reviewer as explained.
+    evidence_note: str | None = None
 
 
 class InvoiceRow(SQLModel, table=True):

@@ -58,7 +58,7 @@ _TYPES: dict[str, Any] = {
 }  # fmt: skip
 OUT = _table(
     "money_out", "id", "recipient_id", "date", "amount_pence", "payee", "category",
-    "description", "reference", "origin",
+    "description", "reference", "origin", "evidence_note",
 )  # fmt: skip
 IN = _table(
     "money_in", "id", "recipient_id", "date", "amount_pence", "source", "reference", "note",
@@ -85,7 +85,8 @@ def _rows(session: Session | Connection, statement: Any) -> list[Any]:
 def money_out_lines(
     *, session: Session | Connection, recipient_id: int, start: date, end: date
 ) -> list[MoneyOutLine]:
-    """Payments dated in [start, end], by date, each with whether evidence proves it."""
+    """Payments dated in [start, end], by date, each with whether evidence proves it and
+    the person's explanation of why it has none (if they gave one)."""
     own = exists().where(LINK.c.money_out_id == OUT.c.id)
     via_invoice = (
         exists()
@@ -96,7 +97,7 @@ def money_out_lines(
     statement = (
         select(
             c.id, c.date, c.amount_pence, c.payee, c.category, c.description, c.reference,
-            c.origin, or_(own, via_invoice),
+            c.origin, or_(own, via_invoice), c.evidence_note,
         )
         .where(c.recipient_id == recipient_id, c.date >= start, c.date <= end)
         .order_by(c.date, c.id)

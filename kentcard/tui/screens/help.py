@@ -30,6 +30,7 @@ HELP = """\
 | `Enter` | tables | edit the selected record (in Evidence: open the file) |
 | `d` or `Delete` | tables | delete the selected record (you are asked first) |
 | `a` | Money out, Invoices | attach a receipt or invoice file to the selected one |
+| `x` | Money out | say why the selected payment has no receipt (the reviewer sees it) |
 | `o` | Evidence | open the file with this computer's viewer |
 | `/` | tables | search; the month box takes `YYYY-MM`, the last box one choice |
 | `s`, `r` | tables | sort by the next column; reverse the order (or click a heading) |

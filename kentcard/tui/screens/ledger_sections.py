@@ -9,7 +9,13 @@ from textual.binding import Binding, BindingType
 from kentcard.core.records import DocumentKind, MoneyIn
 from kentcard.services import browse, ledger, providers
 from kentcard.services.browse import Filters, Page, Payment
-from kentcard.tui.screens.money_forms import SOURCE_CHOICES, AttachForm, MoneyInForm, MoneyOutForm
+from kentcard.tui.screens.money_forms import (
+    SOURCE_CHOICES,
+    AttachForm,
+    ExplainForm,
+    MoneyInForm,
+    MoneyOutForm,
+)
 from kentcard.tui.screens.table import Column, TableScreen
 
 SOURCE_WORDS = dict((value, label) for label, value in SOURCE_CHOICES)
@@ -50,9 +56,13 @@ class MoneyInScreen(TableScreen):
 
 class MoneyOutScreen(TableScreen):
     MODE = "money_out"
-    HELP = "Payments from the card. Each needs a receipt, or an invoice it settles. a attaches one."
+    HELP = (
+        "Payments from the card. Each needs a receipt or an invoice: "
+        "a attaches one, x says why there is none."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "attach", "Attach receipt", id="money_out.attach"),
+        Binding("x", "explain", "Explain no receipt", id="money_out.explain"),
     ]
     COLUMNS: ClassVar[list[Column]] = [
         Column("date", "Date", "date"),
@@ -73,7 +83,7 @@ class MoneyOutScreen(TableScreen):
 
     def cells(self, item: Payment) -> list[object]:
         m = item.record
-        evidence = "yes" if item.evidenced else "MISSING"
+        evidence = "yes" if item.evidenced else "explained" if m.evidence_note else "MISSING"
         return [m.date, m.payee, m.amount, evidence, m.category, m.description]
 
     def choices(self) -> list[tuple[str, str]]:
@@ -96,3 +106,8 @@ class MoneyOutScreen(TableScreen):
         if item is not None:
             label = f"the payment of {item.record.amount} to {item.record.payee}"
             self._open(AttachForm("money_out_id", item.record.id, label, DocumentKind.RECEIPT))
+
+    def action_explain(self) -> None:
+        item = self.selected
+        if item is not None:
+            self._open(ExplainForm(item.record, item.evidenced))

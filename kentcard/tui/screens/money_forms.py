@@ -1,4 +1,5 @@
-"""Forms for money in, money out (settling invoices, attaching receipts) and attaching evidence."""
+"""Forms for money in, money out (settling invoices, attaching receipts), attaching evidence
+and saying why a payment has no receipt."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from textual.widgets import Label, SelectionList, Static
 
 from kentcard.core.dates import parse_date
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.money import parse_positive_money, total
+from kentcard.core.money import format_money, parse_positive_money, total
 from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Source
-from kentcard.core.validate import parse_choice
+from kentcard.core.validate import clean_text, parse_choice
 from kentcard.services import browse, documents, ledger
 from kentcard.tui.messages import ChoicesLoaded
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
@@ -126,6 +127,12 @@ class MoneyOutForm(FormDialog):
         )
 
     def compose_extra(self) -> ComposeResult:
+        if self.record is not None and self.record.evidence_note:
+            yield Static(
+                f"No receipt, explained: {self.record.evidence_note}  (x on the table changes it)",
+                id="evidence-note",
+                classes="hint",
+            )
         yield Label("Invoices this payment settles (Space to tick)", classes="field-label")
         yield Static(
             "Type the payee to see their unpaid invoices.", id="invoices-hint", classes="hint"
@@ -222,4 +229,44 @@ class AttachForm(FormDialog):
     def save(self, values: dict[str, Any]) -> Any:
         return documents.attach_document(
             self.kapp.ctx, values["file"], kind=values["kind"], **{self.target: self.target_id}
+        )
+
+
+def describe_payment(record: MoneyOut) -> str:
+    """A payment in words a person recognises: "£45.99 to Kent Mobility on 18 Nov 2026"."""
+    when = f"{record.date.day} {record.date:%b %Y}"
+    return f"{format_money(record.amount)} to {record.payee} on {when}"
+
+
+class ExplainForm(FormDialog):
+    """Say why a payment has no receipt; saving an empty box removes the explanation."""
+
+    def __init__(self, record: MoneyOut, evidenced: bool = False) -> None:
+        self.record = record
+        self.evidenced = evidenced
+        self.title_text = f"Why is there no receipt for {describe_payment(record)}?"
+        super().__init__(
+            [
+                Field(
+                    "reason",
+                    "Why there is no receipt",
+                    text_of(record.evidence_note),
+                    lambda text: clean_text(text, "reason", max_length=ledger.EVIDENCE_NOTE_LIMIT),
+                    "e.g. the lunch club gives no receipts",
+                ),
+            ]
+        )
+
+    def compose_extra(self) -> ComposeResult:
+        hint = (
+            f"Kept with the payment and shown to the reviewer as explained; up to "
+            f"{ledger.EVIDENCE_NOTE_LIMIT} characters. Save an empty box to remove it."
+        )
+        if self.evidenced:
+            hint += " This payment already has a receipt or a paid invoice with its file."
+        yield Static(hint, id="explain-hint", classes="hint")
+
+    def save(self, values: dict[str, Any]) -> MoneyOut:
+        return ledger.explain_missing_evidence(
+            self.kapp.ctx, self.kapp.person.id, self.record.id, values["reason"]
         )
