@@ -159,14 +159,16 @@ def review_json(start: date, end: date, findings: list[Finding]) -> dict[str, An
 
 
 def review_text(start: date, end: date, findings: list[Finding]) -> str:
+    from kentcard.services.review import kind_title
+
     if not findings:
         return f"Nothing a reviewer would query between {start} and {end}."
     head = f"{len(findings)} thing(s) a reviewer would query between {start} and {end}:"
-    rows = [[f.date, f.kind.value, f.message, f.amount, f.record] for f in findings]
+    rows = [[f.date, kind_title(f.kind), f.message, f.amount, f.about] for f in findings]
     return (
         head
         + "\n\n"
-        + table(["Date", "What", "Detail", "Amount", "Record"], rows, right=("Amount",))
+        + table(["Date", "What", "Detail", "Amount", "About"], rows, right=("Amount",))
     )
 
 

@@ -284,6 +284,7 @@ def test_list_month_filter_and_review_json(run) -> None:  # type: ignore[no-unty
         "message": first["message"],
         "record": None,
         "amount": "100.00",
+        "about": None,
     }
     assert "contribution" in first["message"]  # due the same day as KCC's; sorted by words
     missing = [e["amount"] for e in review["exceptions"] if e["kind"] == "payment-missing"]

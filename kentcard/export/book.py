@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
-from kentcard.core.records import MoneyIn, Recipient
+from kentcard.core.records import MoneyIn, Plan, Recipient
 
 
 class EvidenceFile(NamedTuple):
@@ -31,9 +31,10 @@ class MonthLine(NamedTuple):
     last: date  # the last day covered
     label: str  # `Nov 2026`, or `Nov 2026 (1–15)` for part of a month
     budget: Money  # prorated by days for part of a month
-    spent: Money
-    received: Money
-    balance: Money
+    spent: Money  # paid out less refunds
+    received: Money  # every money in, an opening balance entered in the month too
+    paid_out: Money
+    balance: Money  # at the end of `last`, or the as-at date if earlier
 
     @property
     def partial(self) -> bool:
@@ -52,10 +53,27 @@ class ExceptionLine(NamedTuple):
     """One thing a reviewer would query, in words."""
 
     date: date
-    kind: str  # the review's kind (a str enum) or its text
+    kind: str  # what kind of thing, in words ("Payments with no receipt or invoice attached")
     message: str
-    record: str | None
+    about: str | None  # the record in words ("Payment 20 May 2026, Bright Homecare, £651.00")
     amount: Money | None
+
+
+class Expected(NamedTuple):
+    """Payments the plan says were due in the period (up to the as-at date), and what came."""
+
+    who: str  # "KCC" or "Your contribution"
+    due_count: int
+    due: Money
+    received_count: int
+    received: Money
+
+
+class Figure(NamedTuple):
+    """A key figure as the app worked it out, for the CSV summary and the pack's README."""
+
+    label: str
+    value: Money | str | int
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +83,27 @@ class ReviewBook:
     person: Recipient
     start: date
     end: date
-    today: date  # for "overdue"
-    balance_on: date  # the end of the period, or today if that is earlier
+    today: date
+    as_at: date  # every figure is worked out on this day: the period's end, or today
     opening_balance: Money  # the balance on the day before `start`
+    closing_balance: Money  # the balance on `as_at`, as the app works it out
+    outstanding: Money  # still owed on invoices on `as_at`
     retained: Money
+    weekly_budget: Money  # of the plan in force on `as_at` (the retained allowance's unit)
+    plans: Sequence[Plan]  # the plans in force at some time in the period
+    expected: Sequence[Expected]
+    statement_status: str  # how the card statement reconciles, in words
     money_in: Sequence[MoneyIn]
     money_out: Sequence[MoneyOutLine]
     invoices: Sequence[InvoiceLine]
-    paid: Mapping[int, int]  # pence paid against each invoice by `balance_on`
+    paid: Mapping[int, int]  # pence paid against each invoice by `as_at`
     allocations: Sequence[AllocationLine]
     evidence: Sequence[EvidenceFile]
     months: Sequence[MonthLine]
     categories: Sequence[CategoryBudget]
     exceptions: Sequence[ExceptionLine]
-    exception_kinds: Sequence[tuple[str, str]]  # (kind, what it means in words), in order
+    exception_kinds: Sequence[str]  # every kind of exception in words, in order
+    figures: Sequence[Figure]  # the key figures, for files without formulas
 
     @property
     def title(self) -> str:

@@ -1,5 +1,7 @@
 """One CSV file per data sheet: UTF-8 with a byte-order mark, so Excel reads `£` right.
 
+`summary.csv` holds the key figures (opening and closing balance, received, paid out,
+budget, spent, counts of exceptions) and `README.txt` says what each file is.
 Money is written as plain numbers with two decimals (`560.00`), dates as `YYYY-MM-DD`, and
 any text that could start a formula gets an apostrophe in front (see `safety.py`).
 """
@@ -8,16 +10,19 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kentcard.core.money import Money
 from kentcard.export import tables as T
 from kentcard.export.book import ReviewBook
+from kentcard.export.readme import csv_readme
 from kentcard.export.safety import csv_text
 
+SUMMARY_NAME = "summary.csv"
 FILE_NAMES = {
     T.MONEY_IN: "money-in.csv",
     T.MONEY_OUT: "money-out.csv",
@@ -59,19 +64,38 @@ def _formatter(column: str) -> Callable[[Any], str]:
 
 
 def write_csv_files(book: ReviewBook, folder: Path) -> list[Path]:
-    """Write every data sheet into `folder` (which must exist), each file owner-only."""
-    written = []
+    """Write every data sheet, `summary.csv` and a README into `folder` (which must exist),
+    each file owner-only."""
+    summary = (
+        [
+            field(f.label),
+            money_field(f.value.pence) if isinstance(f.value, Money) else field(f.value),
+        ]
+        for f in book.figures
+    )
+    written = [_write(folder / SUMMARY_NAME, ["Figure", "Value"], summary)]
     for table in T.data_tables(book):
-        path = folder / FILE_NAMES[table.name]
         formats = [_formatter(c) for c in table.columns]
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with open(descriptor, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow([field(c) for c in table.columns])
-            writer.writerows(
-                [f(v) for f, v in zip(formats, values, strict=True)] for values in table.rows
-            )
-            handle.flush()
-            os.fsync(handle.fileno())
-        written.append(path)
-    return written
+        rows = ([f(v) for f, v in zip(formats, values, strict=True)] for values in table.rows)
+        written.append(_write(folder / FILE_NAMES[table.name], list(table.columns), rows))
+    readme = folder / "README.txt"
+    with open(_create(readme), "w", encoding="utf-8", newline="") as handle:
+        handle.write(csv_readme(book))
+        handle.flush()
+        os.fsync(handle.fileno())
+    return [*written, readme]
+
+
+def _create(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+
+def _write(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
+    """A header and rows of fields already made safe (`field`, `money_field`)."""
+    with open(_create(path), "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([field(c) for c in header])
+        writer.writerows(rows)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return path

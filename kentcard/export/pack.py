@@ -22,6 +22,7 @@ from typing import IO
 from kentcard.core.filetypes import EXTENSIONS
 from kentcard.core.lines import DocumentLine
 from kentcard.export.book import EvidenceFile, ReviewBook
+from kentcard.export.readme import pack_readme
 
 EVIDENCE_FOLDER = "evidence/"
 _NOT_SAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -95,35 +96,5 @@ def _add(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
 
 
 def readme(book: ReviewBook) -> str:
-    person = book.person
-    return "\r\n".join(  # Notepad on older Windows shows nothing else as line breaks
-        [
-            "Direct payment review - evidence pack",
-            "",
-            f"Person:        {person.name}",
-            f"KCC reference: {person.kcc_ref or 'not recorded'}",
-            f"Period:        {book.start} to {book.end}",
-            "",
-            "What is in this pack",
-            "",
-            f"  {book.title}.xlsx",
-            "      The review workbook. 'Summary' gives the totals for the period; they are",
-            "      formulas over the other sheets, which list every payment in and out, the",
-            "      providers' invoices, the budget by month, the evidence files and the things",
-            "      a reviewer may want to ask about ('Exceptions').",
-            "",
-            f"  {EVIDENCE_FOLDER}  ({len(book.evidence)} files)",
-            "      Every receipt, invoice and other document linked to a payment or invoice in",
-            "      the workbook, named DATE_WHO_WHAT (for example",
-            "      2026-11-05_Bright-Homecare_INV-1001.pdf). The 'Evidence' column of the",
-            "      'Money out' sheet names the files that prove each payment; payments with no",
-            "      file are listed on the 'Exceptions' sheet.",
-            "",
-            "To check that a file is the one recorded, compare its SHA-256 with the",
-            "'Evidence' sheet (Windows: certutil -hashfile FILE SHA256;",
-            "macOS: shasum -a 256 FILE; Linux: sha256sum FILE).",
-            "",
-            "Made with kentcard. KCC direct payments: 0300 041 3600.",
-            "",
-        ]
-    )
+    """The pack's README.txt, its example file name one that is in the pack."""
+    return pack_readme(book, book.evidence[0].pack_name if book.evidence else None)

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from kentcard.core import words
 from kentcard.core.invoices import status_of
 from kentcard.core.money import Money
 from kentcard.export.book import ReviewBook
@@ -24,39 +25,49 @@ INVOICES = "Invoices"
 BUDGET = "Budget by month"
 EVIDENCE = "Evidence"
 EXCEPTIONS = "Exceptions"
-DATA_SHEETS = (MONEY_IN, MONEY_OUT, INVOICES, BUDGET, EVIDENCE, EXCEPTIONS)
+DATA_SHEETS = (EXCEPTIONS, MONEY_IN, MONEY_OUT, INVOICES, BUDGET, EVIDENCE)
 
+# Each sheet's columns: the ones a reviewer reads (printed, fitting an A4 landscape page),
+# then the technical ones after them, outside the print area (`PRINTED` says how many).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    MONEY_IN: (
-        "Id", "Date", "Amount", "Source", "Category", "Reference", "Note", "Evidence", "Entered",
-    ),
+    MONEY_IN: ("Date", "Amount", "Source", "Category", "Reference", "Note", "Evidence", "Entered"),
     MONEY_OUT: (
-        "Id", "Date", "Amount", "Payee", "Category", "Description", "Reference", "Invoices paid",
-        "Evidence", "Entered",
+        "Date", "Amount", "Payee", "Category", "Description", "Invoices paid", "Evidence",
+        "Entered", "Reference",
     ),
     INVOICES: (
-        "Id", "Issue date", "Provider", "Number", "Amount", "Paid", "Outstanding", "Status",
-        "Due date", "Overdue", "Hours", "Rate", "Service from", "Service to", "Paid by",
-        "Evidence",
+        "Issue date", "Provider", "Number", "Amount", "Paid", "Outstanding", "Status", "Due date",
+        "Overdue", "Evidence", "Hours", "Rate", "Service from", "Service to", "Paid by",
     ),
     BUDGET: (
-        "Month", "Budget", "Spent", "Remaining", "Received", "Closing balance", "From", "To",
+        "Month", "Budget", "Spent", "Remaining", "Brought forward", "Money in", "Paid out",
+        "Carried forward", "Check", "From", "To",
     ),
     EVIDENCE: (
-        "Evidence file", "Original name", "Kind", "Type", "Bytes", "SHA-256", "Linked to", "Added",
+        "Evidence file", "What it proves", "Kind", "Original name", "Added", "Type", "Bytes",
+        "SHA-256",
     ),
-    EXCEPTIONS: ("Date", "Kind", "Detail", "Amount", "Record"),
+    EXCEPTIONS: ("Date", "What", "Detail", "Amount", "About"),
 }  # fmt: skip
+PRINTED = {MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, EXCEPTIONS: 5}
 MONEY_COLUMNS = frozenset(
-    {"Amount", "Paid", "Outstanding", "Rate", "Budget", "Spent", "Remaining", "Received",
-     "Closing balance"}
+    {"Amount", "Paid", "Outstanding", "Rate", "Budget", "Spent", "Remaining", "Brought forward",
+     "Money in", "Paid out", "Carried forward"}
 )  # fmt: skip
 DATE_COLUMNS = frozenset(
     {"Date", "Issue date", "Due date", "Service from", "Service to", "Added", "From", "To"}
 )
 MONTH_COLUMNS = frozenset({"Month"})
-NUMBER_COLUMNS = frozenset({"Id", "Bytes", "Hours"})
+NUMBER_COLUMNS = frozenset({"Bytes", "Hours"})
 SEPARATOR = "; "
+MISSING = "MISSING"  # a payment nothing proves (highlighted in the workbook)
+OK = "OK"  # a check that holds
+STATUS_WORDS = {
+    "unpaid": "Unpaid",
+    "part-paid": "Part paid",
+    "paid": "Paid",
+    "overpaid": "Overpaid",
+}
 
 
 class Table(NamedTuple):
@@ -103,11 +114,18 @@ def _joined(items: list[str]) -> str | None:
 def money_in_rows(book: ReviewBook, index: dict[str, list[str]]) -> list[tuple[Any, ...]]:
     return [
         (
-            m.id, m.date, m.amount.pence, m.source.value, m.category, m.reference, m.note,
-            _joined(index.get(f"money-in:{m.id}", [])), m.origin.value,
+            m.date, m.amount.pence, words.source_words(m.source.value), m.category, m.reference,
+            m.note, _joined(index.get(f"money-in:{m.id}", [])), words.origin_words(m.origin.value),
         )
         for m in book.money_in
     ]  # fmt: skip
+
+
+def evidence_cell(files: list[str], note: str | None) -> str:
+    """The files that prove a payment; `MISSING` when none does, or the reason given why."""
+    if files:
+        return SEPARATOR.join(files)
+    return f"No receipt. Reason given: {note}" if note else MISSING
 
 
 def money_out_rows(book: ReviewBook, index: dict[str, list[str]]) -> Iterator[tuple[Any, ...]]:
@@ -126,53 +144,84 @@ def money_out_rows(book: ReviewBook, index: dict[str, list[str]]) -> Iterator[tu
                 files += [f for f in index.get(f"invoice:{invoice_id}", []) if f not in files]
             settles = _joined([numbers[i] for i in invoice_ids if i in numbers])
         yield (
-            m.id, m.date, m.pence, m.payee, m.category, m.description, m.reference, settles,
-            _joined(files), m.origin,
+            m.date, m.pence, m.payee, m.category, m.description, settles,
+            evidence_cell(files, m.evidence_note), words.origin_words(m.origin),
+            m.reference,
         )  # fmt: skip
 
 
 def invoice_rows(book: ReviewBook, index: dict[str, list[str]]) -> Iterator[tuple[Any, ...]]:
     payers: dict[int, list[str]] = defaultdict(list)
-    for allocation in book.allocations:
-        payers[allocation.invoice_id].append(f"money-out:{allocation.money_out_id}")
+    names = {i.id: i.provider_name for i in book.invoices}
+    for a in book.allocations:
+        payers[a.invoice_id].append(
+            words.payment_words(a.paid_on, names.get(a.invoice_id, ""), a.pence)
+        )
     for inv in book.invoices:
         paid = book.paid.get(inv.id, 0)
         owed = inv.pence - paid
         yield (
-            inv.id, inv.issue_date, inv.provider_name, inv.number, inv.pence, paid, owed,
-            status_of(Money(inv.pence), Money(paid)).value, inv.due_date,
-            "yes" if inv.due_date < book.today and owed > 0 else "no",
+            inv.issue_date, inv.provider_name, inv.number, inv.pence, paid, owed,
+            STATUS_WORDS[status_of(Money(inv.pence), Money(paid)).value], inv.due_date,
+            "Yes" if inv.due_date < book.as_at and owed > 0 else "No",
+            _joined(index.get(f"invoice:{inv.id}", [])),
             None if inv.hours_centi is None else Decimal(inv.hours_centi).scaleb(-2),
-            inv.rate_pence, inv.period_start, inv.period_end,
-            _joined(payers.get(inv.id, [])), _joined(index.get(f"invoice:{inv.id}", [])),
+            inv.rate_pence, inv.period_start, inv.period_end, _joined(payers.get(inv.id, [])),
         )  # fmt: skip
 
 
 def budget_rows(book: ReviewBook) -> list[tuple[Any, ...]]:
-    """Each month of the period; the `Month` value is the line (shown as its first day)."""
-    return [
-        (
-            line, line.budget.pence, line.spent.pence, (line.budget - line.spent).pence,
-            line.received.pence, line.balance.pence, line.first, line.last,
-        )
-        for line in book.months
-    ]  # fmt: skip
+    """Each month of the period; the `Month` value is the line (shown as its first day).
+
+    Brought forward + money in − paid out = carried forward, month by month, and `Check`
+    says whether that holds against the balance the app works out (the workbook writes the
+    roll-forward as formulas over the Money in and Money out sheets).
+    """
+    rows = []
+    brought = book.opening_balance.pence
+    for line in book.months:
+        gap = brought + line.received.pence - line.paid_out.pence - line.balance.pence
+        rows.append(
+            (
+                line, line.budget.pence, line.spent.pence, (line.budget - line.spent).pence,
+                brought, line.received.pence, line.paid_out.pence, line.balance.pence,
+                OK if gap == 0 else pounds(gap), line.first, line.last,
+            )
+        )  # fmt: skip
+        brought = line.balance.pence
+    return rows
 
 
-def evidence_rows(book: ReviewBook) -> list[tuple[Any, ...]]:
+def evidence_rows(book: ReviewBook, proves: dict[str, str]) -> list[tuple[Any, ...]]:
     return [
         (
-            e.pack_name, e.document.filename, e.document.kind, e.document.media_type,
-            e.document.size, e.document.sha256, _joined(list(e.document.links)),
-            added_day(e.document.added_at),
+            e.pack_name, _joined([proves[t] for t in e.document.links if t in proves]),
+            words.DOCUMENT_KIND_WORDS.get(e.document.kind, e.document.kind), e.document.filename,
+            added_day(e.document.added_at), e.document.media_type, e.document.size,
+            e.document.sha256,
         )
         for e in book.evidence
     ]  # fmt: skip
 
 
+def record_words(book: ReviewBook) -> dict[str, str]:
+    """Each exported record's tag (`money-out:9`) in words: what a document proves."""
+    found = {
+        f"money-out:{m.id}": words.payment_words(m.date, m.payee, m.pence) for m in book.money_out
+    }
+    found.update(
+        (f"invoice:{i.id}", words.invoice_words(i.number, i.provider_name)) for i in book.invoices
+    )
+    found.update(
+        (f"money-in:{m.id}", words.money_in_words(m.date, m.source.value, m.amount.pence))
+        for m in book.money_in
+    )
+    return found
+
+
 def exception_rows(book: ReviewBook) -> Iterator[tuple[Any, ...]]:
     for f in book.exceptions:
-        yield (f.date, f.kind, f.message, _pence(f.amount), f.record)
+        yield (f.date, f.kind, f.message, _pence(f.amount), f.about)
 
 
 def data_tables(book: ReviewBook) -> list[Table]:
@@ -183,7 +232,7 @@ def data_tables(book: ReviewBook) -> list[Table]:
         MONEY_OUT: list(money_out_rows(book, index)),
         INVOICES: list(invoice_rows(book, index)),
         BUDGET: budget_rows(book),
-        EVIDENCE: evidence_rows(book),
+        EVIDENCE: evidence_rows(book, record_words(book)),
         EXCEPTIONS: list(exception_rows(book)),
     }
     return [Table(name, COLUMNS[name], parts[name]) for name in DATA_SHEETS]

@@ -39,22 +39,28 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import xmlfile
 
+from kentcard.core.words import uk_date
 from kentcard.export import summary_sheet
 from kentcard.export import tables as T
 from kentcard.export.book import MonthLine, ReviewBook
 from kentcard.export.safety import header_text, is_risky, sheet_text
 
 MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mmm yyyy"
 HOURS_FORMAT = "0.00"
 FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "month": MONTH_FORMAT, "number": "0"}
-# Widest a column grows (in characters) before its text wraps instead.
-_WIDTH_CAP = {"Detail": 60, "Description": 30, "Note": 30, "Evidence": 50, "Invoices paid": 20,
-              "Linked to": 24, "Paid by": 24, "Original name": 30, "Evidence file": 50,
-              "SHA-256": 66}  # fmt: skip
-LINE_HEIGHT = 15  # points per line of 11-point text
-_DEFAULT_CAP = 28
+# Widest a column grows (in characters) before its text wraps instead: the printed columns
+# of each sheet fit an A4 landscape page at 85 % of normal size or more (`print_scale`).
+_WIDTH_CAP = {"Detail": 56, "Description": 26, "Note": 24, "Evidence": 34, "Invoices paid": 14,
+              "What it proves": 40, "Paid by": 40, "Original name": 26, "Evidence file": 44,
+              "SHA-256": 66, "Payee": 24, "Provider": 24, "Category": 16, "What": 32,
+              "About": 36, "Reference": 16, "Source": 18}  # fmt: skip
+_DEFAULT_CAP = 24
+# Widths (in characters) of the printed columns together: an A4 landscape page inside the
+# default margins holds about 114 at 100 %, so 130 prints at 88 % (measured in LibreOffice).
+PRINT_WIDTH = 130
+_NARROWEST = 12  # a text column is not narrowed below this to fit the page
 _WIDTH_SAMPLE = 2000  # rows looked at to size a column; enough for a year, cheap for 100,000
 Progress = Callable[[float], None]
 
@@ -64,13 +70,22 @@ class Styles:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.cache: dict[tuple[str, bool, bool], Any] = {}
+        self.cache: dict[tuple[str, bool, bool, bool], Any] = {}
 
-    def style(self, number_format: str = "General", wrap: bool = False, quote: bool = False) -> Any:
-        key = (number_format, wrap, quote)
+    def style(
+        self,
+        number_format: str = "General",
+        wrap: bool = False,
+        quote: bool = False,
+        flagged: bool = False,
+    ) -> Any:
+        """`flagged`: bold on a light red fill, for what a reviewer must not miss."""
+        key = (number_format, wrap, quote, flagged)
         if key not in self.cache:
             cell = WriteOnlyCell(self.ws)
             cell.number_format = number_format
+            if flagged:
+                cell.font, cell.fill = FLAG_FONT, FLAG_FILL
             indent = 1 if number_format == "General" else 0  # text clear of the amount beside it
             cell.alignment = Alignment(
                 horizontal="left" if indent else None,  # indent needs an explicit side
@@ -131,6 +146,8 @@ def _cells_as_given(row: Any, row_index: int) -> Any:
 
 FONT = "Calibri"  # the workbook's body font; LibreOffice shows its metric twin, Carlito
 HEADER_FONT = Font(name=FONT, bold=True)
+FLAG_FONT = Font(name=FONT, bold=True, color="9C0006")
+FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
 
@@ -211,30 +228,95 @@ def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
     wb.properties.title = "Direct payment review"
     wb.properties.subject = "Kent Card direct payment account review"
     data = T.data_tables(book)
+    counts = {t.name: len(t.rows) for t in data}
     summary = wb.create_sheet("Summary")
     styles = Styles(summary)  # one set of styles: they belong to the workbook, not a sheet
-    total = sum(len(t.rows) for t in data) or 1
+    total = sum(counts.values()) or 1
     done = 0
     # A streamed sheet writes its settings before its first row: so print set-up comes first.
+    _printable(summary, book, repeat_header=False)
     for table in data:
         ws = wb.create_sheet(table.name)
-        _printable(ws, book, repeat_header=True)
-        _write_table(ws, table, styles)
+        _printable(ws, book, repeat_header=True, area=(T.PRINTED[table.name], len(table.rows) + 2))
+        _write_table(ws, table, styles, formulas=_formulas(table.name, counts))
+        _totals(ws, table, styles)
         done += len(table.rows)
         if progress:
             progress(done / total)
-    _printable(summary, book, repeat_header=False)
-    summary_sheet.write(summary, book, {t.name: len(t.rows) for t in data}, styles)
+    summary_sheet.write(summary, book, counts, styles)  # its chart refers to a data sheet
 
 
-def _write_table(ws: Any, table: T.Table, styles: Styles, raw: bool | None = None) -> None:
-    """One data sheet; `raw` (default: when this openpyxl allows it) writes rows as XML text."""
-    raw = RAW_ROWS if raw is None else raw
+def _formulas(sheet: str, counts: dict[str, int]) -> dict[str, Callable[[int], str]]:
+    """Columns written as formulas instead of the app's values: the month-by-month
+    roll-forward, over the Money in and Money out sheets."""
+    if sheet != T.BUDGET:
+        return {}
+    col = summary_sheet.letter
+    first, last = col(T.BUDGET, "From"), col(T.BUDGET, "To")
+    bf, money_in, paid_out, cf = (
+        col(T.BUDGET, name)
+        for name in ("Brought forward", "Money in", "Paid out", "Carried forward")
+    )
+
+    def between(sheet: str, row: int) -> str:
+        amount = summary_sheet.column(sheet, "Amount", counts[sheet])
+        dates = summary_sheet.column(sheet, "Date", counts[sheet])
+        return f'=ROUND(SUMIFS({amount},{dates},">="&{first}{row},{dates},"<="&{last}{row}),2)'
+
+    def gap(row: int) -> str:
+        return f"ROUND({bf}{row}+{money_in}{row}-{paid_out}{row}-{cf}{row},2)"
+
+    return {
+        "Brought forward": lambda row: f"={cf}{row - 1}" if row > 2 else "",
+        "Money in": lambda row: between(T.MONEY_IN, row),
+        "Paid out": lambda row: between(T.MONEY_OUT, row),
+        "Check": lambda row: f'=IF({gap(row)}=0,"OK",{gap(row)})',
+    }
+
+
+# Columns summed on each list's total row.
+TOTALS = {
+    T.MONEY_IN: ("Amount",),
+    T.MONEY_OUT: ("Amount",),
+    T.INVOICES: ("Amount", "Paid", "Outstanding"),
+    T.BUDGET: ("Budget", "Spent", "Remaining", "Money in", "Paid out"),
+}
+
+
+def _totals(ws: Any, table: T.Table, styles: Styles) -> None:
+    """A bold total row under the list: sums of its money, or how many rows it has."""
+    n = len(table.rows)
+    label = styles.text("Total" if table.name in TOTALS else f"Total: {n}")
+    label.font = HEADER_FONT
+    cells: list[Any] = [label] + [None] * (len(table.columns) - 1)
+    for name in TOTALS.get(table.name, ()):
+        index = table.columns.index(name)
+        letter = get_column_letter(index + 1)
+        cell = styles.cell(f"=ROUND(SUM({letter}2:{letter}{max(n, 1) + 1}),2)", MONEY_FORMAT)
+        cell.font = HEADER_FONT
+        cells[index] = cell
+    ws.append(cells)
+
+
+def _write_table(
+    ws: Any,
+    table: T.Table,
+    styles: Styles,
+    raw: bool | None = None,
+    formulas: dict[str, Callable[[int], str]] | None = None,
+) -> None:
+    """One data sheet; `raw` (default: when this openpyxl allows it) writes rows as XML text.
+
+    `formulas` gives, for some columns, the formula for each row instead of the value (an
+    empty formula keeps the value).
+    """
+    raw = (RAW_ROWS if raw is None else raw) and not formulas
     makers: list[Callable[[Any], Any]] = []
     columns: list[RawColumn] = []
     wrapped = []
+    sizes = fitted_widths(table)
     for index, column in enumerate(table.columns):
-        width, wrap = _width(column, table.rows, index)
+        width, wrap = sizes[index]
         ws.column_dimensions[get_column_letter(index + 1)].width = width
         if raw:
             columns.append(_raw_column(ws, styles, column, wrap, index + 1))
@@ -246,18 +328,29 @@ def _write_table(ws: Any, table: T.Table, styles: Styles, raw: bool | None = Non
     if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's streamed sheet: rows go straight in
         ws._values_to_row = _cells_as_given
     ws.append([_header(styles, c) for c in table.columns])
-    heights = ws.row_dimensions
+    written = None
     if raw:
-        RawRows(ws, columns).attach()
+        written = RawRows(ws, columns)
+        written.attach()
+    swaps = [(table.columns.index(c), f) for c, f in (formulas or {}).items()]
+    heights = ws.row_dimensions
     for row, values in enumerate(table.rows, start=2):
-        if wrapped:
+        if wrapped:  # spreadsheet programs do not fit a row to its wrapped text on opening
             lines = max(_lines(values[i], width) for i, width in wrapped)
             if lines > 1:
                 heights[row].height = LINE_HEIGHT * lines
         if raw:
             ws.append(values)
-        else:
-            ws.append([make(v) for make, v in zip(makers, values, strict=True)])
+            continue
+        cells = [make(v) for make, v in zip(makers, values, strict=True)]
+        for index, formula in swaps:
+            text = formula(row)
+            if text:
+                kind = T.kind_of(table.columns[index])
+                cells[index] = styles.cell(text, MONEY_FORMAT if kind == "money" else "General")
+        ws.append(cells)
+    if written is not None:
+        written.detach()
 
 
 # A raw column turns a value and the row number (as text) into the cell's XML text, or into
@@ -302,12 +395,13 @@ def _raw_column(ws: Any, styles: Styles, column: str, wrap: bool, number: int) -
     if kind == "text":
         plain = cell_styles.add(styles.style("General", wrap))
         quoted = cell_styles.add(styles.style("General", wrap, quote=True))
+        flagged = cell_styles.add(styles.style("General", wrap, flagged=True))
         texts: dict[str, str] = {}
 
         def text_cell(value: str, row: str) -> str:
             tail = texts.get(value)
             if tail is None:
-                style = quoted if is_risky(value) else plain
+                style = quoted if is_risky(value) else flagged if value == T.MISSING else plain
                 tail = f'" s="{style}' + _inline_text(sheet_text(value))
                 if len(texts) >= _CACHE_LIMIT:
                     texts.clear()
@@ -362,6 +456,11 @@ class RawRows:
         """From the next row on (the header is written), rows go through `write_row`."""
         self.ws._values_to_row = _values_as_given
         self.ws._writer.write_row = self.write_row
+
+    def detach(self) -> None:
+        """Rows after the data (the totals) are ready cells again, written by openpyxl."""
+        self.ws._values_to_row = _cells_as_given
+        del self.ws._writer.write_row  # the writer's own method shows through again
 
     def write_row(self, xf: Any, values: Any, row_index: int) -> None:
         row = str(row_index)
@@ -450,30 +549,40 @@ def _month_maker(ws: Any, styles: Styles) -> Callable[[Any], Any]:
 def _text_maker(ws: Any, styles: Styles, wrap: bool) -> Callable[[Any], Any]:
     plain = ColumnCell(ws, styles.style("General", wrap))
     quoted = ColumnCell(ws, styles.style("General", wrap, quote=True))
-    plain.data_type = quoted.data_type = "s"
+    flagged = ColumnCell(ws, styles.style("General", wrap, flagged=True))
+    plain.data_type = quoted.data_type = flagged.data_type = "s"
 
     def make(value: Any) -> Any:
         if value is None:
             return None
-        cell = quoted if is_risky(value) else plain
+        cell = quoted if is_risky(value) else flagged if value == T.MISSING else plain
         cell._value = sheet_text(value)
         return cell
 
     return make
 
 
+LINE_HEIGHT = 14.5  # points per line of 11-point Calibri
 _LINES: dict[tuple[str, int], int] = {}
 
 
 def _lines(text: Any, width: float) -> int:
-    """Lines a wrapped text takes: spreadsheet programs do not always fit the row to it."""
-    if not isinstance(text, str) or len(text) <= width - 2:
+    """Lines a wrapped text takes in a column `width` characters wide.
+
+    A column's width is counted in widths of the digit 0; ordinary text is a little
+    narrower, about 1.1 characters to each unit, less the cell's indent.
+    """
+    fits = int(width * 1.1) - 2
+    if not isinstance(text, str) or len(text) <= fits:
         return 1
-    key = (text, int(width))
+    key = (text, fits)
     if key not in _LINES:
         if len(_LINES) > 10_000:
             _LINES.clear()
-        _LINES[key] = len(textwrap.wrap(text, width=int(width) - 2)) or 1
+        _LINES[key] = sum(
+            len(textwrap.wrap(part, width=fits, break_long_words=True)) or 1
+            for part in text.splitlines() or [""]
+        )
     return _LINES[key]
 
 
@@ -487,12 +596,35 @@ def _header(styles: Styles, text: str) -> Any:
     return cell
 
 
+def fitted_widths(table: T.Table) -> list[tuple[float, bool]]:
+    """Each column's width and whether its text wraps, the printed ones narrowed so that
+    together they are at most `PRINT_WIDTH`: a page prints at 85 % of normal size or more."""
+    sizes = [_width(column, table.rows, index) for index, column in enumerate(table.columns)]
+    printed = T.PRINTED[table.name]
+    excess = sum(width for width, _ in sizes[:printed]) - PRINT_WIDTH
+    text = [i for i in range(printed) if T.kind_of(table.columns[i]) == "text"]
+    level = max((sizes[i][0] for i in text), default=0.0)
+    while excess > 0 and level > _NARROWEST:  # lower the widest columns to one level
+        level -= 0.5
+        excess = sum(min(w, level) if i in text else w for i, (w, _) in enumerate(sizes[:printed]))
+        excess -= PRINT_WIDTH
+    for i in text:
+        if sizes[i][0] > level:
+            sizes[i] = (level, sizes[i][1] or _longest(table, i) > level - 2)
+    return sizes
+
+
+def _longest(table: T.Table, index: int) -> int:
+    values = (r[index] for r in table.rows[:_WIDTH_SAMPLE])
+    return max((len(str(v)) for v in values if v is not None), default=0)
+
+
 def _width(column: str, rows: Any, index: int) -> tuple[float, bool]:
     """A column wide enough for its header and most of its values, wrapping past a cap."""
     cap = _WIDTH_CAP.get(column, _DEFAULT_CAP)
     kind = T.kind_of(column)
     if kind == "money":
-        return max(13, len(column) + 3), False
+        return max(12, len(column) + 3), False
     if kind == "month":  # `Nov 2026`, or `Nov 2026 (16–30)` for part of a month
         return (19 if any(r[index].partial for r in rows) else 11.5), False
     if kind == "date":
@@ -503,8 +635,12 @@ def _width(column: str, rows: Any, index: int) -> tuple[float, bool]:
     return width, longest > cap
 
 
-def _printable(ws: Any, book: ReviewBook, repeat_header: bool) -> None:
-    """Landscape A4, fitted to the page width, header row on every page, who and when on top."""
+def _printable(
+    ws: Any, book: ReviewBook, repeat_header: bool, area: tuple[int, int] | None = None
+) -> None:
+    """Landscape A4, fitted to the page width, header row on every page; who, which
+    period and when printed on every page. With `area` (columns, rows), only the first
+    that many columns print (the technical ones after them do not)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -513,8 +649,15 @@ def _printable(ws: Any, book: ReviewBook, repeat_header: bool) -> None:
     ws.print_options.gridLines = repeat_header
     if repeat_header:
         ws.print_title_rows = "1:1"
-    ws.oddHeader.left.text = header_text(book.person.name)
-    ws.oddHeader.center.text = f"Direct payment review {book.start} to {book.end}"
+    if area:
+        ws.print_area = f"A1:{get_column_letter(area[0])}{area[1]}"
+    person = book.person
+    who = [person.name, f"KCC ref. {person.kcc_ref or 'not recorded'}"]
+    if person.card_last4:
+        who.append(f"card ending {person.card_last4}")
+    ws.oddHeader.left.text = header_text(", ".join(who), limit=120)
+    ws.oddHeader.center.text = f"Direct payment review {uk_date(book.start)} to {uk_date(book.end)}"
     ws.oddHeader.right.text = "&A"
+    ws.oddFooter.left.text = f"Figures as at {uk_date(book.as_at)}, made {uk_date(book.today)}"
     ws.oddFooter.right.text = "Page &P of &N"
     ws.page_margins.top = 0.8

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from kentcard.core import words
 from kentcard.core.dates import Month
 from kentcard.core.errors import NotFoundError
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.money import Money, format_money
 from kentcard.core.records import Document, MoneyIn, MoneyOut, Provider
 from kentcard.services.context import Context
 from kentcard.store import convert, queries
@@ -201,24 +201,13 @@ class Evidence:
     evidence_for: tuple[str, ...]
 
 
-SOURCE_WORDS = {
-    "kcc": "KCC payment",
-    "contribution": "My contribution",
-    "refund": "Refund",
-    "opening": "Opening balance",
-    "other": "Other",
-}
-
-
 def describe_link(linked: queries.LinkedRecord) -> str:
     """A linked record in words: the payment, invoice or money-in a person would know."""
     if linked.what == "invoice":
-        return f"Invoice {linked.number}, {linked.name}"
-    when = f"{linked.date.day} {linked.date:%b %Y}" if linked.date else ""
-    amount = format_money(Money(linked.amount_pence or 0))
+        return words.invoice_words(linked.number or "", linked.name)
     if linked.what == "money-out":
-        return f"Payment {when}, {linked.name}, {amount}"
-    return f"Money in {when}, {SOURCE_WORDS.get(linked.name, linked.name)}, {amount}"
+        return words.payment_words(linked.date, linked.name, linked.amount_pence or 0)
+    return words.money_in_words(linked.date, linked.name, linked.amount_pence or 0)
 
 
 def document_page(

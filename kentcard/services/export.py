@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import IO
 
 from kentcard.core import budget as rules
+from kentcard.core import words
 from kentcard.core.dates import check_date_range
 from kentcard.core.errors import ConflictError, InputError, KentcardError
+from kentcard.core.expected import check_expected
 from kentcard.core.lines import DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Source
@@ -31,35 +33,36 @@ from kentcard.export.book import (
     CategoryBudget,
     EvidenceFile,
     ExceptionLine,
+    Expected,
+    Figure,
     MonthLine,
     ReviewBook,
 )
+from kentcard.services.balance_check import balance_mismatch
 from kentcard.services.context import Context
-from kentcard.services.period import PeriodLedger, Progress, read_period
-from kentcard.services.review import Kind, findings_in, review_order
-from kentcard.services.review import balance_findings as statement_findings
+from kentcard.services.period import RECEIVED, PeriodLedger, Progress, read_period
+from kentcard.services.review import (
+    Finding,
+    Kind,
+    balance_findings_of,
+    findings_in,
+    kind_heading,
+    review_order,
+    statement_status,
+)
+
+RECEIVED_WORDS = {
+    Source.KCC: "Received from KCC",
+    Source.CONTRIBUTION: "Received: your contribution",
+    Source.REFUND: "Received: refunds from providers",
+    Source.OTHER: "Received: other",
+}
 
 
 class Format(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     PACK = "pack"
-
-
-KIND_WORDS = {
-    Kind.NO_EVIDENCE: "Payments with no receipt or invoice attached",
-    Kind.OUTSIDE_PLAN: "Payments not matched to the support plan",
-    Kind.OVERDUE_INVOICE: "Invoices overdue",
-    Kind.OVERPAID_INVOICE: "Invoices paid more than they asked for",
-    Kind.HOURS_MISMATCH: "Invoices where hours × rate is not the amount",
-    Kind.PAYMENT_MISSING: "Expected payments that did not arrive",
-    Kind.PAYMENT_LATE: "Payments that arrived more than 5 days late",
-    Kind.PAYMENT_SHORT: "Payments less than expected",
-    Kind.OVERSPENT: "Months where spending was more than the budget",
-    Kind.SURPLUS: "Possible surplus above the retained allowance",
-    Kind.BALANCE_MISMATCH: "Statement balance that differs from the ledger's",
-}
-_SOURCE_WHO = {Source.KCC: "KCC", Source.CONTRIBUTION: "Contribution", Source.REFUND: "Refund"}
 
 
 def default_name(start: date, end: date, fmt: Format) -> str:
@@ -155,22 +158,49 @@ def gather(
     ledger = read_period(ctx, recipient_id, start, end, documents=True, progress=progress)
     if progress:
         progress(0.25, "Finding what a reviewer would query")
-    findings = findings_in(ledger) + statement_findings(ctx, recipient_id, start, end)
+    check = balance_mismatch(ctx, recipient_id, start, end)
+    findings = findings_in(ledger) + balance_findings_of(check)
     findings.sort(key=review_order)
-    balance_day = ledger.balance_on
-    paid = ledger.paid(balance_day)
+    as_at = ledger.as_at
+    paid = ledger.paid(as_at)
     invoices = _invoices_shown(ledger, paid)
     shown_ids = {i.id for i in invoices}
     payment_ids = {m.id for m in ledger.money_out}
     period_in = ledger.period_in
+    plan = ledger.plan_for(as_at)
+    months = [
+        MonthLine(
+            m.first,
+            m.last,
+            m.label(short=True),
+            m.budget,
+            m.spent,
+            m.money_in,
+            m.paid_out,
+            m.balance,
+        )
+        for m in ledger.months
+    ]
+    categories = _categories(ledger, period_in)
+    exceptions = [
+        ExceptionLine(f.date, kind_heading(f.kind), f.message, f.about, f.amount) for f in findings
+    ]
+    expected = _expected(ledger)
+    outstanding = ledger.outstanding(as_at)
     return ReviewBook(
         person=ledger.person,
         start=start,
         end=end,
         today=ledger.today,
-        balance_on=balance_day,
+        as_at=as_at,
         opening_balance=ledger.opening,
+        closing_balance=ledger.balance,
+        outstanding=outstanding,
         retained=ledger.retained,
+        weekly_budget=rules.weekly_budget(plan) if plan else Money(0),
+        plans=[p for p in ledger.plans if p.start <= end and (p.end is None or p.end >= start)],
+        expected=expected,
+        statement_status=statement_status(check),
         money_in=period_in,
         money_out=ledger.money_out,
         invoices=invoices,
@@ -178,43 +208,88 @@ def gather(
         allocations=[
             a
             for a in ledger.allocations
-            if a.paid_on <= balance_day
-            and (a.money_out_id in payment_ids or a.invoice_id in shown_ids)
+            if a.money_out_id in payment_ids or a.invoice_id in shown_ids
         ],
         evidence=_evidence(ledger.documents, period_in, ledger.money_out, invoices),
-        months=[
-            MonthLine(
-                m.first,
-                m.last,
-                m.label(short=True),
-                m.budget,
-                m.spent,
-                Money(sum(v.pence for v in m.received.values())),
-                m.balance,
-            )
-            for m in ledger.months
-        ],
-        categories=_categories(ledger, period_in),
-        exceptions=[ExceptionLine(f.date, f.kind, f.message, f.record, f.amount) for f in findings],
-        exception_kinds=tuple((kind.value, words) for kind, words in KIND_WORDS.items()),
+        months=months,
+        categories=categories,
+        exceptions=exceptions,
+        exception_kinds=tuple(kind_heading(kind) for kind in Kind),
+        figures=_figures(ledger, months, findings, outstanding),
     )
 
 
+def _expected(ledger: PeriodLedger) -> tuple[Expected, ...]:
+    """Each source's payments due in the period up to the as-at date, against what came."""
+    due: dict[Source, list[int]] = {Source.KCC: [0, 0, 0, 0], Source.CONTRIBUTION: [0, 0, 0, 0]}
+    for check in check_expected(ledger.plans, ledger.money_in, ledger.as_at):
+        if not ledger.start <= check.due <= ledger.as_at:
+            continue
+        counts = due[check.source]
+        counts[0] += 1
+        counts[1] += check.expected.pence
+        if check.received is not None:
+            counts[2] += 1
+            counts[3] += check.received.amount.pence
+    return tuple(
+        Expected(words.source_words(source.value), n, Money(pence), got, Money(got_pence))
+        for source, (n, pence, got, got_pence) in due.items()
+        if n or got
+    )
+
+
+def _figures(
+    ledger: PeriodLedger, months: list[MonthLine], findings: list[Finding], outstanding: Money
+) -> tuple[Figure, ...]:
+    """The key figures as the app works them out (the workbook's are formulas over its sheets)."""
+    person = ledger.person
+    received = {s: Money(0) for s in RECEIVED}
+    for m in ledger.months:
+        for source, amount in m.received.items():
+            received[source] = received[source] + amount
+    budget = Money(sum(m.budget.pence for m in months))
+    spent = Money(sum(m.spent.pence for m in months))
+    opening_in = Money(sum(m.amount.pence for m in ledger.period_in if m.source is Source.OPENING))
+    paid_out = Money(sum(m.paid_out.pence for m in months))
+    surplus = rules.Surplus(ledger.balance, outstanding, ledger.retained).possible
+    counts: dict[Kind, int] = dict.fromkeys(Kind, 0)
+    for f in findings:
+        counts[f.kind] += 1
+    lines = [
+        Figure("Person", person.name),
+        Figure("KCC reference", person.kcc_ref or "not recorded"),
+        Figure("Kent Card ending", person.card_last4 or "not recorded"),
+        Figure("Period from", words.uk_date(ledger.start)),
+        Figure("Period to", words.uk_date(ledger.end)),
+        Figure("Figures as at", words.uk_date(ledger.as_at)),
+        Figure("Brought forward", ledger.opening),
+    ]
+    lines += [Figure(RECEIVED_WORDS[source], amount) for source, amount in received.items()]
+    if opening_in.pence:
+        lines.append(Figure("Opening balance entered in the period", opening_in))
+    lines += [
+        Figure("Paid out from the card", paid_out),
+        Figure("Carried forward", ledger.balance),
+        Figure("Budget for the period", budget),
+        Figure("Spent (paid out less refunds)", spent),
+        Figure("Remaining", budget - spent),
+        Figure("Invoices still to pay", outstanding),
+        Figure("Retained allowance", ledger.retained),
+        Figure("Possible surplus", surplus),
+    ]
+    lines += [Figure(kind_heading(kind), n) for kind, n in counts.items()]
+    return tuple(lines)
+
+
 def _invoices_shown(ledger: PeriodLedger, paid: dict[int, int]) -> list[InvoiceLine]:
-    """Invoices as they stood on the balance day: issued in the period, still owed on it,
+    """Invoices as they stood on the as-at day: issued in the period, still owed on it,
     or paid by one of the period's payments."""
-    balance_day = ledger.balance_on
     payments = {m.id for m in ledger.money_out}
-    paid_here = {
-        a.invoice_id
-        for a in ledger.allocations
-        if a.paid_on <= balance_day and a.money_out_id in payments
-    }
+    paid_here = {a.invoice_id for a in ledger.allocations if a.money_out_id in payments}
     return [
         i
         for i in ledger.invoices
-        if i.issue_date <= balance_day
-        and (i.issue_date >= ledger.start or i.pence > paid.get(i.id, 0) or i.id in paid_here)
+        if i.issue_date >= ledger.start or i.pence > paid.get(i.id, 0) or i.id in paid_here
     ]
 
 
@@ -247,25 +322,24 @@ def _evidence(
     outs: list[MoneyOutLine],
     invoices: list[InvoiceLine],
 ) -> tuple[EvidenceFile, ...]:
-    """Each document linked to an exported record, named after the first such record."""
+    """Each document linked to an exported record, named after the first such record and
+    what the file is: `2026-06-17_Sam-Taylor_payslip.pdf`, `2026-05-01_Bright-Homecare_INV-7.pdf`
+    (an invoice's own file is named by its number)."""
     from kentcard.export.pack import evidence_name, unique
 
-    labels: dict[str, tuple[date, str, str]] = {}
+    labels: dict[str, tuple[date, str, str | None]] = {}
     for m in outs:
-        labels[f"money-out:{m.id}"] = (m.date, m.payee, f"money-out-{m.id}")
+        labels[f"money-out:{m.id}"] = (m.date, m.payee, None)
     for inv in invoices:
         labels[f"invoice:{inv.id}"] = (inv.issue_date, inv.provider_name, inv.number)
     for i in ins:
-        labels[f"money-in:{i.id}"] = (
-            i.date,
-            _SOURCE_WHO.get(i.source, "Money-in"),
-            f"money-in-{i.id}",
-        )
+        labels[f"money-in:{i.id}"] = (i.date, words.source_words(i.source.value), None)
     named = []
     for doc in documents:
         for tag in doc.links:
             if tag in labels:
-                named.append((evidence_name(*labels[tag], doc), doc))
+                day, who, what = labels[tag]
+                named.append((evidence_name(day, who, what or doc.kind, doc), doc))
                 break
     named.sort(key=lambda pair: (pair[0], pair[1].id))
     names = unique(name for name, _ in named)

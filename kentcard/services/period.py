@@ -6,6 +6,11 @@ from this in memory. The figures are the same as `month_summary`'s (tests cross-
 
 Months are rows of the period: a month the period only partly covers counts only the
 period's days (its budget prorated by days, its spending and receipts within those days).
+
+Everything is worked out at one date, the period's **as-at** date: its end, or today if
+that is earlier. Payments, money in, invoices and what was paid against them are counted
+up to that day; an entry of the period dated after it is left out of every figure and
+kept aside (`later_in`, `later_out`) so a review can list it as such.
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ class PeriodMonth:
     last: date
     budget: Money
     spent: Money  # money out less refunds
-    received: dict[Source, Money]
-    balance: Money  # on `last`, or today if that is earlier
+    paid_out: Money
+    received: dict[Source, Money]  # by source; an opening balance entered is not received
+    money_in: Money  # every money in, an opening balance entered in the month too
+    balance: Money  # on `last`, or the as-at date if that is earlier
 
     @property
     def month(self) -> Month:
@@ -60,19 +67,6 @@ class PeriodMonth:
 
 
 @dataclass(frozen=True, slots=True)
-class CalendarMonth:
-    """A whole calendar month's budget and spending, as `kentcard budget` shows it."""
-
-    month: Month
-    budget: Money
-    spent: Money
-
-    @property
-    def remaining(self) -> Money:
-        return self.budget - self.spent
-
-
-@dataclass(frozen=True, slots=True)
 class PeriodLedger:
     """Everything recorded for one person that a review of [start, end] looks at."""
 
@@ -82,22 +76,25 @@ class PeriodLedger:
     today: date
     plans: list[Plan]
     opening: Money  # the balance on the day before `start`
-    money_in: list[MoneyIn]  # every money-in of the person (the period's: `period_in`)
-    money_out: list[MoneyOutLine]  # payments dated in the period
-    invoices: list[InvoiceLine]  # issued up to `end`
-    allocations: list[AllocationLine]  # of payments dated up to `end`
+    money_in: list[
+        MoneyIn
+    ]  # every money-in of the person up to `as_at` (`period_in`: the period's)
+    money_out: list[MoneyOutLine]  # payments dated in the period up to `as_at`
+    invoices: list[InvoiceLine]  # issued up to `as_at`
+    allocations: list[AllocationLine]  # of payments dated up to `as_at`
     documents: list[DocumentLine]  # empty unless asked for
     months: list[PeriodMonth]
-    calendar_months: list[CalendarMonth]  # the whole months the period touches
+    later_in: list[MoneyIn]  # money in dated in the period after `as_at`: in no figure
+    later_out: list[MoneyOutLine]  # payments dated in the period after `as_at`: in no figure
 
     @property
-    def balance_on(self) -> date:
-        """The day balances are worked out on: the end of the period, or today if earlier."""
+    def as_at(self) -> date:
+        """The one day every figure is worked out on: the end of the period, or today."""
         return min(self.end, self.today)
 
     @property
     def period_in(self) -> list[MoneyIn]:
-        return [m for m in self.money_in if self.start <= m.date <= self.end]
+        return [m for m in self.money_in if self.start <= m.date]
 
     def paid(self, by: date) -> dict[int, int]:
         """Pence paid against each invoice by payments dated up to `by`."""
@@ -114,6 +111,19 @@ class PeriodLedger:
             sum(max(0, i.pence - paid.get(i.id, 0)) for i in self.invoices if i.issue_date <= day)
         )
 
+    def daily_balances(self) -> list[tuple[date, Money]]:
+        """The balance at the end of each day of the period up to `as_at` that has an entry."""
+        moves: dict[date, int] = defaultdict(int)
+        for m in self.period_in:
+            moves[m.date] += m.amount.pence
+        for out in self.money_out:
+            moves[out.date] -= out.pence
+        balance, days = self.opening.pence, []
+        for day in sorted(moves):
+            balance += moves[day]
+            days.append((day, Money(balance)))
+        return days
+
     def plan_for(self, day: date) -> Plan | None:
         """The plan in force on `day`, or else the latest that started before it (as the app)."""
         found = rules.plan_on(self.plans, day)
@@ -122,13 +132,12 @@ class PeriodLedger:
 
     @property
     def balance(self) -> Money:
-        """The balance on `balance_on`."""
+        """The balance on `as_at`."""
         return self.months[-1].balance if self.months else self.opening
 
     @property
     def retained(self) -> Money:
-        day = self.balance_on
-        plan = self.plan_for(day)
+        plan = self.plan_for(self.as_at)
         return rules.retained_allowance(plan, self.person.retained_weeks)
 
 
@@ -148,6 +157,7 @@ def read_period(
     caller that reads only the invoices it needs itself (the review).
     """
     today = ctx.today()
+    as_at = min(end, today)
     step = progress or (lambda _share, _what: None)
     with ctx.db.connect() as connection:
         person = account.recipient(connection=connection, recipient_id=recipient_id)
@@ -157,8 +167,12 @@ def read_period(
             recipient_id=recipient_id,
             day=start - timedelta(days=1),
         )
-        totals, whole = period_rows.month_totals(
-            session=connection, recipient_id=recipient_id, start=start, end=end, day=today
+        totals = (
+            period_rows.month_totals(
+                session=connection, recipient_id=recipient_id, start=start, end=as_at, day=as_at
+            )[0]
+            if start <= as_at
+            else period_rows.MonthTotals()
         )
         step(0.05, "Reading payments")
         money_out = period_rows.money_out_lines(
@@ -167,12 +181,16 @@ def read_period(
         step(0.15, "Reading money in and invoices")
         money_in = period_rows.money_in_records(session=connection, recipient_id=recipient_id)
         bills = (
-            period_rows.invoice_lines(session=connection, recipient_id=recipient_id, issued_by=end)
+            period_rows.invoice_lines(
+                session=connection, recipient_id=recipient_id, issued_by=as_at
+            )
             if invoices
             else []
         )
         allocations = (
-            period_rows.allocation_lines(session=connection, recipient_id=recipient_id, paid_by=end)
+            period_rows.allocation_lines(
+                session=connection, recipient_id=recipient_id, paid_by=as_at
+            )
             if invoices
             else []
         )
@@ -189,16 +207,14 @@ def read_period(
         today=today,
         plans=plans,
         opening=opening,
-        money_in=money_in,
-        money_out=money_out,
+        money_in=[m for m in money_in if m.date <= as_at],
+        money_out=[m for m in money_out if m.date <= as_at],
         invoices=bills,
         allocations=allocations,
         documents=docs,
         months=period_months(plans, start, end, opening, totals),
-        calendar_months=[
-            CalendarMonth(month, rules.monthly_budget(plans, month), Money(_spent(whole, month)))
-            for month in (Month.of(first) for first, _ in month_spans(start, end))
-        ],
+        later_in=[m for m in money_in if as_at < m.date <= end],
+        later_out=[m for m in money_out if m.date > as_at],
     )
 
 
@@ -224,20 +240,25 @@ def period_months(
     opening: Money,
     totals: period_rows.MonthTotals,
 ) -> list[PeriodMonth]:
-    """Each month's figures over the period's days; balances run on from `opening`."""
+    """Each month's figures over the period's days; balances run on from `opening`.
+
+    `totals` holds the entries dated in the period up to its as-at date only.
+    """
     lines = []
     balance = opening.pence
     for first, last in month_spans(start, end):
         month = Month.of(first)
         received = totals.received.get(month, {})
-        balance += totals.net_by_day.get(month, 0)  # entries dated up to today only
+        balance += totals.net_by_day.get(month, 0)
         lines.append(
             PeriodMonth(
                 first=first,
                 last=last,
                 budget=rules.budget_between(plans, first, last),
                 spent=Money(_spent(totals, month)),
+                paid_out=Money(totals.out.get(month, 0)),
                 received={s: Money(received.get(s.value, 0)) for s in RECEIVED},
+                money_in=Money(sum(received.values())),
                 balance=Money(balance),
             )
         )

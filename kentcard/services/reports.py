@@ -29,12 +29,14 @@ def monthly_by_category(
     ctx: Context, recipient_id: int, first: Month, last: Month
 ) -> list[MonthLines]:
     """Every month from `first` to `last`: budget and spent by category (the same rules as
-    `month_summary`), read with one grouped query however many months there are."""
+    `month_summary`, as at each month's end or today), read with one grouped query however
+    many months there are."""
+    as_at = min(last.last, ctx.today())
     with ctx.db.connect() as connection:
         account.recipient(connection=connection, recipient_id=recipient_id)
         plans = account.plans(connection=connection, recipient_id=recipient_id)
         spent = account.spent_by_month_and_category(
-            connection=connection, recipient_id=recipient_id, start=first.first, end=last.last
+            connection=connection, recipient_id=recipient_id, start=first.first, end=as_at
         )
     months = []
     month = first

@@ -13,18 +13,20 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from kentcard.core import budget as rules
+from kentcard.core import words
 from kentcard.core.expected import PaymentProblem, check_expected
 from kentcard.core.invoices import hours_mismatch
 from kentcard.core.lines import InvoiceLine, MoneyOutLine
-from kentcard.core.money import Money
+from kentcard.core.money import Money, format_money
 from kentcard.core.records import MoneyIn, Plan, Source
-from kentcard.services.balance_check import balance_mismatch
+from kentcard.services.balance_check import BalanceCheck, balance_mismatch
 from kentcard.services.context import Context
 from kentcard.services.period import PeriodLedger, read_period
 
 
 class Kind(StrEnum):
     NO_EVIDENCE = "no-evidence"
+    EXPLAINED_NO_EVIDENCE = "no-evidence-explained"
     OUTSIDE_PLAN = "outside-plan"
     OVERDUE_INVOICE = "overdue-invoice"
     OVERPAID_INVOICE = "overpaid-invoice"
@@ -35,6 +37,40 @@ class Kind(StrEnum):
     OVERSPENT = "overspent"
     SURPLUS = "surplus"
     BALANCE_MISMATCH = "balance-mismatch"
+    NEGATIVE_BALANCE = "negative-balance"
+    DATED_LATER = "dated-later"
+
+
+# Each kind in words: a short title for a screen's column, and a heading for a reviewer.
+KIND_WORDS: dict[Kind, tuple[str, str]] = {
+    Kind.NO_EVIDENCE: ("No receipt", "Payments with no receipt or invoice attached"),
+    Kind.EXPLAINED_NO_EVIDENCE: (
+        "No receipt, explained",
+        "Payments with no receipt, and the reason why recorded",
+    ),
+    Kind.OUTSIDE_PLAN: ("Not in the plan", "Payments not matched to the support plan"),
+    Kind.OVERDUE_INVOICE: ("Invoice overdue", "Invoices overdue"),
+    Kind.OVERPAID_INVOICE: ("Invoice overpaid", "Invoices paid more than they asked for"),
+    Kind.HOURS_MISMATCH: ("Hours × rate", "Invoices where hours × rate is not the amount"),
+    Kind.PAYMENT_MISSING: ("Payment missing", "Expected payments that did not arrive"),
+    Kind.PAYMENT_LATE: ("Payment late", "Payments that arrived more than 5 days late"),
+    Kind.PAYMENT_SHORT: ("Payment short", "Payments less than expected"),
+    Kind.OVERSPENT: ("Overspent", "Months where spending was more than the budget"),
+    Kind.SURPLUS: ("Possible surplus", "Possible surplus above the retained allowance"),
+    Kind.BALANCE_MISMATCH: ("Balance differs", "Statement balance that differs from the ledger's"),
+    Kind.NEGATIVE_BALANCE: ("Balance below zero", "Days the card balance went below zero"),
+    Kind.DATED_LATER: ("Dated later", "Entries dated after the as-at date, in no figure"),
+}
+
+
+def kind_title(kind: Kind) -> str:
+    """`No receipt`: a finding's kind on a screen."""
+    return KIND_WORDS[kind][0]
+
+
+def kind_heading(kind: Kind) -> str:
+    """`Payments with no receipt or invoice attached`: a kind as a reviewer reads it."""
+    return KIND_WORDS[kind][1]
 
 
 class Finding(NamedTuple):
@@ -43,9 +79,18 @@ class Finding(NamedTuple):
     message: str
     record: str | None = None  # e.g. "money-out:12", "invoice:3", "month:2026-11"
     amount: Money | None = None
+    about: str | None = None  # the record in words: "Payment 20 May 2026, Bright Homecare, £651.00"
 
 
 _SOURCE_WORDS = {Source.KCC: "KCC payment", Source.CONTRIBUTION: "contribution"}
+
+
+def _payment(m: MoneyOutLine) -> str:
+    return words.payment_words(m.date, m.payee, m.pence)
+
+
+def _invoice(inv: InvoiceLine) -> str:
+    return words.invoice_words(inv.number, inv.provider_name)
 
 
 def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
@@ -59,17 +104,11 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
     from kentcard.store import queries  # here, not above: `export` needs none of the ORM
 
     ledger = read_period(ctx, recipient_id, start, end, invoices=False)
-    as_of = min(end, ledger.today)
     with ctx.db.read() as session:
         invoices = queries.invoices_to_review(
-            session=session, recipient_id=recipient_id, day=end, issued_from=start
+            session=session, recipient_id=recipient_id, day=ledger.as_at, issued_from=start
         )
-        owing = (
-            invoices
-            if as_of == end
-            else queries.invoices_to_review(session=session, recipient_id=recipient_id, day=as_of)
-        )
-    outstanding = Money(sum(max(0, line.pence - paid) for line, paid in owing))
+    outstanding = Money(sum(max(0, line.pence - paid) for line, paid in invoices))
     findings = _findings(
         ledger, [line for line, _ in invoices], {line.id: p for line, p in invoices}, outstanding
     )
@@ -87,8 +126,8 @@ def findings_in(ledger: PeriodLedger) -> list[Finding]:
     return _findings(
         ledger,
         ledger.invoices,
-        ledger.paid(ledger.end),
-        ledger.outstanding(ledger.balance_on),
+        ledger.paid(ledger.as_at),
+        ledger.outstanding(ledger.as_at),
     )
 
 
@@ -99,26 +138,92 @@ def _findings(
     outstanding: Money,
 ) -> list[Finding]:
     """The findings from the ledger's payments, money in and months, and from `invoices`
-    (every invoice issued by the end that may be overdue, or was issued in the period) with
-    `paid` by the end against each, and `outstanding` on the balance day."""
-    start, end = ledger.start, ledger.end
-    as_of = min(end, ledger.today)
-    findings = [
-        Finding(
-            Kind.NO_EVIDENCE,
-            m.date,
-            f"Payment to {m.payee} has no receipt or invoice attached",
-            f"money-out:{m.id}",
-            Money(m.pence),
-        )
-        for m in ledger.money_out
-        if not m.evidenced
-    ]
+    (every invoice issued by the as-at date that may be overdue, or was issued in the period)
+    with `paid` by then against each, and `outstanding` on that day."""
+    start, as_of = ledger.start, ledger.as_at
+    findings = [_no_evidence(m) for m in ledger.money_out if not m.evidenced]
     findings += _outside_plan(ledger.plans, ledger.money_out)
     findings += _invoice_findings(invoices, paid, start, as_of)
     findings += _expected_findings(ledger.plans, ledger.money_in, start, as_of)
     findings += _month_findings(ledger, as_of, outstanding)
+    findings += _below_zero(ledger)
+    findings += _dated_later(ledger)
     return findings
+
+
+def _no_evidence(m: MoneyOutLine) -> Finding:
+    """A payment nothing proves: explained when the person recorded why there is no receipt."""
+    note = m.evidence_note
+    if note:
+        return Finding(
+            Kind.EXPLAINED_NO_EVIDENCE,
+            m.date,
+            f"Payment to {m.payee} has no receipt or invoice; the reason given: {note}",
+            f"money-out:{m.id}",
+            Money(m.pence),
+            _payment(m),
+        )
+    return Finding(
+        Kind.NO_EVIDENCE,
+        m.date,
+        f"Payment to {m.payee} has no receipt or invoice attached",
+        f"money-out:{m.id}",
+        Money(m.pence),
+        _payment(m),
+    )
+
+
+def _below_zero(ledger: PeriodLedger) -> list[Finding]:
+    """Each day the balance went from zero or more to below zero: a prepaid card cannot, so
+    an entry is wrong or missing."""
+    out = []
+    above = ledger.opening.pence >= 0
+    if not above and ledger.start <= ledger.as_at:
+        out.append(_negative(ledger.start, ledger.opening, "was already below zero on"))
+    for day, balance in ledger.daily_balances():
+        if above and balance.pence < 0:
+            out.append(_negative(day, balance, "went below zero on"))
+        above = balance.pence >= 0
+    return out
+
+
+def _negative(day: date, balance: Money, what: str) -> Finding:
+    return Finding(
+        Kind.NEGATIVE_BALANCE,
+        day,
+        f"The card balance {what} {words.day_words(day)} ({format_money(balance)}): a prepaid "
+        "card cannot go below zero, so an entry is missing or wrong",
+        None,
+        balance,
+    )
+
+
+def _dated_later(ledger: PeriodLedger) -> list[Finding]:
+    """Entries of the period dated after its as-at date: listed, and in no figure."""
+    later = words.day_words(ledger.as_at)
+    out = [
+        Finding(
+            Kind.DATED_LATER,
+            m.date,
+            f"Dated after {later}, so not counted in any figure",
+            f"money-in:{m.id}",
+            m.amount,
+            words.money_in_words(m.date, m.source.value, m.amount.pence),
+        )
+        for m in ledger.later_in
+    ]
+    out += [
+        Finding(
+            Kind.DATED_LATER,
+            m.date,
+            f"Dated after {later}, so not counted in any figure",
+            f"money-out:{m.id}",
+            Money(m.pence),
+            _payment(m),
+        )
+        for m in ledger.later_out
+    ]
+    return out
 
 
 def _outside_plan(plans: list[Plan], spending: list[MoneyOutLine]) -> list[Finding]:
@@ -144,6 +249,7 @@ def _outside_plan(plans: list[Plan], spending: list[MoneyOutLine]) -> list[Findi
                 f"Payment to {payment.payee} {reason}",
                 f"money-out:{payment.id}",
                 Money(payment.pence),
+                _payment(payment),
             )
         )
     return out
@@ -158,14 +264,16 @@ def _invoice_findings(
         owed = inv.pence - paid.get(inv.id, 0)
         ref = f"invoice:{inv.id}"
         label = f"Invoice {inv.number} from {inv.provider_name}"
+        about = _invoice(inv)
         if inv.due_date < as_of and owed > 0:
             out.append(
                 Finding(
                     Kind.OVERDUE_INVOICE,
                     inv.due_date,
-                    f"{label} was due on {inv.due_date} and is not paid in full",
+                    f"{label} was due on {words.day_words(inv.due_date)} and is not paid in full",
                     ref,
                     Money(owed),
+                    about,
                 )
             )
         if inv.issue_date < start:
@@ -178,6 +286,7 @@ def _invoice_findings(
                     f"{label} has been paid more than it asked for",
                     ref,
                     Money(-owed),
+                    about,
                 )
             )
         if hours_mismatch(inv.hours_centi, inv.rate_pence, inv.pence):
@@ -188,6 +297,7 @@ def _invoice_findings(
                     f"{label}: hours × rate does not equal the amount charged",
                     ref,
                     Money(inv.pence),
+                    about,
                 )
             )
     return out
@@ -201,14 +311,17 @@ def _expected_findings(
         if not start <= check.due <= end:
             continue
         what = _SOURCE_WORDS[check.source]
+        due = words.day_words(check.due)
         ref = f"money-in:{check.received.id}" if check.received else None
+        got = check.received
+        about = words.money_in_words(got.date, got.source.value, got.amount.pence) if got else None
         for problem in check.problems:
             if problem is PaymentProblem.MISSING:
                 out.append(
                     Finding(
                         Kind.PAYMENT_MISSING,
                         check.due,
-                        f"The {what} due on {check.due} has not arrived",
+                        f"The {what} due on {due} has not arrived",
                         None,
                         check.expected,
                     )
@@ -219,9 +332,10 @@ def _expected_findings(
                     Finding(
                         Kind.PAYMENT_LATE,
                         check.due,
-                        f"The {what} due on {check.due} arrived {late} days late",
+                        f"The {what} due on {due} arrived {late} days late",
                         ref,
                         check.expected,
+                        about,
                     )
                 )
             elif problem is PaymentProblem.SHORT and check.received:
@@ -229,29 +343,32 @@ def _expected_findings(
                     Finding(
                         Kind.PAYMENT_SHORT,
                         check.due,
-                        f"The {what} due on {check.due} was less than expected",
+                        f"The {what} due on {due} was less than expected",
                         ref,
                         check.expected - check.received.amount,
+                        about,
                     )
                 )
     return out
 
 
 def _month_findings(ledger: PeriodLedger, as_of: date, outstanding: Money) -> list[Finding]:
-    """Calendar months (whole, as the budget screen judges them) that spent more than their
-    budget, up to `as_of`; then a possible surplus on the balance day."""
+    """Months of the period (a part month on its own days and prorated budget, as the
+    workbook shows it) that spent more than their budget by `as_of`; then a possible
+    surplus on that day."""
     out = []
-    for line in ledger.calendar_months:
-        month = line.month
-        if month.first > as_of or not line.remaining.pence < 0:
+    for line in ledger.months:
+        if line.first > as_of or not line.remaining.pence < 0:
             continue
+        days = " on these days" if line.partial else ""
         out.append(
             Finding(
                 Kind.OVERSPENT,
-                min(month.last, as_of),
-                f"{month.label()}: spending was more than the budget",
-                f"month:{month}",
+                min(line.last, as_of),
+                f"{line.label()}: spending was more than the budget{days}",
+                f"month:{line.month}",
                 -line.remaining,
+                line.label(),
             )
         )
     possible = rules.Surplus(ledger.balance, outstanding, ledger.retained).possible
@@ -259,7 +376,7 @@ def _month_findings(ledger: PeriodLedger, as_of: date, outstanding: Money) -> li
         out.append(
             Finding(
                 Kind.SURPLUS,
-                ledger.balance_on,
+                as_of,
                 "The balance is more than the retained allowance and what is owed: "
                 "KCC may ask for the surplus back",
                 None,
@@ -271,7 +388,10 @@ def _month_findings(ledger: PeriodLedger, as_of: date, outstanding: Money) -> li
 
 def balance_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
     """The first day the card statement's balance and the ledger's balance disagree."""
-    check = balance_mismatch(ctx, recipient_id, start, end)
+    return balance_findings_of(balance_mismatch(ctx, recipient_id, start, end))
+
+
+def balance_findings_of(check: BalanceCheck) -> list[Finding]:
     if check.first_mismatch is None or check.statement_balance is None:
         return []
     assert check.ledger_balance is not None
@@ -279,12 +399,26 @@ def balance_findings(ctx: Context, recipient_id: int, start: date, end: date) ->
         Finding(
             Kind.BALANCE_MISMATCH,
             check.first_mismatch,
-            f"The statement shows a balance of {check.statement_balance} at the end of "
-            f"{check.first_mismatch}, but the ledger shows {check.ledger_balance}",
+            f"The statement shows a balance of {format_money(check.statement_balance)} at the "
+            f"end of {words.day_words(check.first_mismatch)}, but the ledger shows "
+            f"{format_money(check.ledger_balance)}",
             None,
             check.statement_balance - check.ledger_balance,
         )
     ]
+
+
+def statement_status(check: BalanceCheck) -> str:
+    """How the card statement reconciles with the ledger over a period, in words."""
+    if check.dates_checked == 0:
+        return "No card statement imported for this period: balances not checked"
+    days = f"{check.dates_checked} day{'s' if check.dates_checked != 1 else ''}"
+    if check.first_mismatch is None:
+        return f"Card statement balances checked on {days}: all agree with these records"
+    return (
+        f"Card statement balances checked on {days}: they differ from these records from "
+        f"{words.day_words(check.first_mismatch)} (see Exceptions)"
+    )
 
 
 def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:

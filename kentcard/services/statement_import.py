@@ -426,6 +426,7 @@ def _money_out(
         line.description or None,
         None,
         _STATEMENT,
+        None,
     )
 
 

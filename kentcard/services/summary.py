@@ -51,17 +51,18 @@ class MonthSummary:
 
 
 def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary:
-    """Everything the dashboard and `kentcard budget` show for `month`."""
+    """Everything the dashboard and `kentcard budget` show for `month`, as at its last day
+    or today if that is earlier: an entry dated after that day is in no figure yet."""
     today = ctx.today()
     balance_day = month.last if month.last < today else today
     with ctx.db.connect() as connection:
         person = account.recipient(connection=connection, recipient_id=recipient_id)
         plans = account.plans(connection=connection, recipient_id=recipient_id)
         received = account.received_by_source(
-            connection=connection, recipient_id=recipient_id, start=month.first, end=month.last
+            connection=connection, recipient_id=recipient_id, start=month.first, end=balance_day
         )
         spent = account.spent_by_category(
-            connection=connection, recipient_id=recipient_id, start=month.first, end=month.last
+            connection=connection, recipient_id=recipient_id, start=month.first, end=balance_day
         )
         balance = account.balance_on(
             connection=connection, recipient_id=recipient_id, day=balance_day

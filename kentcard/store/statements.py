@@ -152,7 +152,7 @@ def add_batch(
 
 # Column order of the tuples the bulk helpers below take (dates as ISO text).
 OUT_COLUMNS: tuple[str, ...] = ("recipient_id", "date", "amount_pence", "payee", "provider_id")
-OUT_COLUMNS += ("category", "description", "reference", "origin")
+OUT_COLUMNS += ("category", "description", "reference", "origin", "evidence_note")
 IN_COLUMNS: tuple[str, ...] = ("recipient_id", "date", "amount_pence", "source", "reference")
 IN_COLUMNS += ("note", "category", "origin")
 LINE_COLUMNS: tuple[str, ...] = ("recipient_id", "batch_id", "fingerprint", "occurrence", "date")

@@ -41,7 +41,7 @@ def test_evidence_for_names_the_payment_invoice_and_money_in(ctx: Context, tmp_p
         (
             "Payment 20 Nov 2026, Kent Mobility, £45.00",
             "Invoice BH-2413, Bright Homecare Ltd",
-            "Money in 4 Nov 2026, KCC payment, £1,000.00",
+            "Money in 4 Nov 2026, KCC, £1,000.00",
         )
     ]
     assert page.items[0].record.links == (

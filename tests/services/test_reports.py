@@ -25,7 +25,7 @@ def two_people(ctx: Context) -> tuple[int, int]:
     pay(ctx, ann, date(2026, 10, 31), 3000, "home CARE")  # same category, other case
     pay(ctx, ann, date(2026, 11, 1), 4599, "Equipment")
     pay(ctx, ann, date(2026, 11, 2), 700)  # no category
-    pay(ctx, ann, date(2026, 11, 30), 1500, "Transport")  # not in the plan
+    pay(ctx, ann, date(2026, 11, 24), 1500, "Transport")  # not in the plan
     receive(ctx, ann, date(2026, 11, 20), 599, Source.REFUND, "Equipment")
     receive(ctx, ann, date(2026, 11, 3), 70000, Source.KCC)  # not spending
     pay(ctx, bob, date(2026, 10, 15), 99999, "Home care")  # another person's: never counted

@@ -197,8 +197,9 @@ def test_balance_is_to_month_end_or_today(ctx: Context) -> None:
     assert november.balance_on == TODAY
     # 10,000 + 100,000 + 100,000 − 30,000 − 20,000 = 160,000 (28 Nov and 26 Nov not yet)
     assert november.balance == Money(160_000)
-    # spent in November still counts the 28th: 20,000 + 5,000 = 25,000
-    assert november.spent == Money(25_000)
+    # everything is as at today: the 28th's payment and the 26th's money in are in no figure
+    assert november.spent == Money(20_000)
+    assert november.received[Source.OTHER] == Money(0)
 
 
 def test_opening_balance_counts_in_balance_from_its_date(ctx: Context) -> None:

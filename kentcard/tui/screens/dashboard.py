@@ -20,7 +20,7 @@ from kentcard.core.money import format_money
 from kentcard.services import browse, review, summary
 from kentcard.services.summary import MonthSummary
 from kentcard.tui.messages import DashboardLoaded
-from kentcard.tui.screens.goto import KIND_WORDS, FindingOpener
+from kentcard.tui.screens.goto import FindingOpener
 from kentcard.tui.widgets.chart import BudgetChart
 from kentcard.tui.widgets.spendbar import SpendBar
 from kentcard.tui.widgets.table import Table
@@ -238,7 +238,7 @@ class DashboardScreen(FindingOpener):
         items: list[tuple[tuple[Any, str | None], str]] = [
             (
                 (f, f.record),
-                f"{KIND_WORDS[f.kind]}: {f.message}"
+                f"{review.kind_title(f.kind)}: {f.message}"
                 + (f" ({format_money(f.amount)})" if f.amount else ""),
             )
             for f in data.findings

@@ -14,19 +14,6 @@ from kentcard.services.review import Finding, Kind
 from kentcard.tui.messages import RecordOpened
 from kentcard.tui.screens.base import Section
 
-KIND_WORDS = {
-    Kind.NO_EVIDENCE: "No receipt",
-    Kind.OUTSIDE_PLAN: "Not in the plan",
-    Kind.OVERDUE_INVOICE: "Invoice overdue",
-    Kind.OVERPAID_INVOICE: "Invoice overpaid",
-    Kind.HOURS_MISMATCH: "Hours × rate",
-    Kind.PAYMENT_MISSING: "Payment missing",
-    Kind.PAYMENT_LATE: "Payment late",
-    Kind.PAYMENT_SHORT: "Payment short",
-    Kind.OVERSPENT: "Overspent",
-    Kind.SURPLUS: "Possible surplus",
-    Kind.BALANCE_MISMATCH: "Balance differs",
-}
 SURPLUS_HELP = (
     "The card holds more than the council lets you keep. Spend it on the plan, or ask KCC "
     "(0300 041 3600) whether they will take it back."

@@ -15,7 +15,7 @@ from kentcard.core.errors import InputError
 from kentcard.core.money import format_money
 from kentcard.services import review
 from kentcard.tui.messages import FindingsLoaded
-from kentcard.tui.screens.goto import KIND_WORDS, FindingOpener
+from kentcard.tui.screens.goto import FindingOpener
 from kentcard.tui.widgets.form import show_error
 from kentcard.tui.widgets.table import Table
 
@@ -45,7 +45,7 @@ class ReviewScreen(FindingOpener):
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", Table)
-        what = max(len(word) for word in KIND_WORDS.values())
+        what = max(len(review.kind_title(kind)) for kind in review.Kind)
         table.add_column("Date", width=10)
         table.add_column("What", width=what)
         table.add_column("Detail", key="detail", width=20)
@@ -105,7 +105,7 @@ class ReviewScreen(FindingOpener):
             amount = "" if f.amount is None else format_money(f.amount)
             table.add_row(
                 str(f.date),
-                KIND_WORDS[f.kind],
+                review.kind_title(f.kind),
                 Text(f.message),
                 Text(amount, justify="right"),
                 height=None,
