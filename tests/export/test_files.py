@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import stat
 from contextlib import closing
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -30,11 +32,35 @@ def test_outputs_are_owner_only(ctx: Context, ledger: Ledger, tmp_path: Path) ->
     assert mode(xlsx) == 0o600 and mode(pack) == 0o600
     assert mode(folder) == 0o700 and mode(out) == 0o700
     assert sorted(p.name for p in folder.iterdir()) == [
-        "budget-by-month.csv", "evidence.csv", "exceptions.csv", "invoices.csv",
-        "money-in.csv", "money-out.csv",
+        "README.txt", "budget-by-month.csv", "evidence.csv", "exceptions.csv", "invoices.csv",
+        "money-in.csv", "money-out.csv", "summary.csv",
     ]  # fmt: skip
     assert all(mode(p) == 0o600 for p in folder.iterdir())
     assert sorted(p.name for p in out.iterdir()) == ["r-csv", "r.xlsx", "r.zip"]  # no leftovers
+
+
+def test_csv_summary_shows_the_balances_and_adds_up(
+    ctx: Context, ledger: Ledger, tmp_path: Path
+) -> None:
+    """summary.csv alone gives the opening and closing balance, and brought forward +
+    received - paid out = carried forward; the README lists every file in the folder."""
+    folder = export(ctx, ledger.rid, START, END, Format.CSV, tmp_path / "r-csv")
+    with open(folder / "summary.csv", encoding="utf-8-sig", newline="") as handle:
+        figures = dict(csv.reader(handle))
+    assert figures["Person"] == "Jo Bloggs" and figures["Figures as at"] == "31/10/2026"
+
+    def pence(label: str) -> int:
+        return round(Decimal(figures[label]) * 100)
+
+    received = sum(pence(k) for k in figures if k.startswith("Received"))
+    assert pence("Brought forward") == 31_240
+    assert pence("Brought forward") + received - pence("Paid out from the card") == pence(
+        "Carried forward"
+    )
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    for path in folder.iterdir():
+        if path.name != "README.txt":
+            assert path.name in readme, path.name
 
 
 def test_an_existing_file_is_not_overwritten(ctx: Context, ledger: Ledger, tmp_path: Path) -> None:

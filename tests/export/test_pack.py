@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -23,15 +24,29 @@ def test_pack_holds_workbook_readme_and_every_document(pack: Path, ledger: Ledge
         readme = archive.read("README.txt").decode("utf-8")
     assert names[:2] == ["README.txt", WORKBOOK]
     assert sorted(documents) == sorted(ledger.files.values())
-    assert "2026-05-01 to 2026-10-31" in readme and "SHA-256" in readme
+    assert "Period from:" in readme and "01/05/2026" in readme and "SHA-256" in readme
     assert "evidence/2026-10-05_Bright-Homecare_INV-1010.pdf" in names
-    assert "evidence/2026-08-18_Kent-Mobility_money-out-34.txt" in names
+    assert "evidence/2026-08-18_Kent-Mobility_receipt.txt" in names  # named for what it is
+
+
+def test_readme_leads_with_the_figures_and_its_example_is_in_the_pack(pack: Path) -> None:
+    """The README opens with the key figures; the file it gives as an example is in the pack."""
+    with zipfile.ZipFile(pack) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("README.txt").decode("utf-8")
+    lines = readme.split("\r\n")
+    assert lines[2].split() == ["Person:", "Jo", "Bloggs"]
+    figures = lines[: lines.index("What is here")]
+    assert any(line.split(":")[0].strip() == "Carried forward" for line in figures)
+    assert any(line.split(":")[0].strip() == "Brought forward" for line in figures)
+    found = re.search(r"for example (\S+)\.\r\n", readme)
+    assert found and f"evidence/{found.group(1)}" in names
 
 
 def test_evidence_hashes_match_the_files_in_the_pack(pack: Path) -> None:
     """Each Evidence row's SHA-256 is the hash of the file of that name inside the zip."""
     with zipfile.ZipFile(pack) as archive:
-        frame = pd.read_excel(io.BytesIO(archive.read(WORKBOOK)), sheet_name="Evidence")
+        frame = pd.read_excel(io.BytesIO(archive.read(WORKBOOK)), sheet_name="Evidence")[:-1]
         hashes = {
             n.removeprefix("evidence/"): hashlib.sha256(archive.read(n)).hexdigest()
             for n in archive.namelist()
@@ -45,7 +60,8 @@ def test_every_money_out_evidence_name_is_in_the_pack(pack: Path) -> None:
     with zipfile.ZipFile(pack) as archive:
         frame = pd.read_excel(io.BytesIO(archive.read(WORKBOOK)), sheet_name="Money out")
         names = set(archive.namelist())
-    named = {n for cell in frame["Evidence"].dropna() for n in cell.split("; ")}
+    cells = frame["Evidence"].iloc[:-1]  # the total row has none
+    named = {n for cell in cells if cell != "MISSING" for n in cell.split("; ")}
     assert named and all(f"evidence/{n}" in names for n in named)
 
 

@@ -16,11 +16,11 @@ from kentcard.core import budget as rules
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
-from kentcard.services.export import KIND_WORDS, Format, export
+from kentcard.services.export import Format, export
 from kentcard.services.ledger import add_money_out
 from kentcard.services.period import month_spans, read_period
 from kentcard.services.plans import list_plans
-from kentcard.services.review import Kind, review
+from kentcard.services.review import KIND_WORDS, Kind, review
 from kentcard.services.summary import month_summary
 from kentcard.store import queries
 from tests.export.ledger import END, START, Ledger
@@ -48,8 +48,8 @@ def test_period_reaching_past_today_ends_on_todays_balance(ctx: Context, ledger:
     period = read_period(ctx, ledger.rid, date(2026, 10, 1), date(2026, 11, 30))
     november = month_summary(ctx, ledger.rid, Month(2026, 11))
     assert period.months[-1].balance == november.balance
-    assert period.balance_on == date(2026, 11, 25) == november.balance_on
-    assert period.outstanding(period.balance_on) == november.outstanding_invoices
+    assert period.as_at == date(2026, 11, 25) == november.balance_on
+    assert period.outstanding(period.as_at) == november.outstanding_invoices
     assert period.retained == november.retained
 
 
@@ -95,7 +95,7 @@ def test_workbook_for_part_months_labels_them_and_sums_their_days(
     """The Budget sheet shows `May 2026 (10–31)`, real From/To dates and prorated budgets."""
     start, end = date(2026, 5, 10), date(2026, 10, 20)
     path = export(ctx, ledger.rid, start, end, Format.XLSX, tmp_path / "part.xlsx")
-    frame = pd.read_excel(path, sheet_name="Budget by month")
+    frame = pd.read_excel(path, sheet_name="Budget by month").iloc[:-1].infer_objects()
     period = read_period(ctx, ledger.rid, start, end)
     assert [d.date() for d in frame["From"]] == [m.first for m in period.months]
     assert [d.date() for d in frame["To"]] == [m.last for m in period.months]
@@ -104,25 +104,30 @@ def test_workbook_for_part_months_labels_them_and_sums_their_days(
     assert ws["A2"].number_format == 'mmm yyyy" (10–31)"' and ws["A2"].is_date
     assert ws["A3"].number_format == "mmm yyyy"
     assert ws[f"A{len(period.months) + 1}"].number_format == 'mmm yyyy" (1–20)"'
-    spent = pd.read_excel(path, sheet_name="Money out")["Amount"].sum()
-    refunds = pd.read_excel(path, sheet_name="Money in").query("Source == 'refund'")["Amount"]
+    spent = pd.read_excel(path, sheet_name="Money out")["Amount"].iloc[:-1].sum()
+    refunds = pd.read_excel(path, sheet_name="Money in").query("Source == 'Refund'")["Amount"]
     assert round((spent - refunds.sum()) * 100) == round(frame["Spent"].sum() * 100)
 
 
-def test_overspent_judges_whole_calendar_months(ctx: Context) -> None:
-    """Reviewing 1–15 Nov: £450 spent of £500 is not overspent, though the days' budget is £250."""
+def test_overspent_judges_a_part_month_on_its_own_days(ctx: Context) -> None:
+    """Reviewing 1–15 Nov: £450 spent against the days' budget of £250 is overspent by £200,
+    as the workbook's Budget by month row shows it (a negative Remaining is always a finding)."""
     rid = person(ctx)
     monthly_plan(ctx, rid, 50_000, start=date(2026, 10, 1))
-    add_money_out(ctx, rid, date=date(2026, 11, 3), amount=Money(45_000), payee="Agency")
+    add_money_out(ctx, rid, date=date(2026, 11, 3), amount=Money(20_000), payee="Agency")
     start, end = date(2026, 11, 1), date(2026, 11, 15)
     [line] = read_period(ctx, rid, start, end).months
-    assert (line.budget, line.spent) == (Money(25_000), Money(45_000))  # 50000 × 15/30
+    assert (line.budget, line.spent) == (Money(25_000), Money(20_000))  # 50000 × 15/30
     assert [f for f in review(ctx, rid, start, end) if f.kind is Kind.OVERSPENT] == []
-    add_money_out(ctx, rid, date=date(2026, 11, 20), amount=Money(6_000), payee="Agency")
+    add_money_out(ctx, rid, date=date(2026, 11, 10), amount=Money(25_000), payee="Agency")
     found = [f for f in review(ctx, rid, start, end) if f.kind is Kind.OVERSPENT]
-    assert [(f.date, f.record, f.amount) for f in found] == [
-        (end, "month:2026-11", Money(1_000))  # 51000 − 50000, dated the period's last day
+    assert [(f.date, f.record, f.amount, f.about) for f in found] == [
+        (end, "month:2026-11", Money(20_000), "November 2026 (1–15)")  # 45000 − 25000
     ]
+    assert "on these days" in found[0].message
+    add_money_out(ctx, rid, date=date(2026, 11, 20), amount=Money(6_000), payee="Agency")
+    later = [f for f in review(ctx, rid, start, end) if f.kind is Kind.OVERSPENT]
+    assert later == found  # a payment after the period's days does not count in them
 
 
 def test_part_month_column_is_wide_enough_for_its_label(
