@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from kentcard.core.dates import Month
 from kentcard.core.money import format_money, format_plain
 from kentcard.core.validate import format_hours
+from kentcard.core.words import source_words
 from kentcard.present import jsonable, table
 from kentcard.services.context import Context
 from kentcard.services.reports import MonthLines
@@ -27,7 +28,9 @@ def rows_for(
     start, end = (month.first, month.last) if month else (None, None)
     if what == "money-in":
         ins = ledger.list_money_in(ctx, recipient_id, start, end)
-        rows = [[m.id, m.date, m.amount, m.source, m.reference, m.note] for m in ins]
+        rows = [
+            [m.id, m.date, m.amount, source_words(m.source.value), m.reference, m.note] for m in ins
+        ]
         return ["Id", "Date", "Amount", "Source", "Reference", "Note"], rows, ins
     if what == "money-out":
         outs = ledger.list_money_out(ctx, recipient_id, start, end)
@@ -128,7 +131,9 @@ def summary_text(summary: MonthSummary) -> str:
         f"  Card balance on {summary.balance_on}: {format_money(summary.balance)}",
         f"  Unpaid invoices: {format_money(summary.outstanding_invoices)}",
     ]
-    received = [f"{s.value} {format_money(a)}" for s, a in summary.received.items() if a.pence]
+    received = [
+        f"{source_words(s.value)} {format_money(a)}" for s, a in summary.received.items() if a.pence
+    ]
     lines.append("  Received: " + (", ".join(received) if received else "nothing this month"))
     if summary.possible_surplus.pence > 0:
         lines.append(

@@ -192,7 +192,7 @@ def _negative(day: date, balance: Money, what: str) -> Finding:
         Kind.NEGATIVE_BALANCE,
         day,
         f"The card balance {what} {words.day_words(day)} ({format_money(balance)}): a prepaid "
-        "card cannot go below zero, so an entry is missing or wrong",
+        "card cannot, so a payment in is missing or an entry is wrong",
         None,
         balance,
     )
