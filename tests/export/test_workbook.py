@@ -47,7 +47,7 @@ def test_sheets_are_in_order_plain_and_visible(workbook: Path) -> None:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows == "$1:$1"
         header = ws.oddHeader
-        assert "Jo Bloggs" in header.left.text and "DP123456" in header.left.text
+        assert header.left.text == "Jo Bloggs" and "KCC ref. DP123456" in ws.oddFooter.left.text
         assert "01/05/2026 to 31/10/2026" in header.center.text
         assert "Figures as at 31/10/2026" in ws.oddFooter.left.text
 
