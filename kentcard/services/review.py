@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from kentcard.core import budget as rules
 from kentcard.core import words
+from kentcard.core.dates import Month
 from kentcard.core.expected import PaymentProblem, check_expected
 from kentcard.core.invoices import hours_mismatch
 from kentcard.core.lines import InvoiceLine, MoneyOutLine
@@ -422,7 +423,8 @@ def statement_status(check: BalanceCheck) -> str:
 
 
 def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
-    """From the first plan's start (or the first entry) to today."""
+    """From the first plan's start (or the first entry) to the end of this month, worked
+    out as at today: the month is judged on its whole budget, not on the days so far."""
     from kentcard.store import queries
 
     today = ctx.today()
@@ -430,4 +432,4 @@ def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
         plans = queries.plans(session=session, recipient_id=recipient_id)
         first_in = queries.money_in(session=session, recipient_id=recipient_id)[:1]
     starts = [p.start for p in plans[:1]] + [m.date for m in first_in]
-    return (min(starts) if starts else today.replace(day=1)), today
+    return (min(starts) if starts else today.replace(day=1)), Month.of(today).last

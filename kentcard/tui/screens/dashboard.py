@@ -46,10 +46,10 @@ def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
     mostly SQLite's own work, which runs outside Python's lock, so on two cores the screen
     waits for the longer of the two instead of their sum.
     """
-    today = ctx.today()
-    end = min(month.last, today) if month.first <= today else month.last
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="review") as pool:
-        found = pool.submit(review.review, ctx, person_id, month.first, end)
+        # The whole month, as at today: a month is judged on its own budget, never on the
+        # days so far, and an entry dated after today is listed, not counted.
+        found = pool.submit(review.review, ctx, person_id, month.first, month.last)
         figures = summary.month_summary(ctx, person_id, month)
         history = summary.monthly_history(ctx, person_id, month)
         # Overdue invoices are among the findings; these are the ones not yet due.
