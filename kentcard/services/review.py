@@ -201,30 +201,28 @@ def _negative(day: date, balance: Money, what: str) -> Finding:
 
 def _dated_later(ledger: PeriodLedger) -> list[Finding]:
     """Entries of the period dated after its as-at date: listed, and in no figure."""
-    later = words.day_words(ledger.as_at)
-    out = [
-        Finding(
-            Kind.DATED_LATER,
+    later = [
+        (
             m.date,
-            f"Dated after {later}, so not counted in any figure",
             f"money-in:{m.id}",
             m.amount,
             words.money_in_words(m.date, m.source.value, m.amount.pence),
         )
         for m in ledger.later_in
     ]
-    out += [
+    later += [(m.date, f"money-out:{m.id}", Money(m.pence), _payment(m)) for m in ledger.later_out]
+    as_at = words.day_words(ledger.as_at)
+    return [
         Finding(
             Kind.DATED_LATER,
-            m.date,
-            f"Dated after {later}, so not counted in any figure",
-            f"money-out:{m.id}",
-            Money(m.pence),
-            _payment(m),
+            day,
+            f"{about} is dated after {as_at}, so it is in no figure yet",
+            record,
+            amount,
+            about,
         )
-        for m in ledger.later_out
+        for day, record, amount, about in later
     ]
-    return out
 
 
 def _outside_plan(plans: list[Plan], spending: list[MoneyOutLine]) -> list[Finding]:

@@ -192,3 +192,57 @@ def test_a_clean_account_has_no_findings(ctx: Context, tmp_path: Path, db_path: 
     with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute("DELETE FROM document_link")
     assert {f.kind for f in review(ctx, rid, *AUTUMN)} == {Kind.NO_EVIDENCE}
+
+
+def test_a_balance_below_zero_is_found_each_time_it_happens(ctx: Context) -> None:
+    """A prepaid card cannot go below zero: each day the balance drops under it is a finding,
+    with the balance that day; days it stays below are not found again."""
+    rid = person(ctx, opening_balance=Money(10_000), as_of=date(2026, 8, 31))
+    pay(ctx, rid, date(2026, 9, 3), 15_000)  # 100 − 150 = −50
+    pay(ctx, rid, date(2026, 9, 4), 1_000)  # still below: −60
+    receive(ctx, rid, date(2026, 9, 10), 20_000, Source.KCC)  # back above: 140
+    pay(ctx, rid, date(2026, 10, 1), 14_000)  # exactly 0: not below
+    pay(ctx, rid, date(2026, 10, 2), 1)  # −0.01
+    found = of_kind(review(ctx, rid, *AUTUMN), Kind.NEGATIVE_BALANCE)
+    assert found == [
+        (Kind.NEGATIVE_BALANCE, date(2026, 9, 3), None, -5_000),
+        (Kind.NEGATIVE_BALANCE, date(2026, 10, 2), None, -1),
+    ]
+    # a period that opens already below zero says so on its first day
+    found = of_kind(review(ctx, rid, date(2026, 9, 5), date(2026, 9, 30)), Kind.NEGATIVE_BALANCE)
+    assert found == [(Kind.NEGATIVE_BALANCE, date(2026, 9, 5), None, -6_000)]
+
+
+def test_entries_dated_after_the_as_at_date_are_listed_and_in_no_figure(ctx: Context) -> None:
+    """A period reaching past today (25 Nov) is worked out as at today: a payment dated the
+    28th is listed as dated later, in words, and never counted (so it overspends nothing)."""
+    rid = person(ctx)
+    monthly_plan(ctx, rid, 10_000, start=date(2026, 9, 1))
+    receive(ctx, rid, date(2026, 11, 1), 10_000, Source.KCC)
+    later = pay(ctx, rid, date(2026, 11, 28), 50_000)
+    findings = review(ctx, rid, *AUTUMN)
+    dated = [f for f in findings if f.kind is Kind.DATED_LATER]
+    assert [(f.date, f.record, f.amount) for f in dated] == [
+        (date(2026, 11, 28), f"money-out:{later}", Money(50_000))
+    ]
+    assert dated[0].about == "Payment 28 Nov 2026, Kent Care Agency, £500.00"
+    assert "dated after 25 Nov 2026" in dated[0].message
+    assert not [f for f in findings if f.kind in (Kind.OVERSPENT, Kind.NEGATIVE_BALANCE)]
+    assert not [f for f in findings if f.kind is Kind.NO_EVIDENCE]  # not judged until then
+
+
+def test_a_payment_with_a_reason_for_no_receipt_is_shown_as_explained(ctx: Context) -> None:
+    """An explained payment is still listed, under its own kind, with the reason given."""
+    from kentcard.services.ledger import explain_missing_evidence
+
+    rid = person(ctx)
+    club = pay(ctx, rid, date(2026, 10, 7), 1_450)
+    other = pay(ctx, rid, date(2026, 10, 8), 2_000)
+    explain_missing_evidence(ctx, rid, club, "the lunch club gives no receipts")
+    findings = review(ctx, rid, *AUTUMN)
+    assert of_kind(findings, Kind.NO_EVIDENCE, Kind.EXPLAINED_NO_EVIDENCE) == [
+        (Kind.EXPLAINED_NO_EVIDENCE, date(2026, 10, 7), f"money-out:{club}", 1_450),
+        (Kind.NO_EVIDENCE, date(2026, 10, 8), f"money-out:{other}", 2_000),
+    ]
+    explained = next(f for f in findings if f.kind is Kind.EXPLAINED_NO_EVIDENCE)
+    assert explained.message.endswith("the reason given: the lunch club gives no receipts")
