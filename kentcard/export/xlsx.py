@@ -575,8 +575,8 @@ def _lines(text: Any, width: float) -> int:
     """
     if not isinstance(text, str):
         return 1
-    units = sum(_WEIGHT.get(c, 1.0) if not c.islower() else 0.85 for c in text) or 1.0
-    fits = max(1, int((width - 1.5) * len(text) / units))
+    units = sum(_WEIGHT.get(c, 1.0) if not c.islower() else 0.82 for c in text) or 1.0
+    fits = max(1, int((width - 1) * len(text) / units))
     if len(text) <= fits and "\n" not in text:
         return 1
     key = (text, fits)
