@@ -350,7 +350,9 @@ def init(
     opening_balance: Annotated[
         str | None, typer.Option(help="Card balance when you start.")
     ] = None,
-    as_of: Annotated[str | None, typer.Option(help="Date of that balance (YYYY-MM-DD).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Date of that balance (dd/mm/yyyy or YYYY-MM-DD).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Set up the person whose direct payment this is."""
@@ -454,7 +456,9 @@ def provider_delete(
 @money_in_app.command("add")
 @handled
 def money_in_add(
-    date_: Annotated[str, typer.Option("--date", help="Date it arrived (YYYY-MM-DD).")],
+    date_: Annotated[
+        str, typer.Option("--date", help="Date it arrived (dd/mm/yyyy or YYYY-MM-DD).")
+    ],
     amount: Annotated[str, typer.Option(help="Amount, e.g. 1000.00.")],
     source: Annotated[str, typer.Option(help="kcc, contribution, refund, opening or other.")],
     reference: Annotated[str | None, typer.Option(help="Reference on the statement.")] = None,
@@ -508,7 +512,9 @@ def parse_claim(text: str) -> Any:
 @money_out_app.command("add")
 @handled
 def money_out_add(
-    date_: Annotated[str, typer.Option("--date", help="Date of the payment (YYYY-MM-DD).")],
+    date_: Annotated[
+        str, typer.Option("--date", help="Date of the payment (dd/mm/yyyy or YYYY-MM-DD).")
+    ],
     amount: Annotated[str, typer.Option(help="Amount paid, e.g. 560.00.")],
     payee: Annotated[str, typer.Option(help="Who was paid (a provider's name links it).")],
     category: Annotated[str | None, typer.Option(help="Budget category.")] = None,
@@ -593,7 +599,7 @@ def money_out_explain(
 def invoice_add(
     provider: Annotated[str, typer.Option(help="Provider's name.")],
     number: Annotated[str, typer.Option(help="Invoice number.")],
-    date_: Annotated[str, typer.Option("--date", help="Invoice date (YYYY-MM-DD).")],
+    date_: Annotated[str, typer.Option("--date", help="Invoice date (dd/mm/yyyy or YYYY-MM-DD).")],
     amount: Annotated[str, typer.Option(help="Amount due.")],
     hours: Annotated[str | None, typer.Option(help="Hours charged, e.g. 20 or 7.5.")] = None,
     rate: Annotated[str | None, typer.Option(help="Hourly rate.")] = None,
@@ -1068,8 +1074,12 @@ def review(
 @app.command("export")
 @handled
 def export_command(
-    from_: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")],
-    to: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD).")],
+    from_: Annotated[
+        str, typer.Option("--from", help="First day of the period (dd/mm/yyyy or YYYY-MM-DD).")
+    ],
+    to: Annotated[
+        str, typer.Option("--to", help="Last day of the period (dd/mm/yyyy or YYYY-MM-DD).")
+    ],
     format_: Annotated[
         str,
         typer.Option("--format", help="xlsx (workbook), csv (a folder of files) or pack (.zip)."),

@@ -329,3 +329,21 @@ def test_audit_shows_each_receipt_attached_even_one_already_stored(run, tmp_path
     history = json.loads(run("audit", "--record", f"money-out:{second}", "--json").stdout)
     assert [h["action"] for h in history] == ["create", "update"]
     assert history[1]["detail"]["sha256"] == sha
+
+
+def test_dates_may_be_typed_the_uk_way(run) -> None:  # type: ignore[no-untyped-def]
+    """`5/11/2026` is 5 November at the command line as in the app; output stays ISO, and a
+    two-digit year is refused with one line naming the field."""
+    setup_person(run)
+    added = json.loads(
+        run("money-out", "add", "--date", "5/11/2026", "--amount", "7", "--payee", "Shop",
+            "--json").stdout
+    )  # fmt: skip
+    assert added["date"] == "2026-11-05"
+    refused = run("money-out", "add", "--date", "05/11/26", "--amount", "7", "--payee", "Shop")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == (
+        "kentcard: error: date: is not a date; write it as 05/11/2026 or 2026-11-05"
+    )
+    listed = json.loads(run("list", "money-out", "--json").stdout)
+    assert [m["date"] for m in listed] == ["2026-11-05"]

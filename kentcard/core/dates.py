@@ -1,4 +1,8 @@
-"""Dates and calendar months: ISO parsing with clear errors, and month arithmetic."""
+"""Dates and calendar months: parsing what people type, with clear errors, and month arithmetic.
+
+A person may type a date the international way (`2026-11-05`) or the UK way (`5/11/2026`,
+`05/11/2026`); output is always ISO. A two-digit year is refused rather than guessed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from typing import NamedTuple
 from kentcard.core.errors import InputError
 
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+DATE_HINT = "write it as 05/11/2026 or 2026-11-05"
 _ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 MONTH_NAMES = (
     "January",
@@ -64,12 +70,18 @@ class Month(NamedTuple):
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """Parse an ISO date `YYYY-MM-DD`, naming `field` when it is wrong."""
-    match = _ISO_DATE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if match is None:
-        raise InputError(field, "is not a date; write it as YYYY-MM-DD, e.g. 2026-11-05")
+    """Parse `YYYY-MM-DD` or the UK `dd/mm/yyyy` (`5/11/2026` too), naming `field` when
+    it is wrong."""
+    cleaned = text.strip() if isinstance(text, str) else ""
+    iso, uk = _ISO_DATE.fullmatch(cleaned), _UK_DATE.fullmatch(cleaned)
+    if iso is not None:
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+    elif uk is not None:
+        day, month, year = int(uk[1]), int(uk[2]), int(uk[3])
+    else:
+        raise InputError(field, f"is not a date; {DATE_HINT}")
     try:
-        value = date(int(match[1]), int(match[2]), int(match[3]))
+        value = date(year, month, day)
     except ValueError:
         raise InputError(field, "is not a real calendar date") from None
     return check_date_range(value, field)

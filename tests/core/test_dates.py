@@ -42,16 +42,20 @@ def test_parse_date_accepts_range_ends() -> None:
 @pytest.mark.parametrize(
     ("text", "word"),
     [
-        ("05/11/2026", "YYYY-MM-DD"),
+        ("05/11/26", "05/11/2026"),  # a two-digit year is not guessed
+        ("5-11-2026", "05/11/2026"),
+        ("31/11/2026", "real"),
+        ("05/13/2026", "real"),  # not the American month/day
+        ("1/1/1899", "between"),
         ("2026-02-30", "real"),
         ("2026-13-01", "real"),
         ("2026-00-10", "real"),
-        ("2026-1-5", "YYYY-MM-DD"),
-        ("2026-11-05T10:00", "YYYY-MM-DD"),
-        ("20261105", "YYYY-MM-DD"),
-        ("", "YYYY-MM-DD"),
-        ("   ", "YYYY-MM-DD"),
-        ("２０２６-11-05", "YYYY-MM-DD"),
+        ("2026-1-5", "2026-11-05"),
+        ("2026-11-05T10:00", "2026-11-05"),
+        ("20261105", "2026-11-05"),
+        ("", "2026-11-05"),
+        ("   ", "2026-11-05"),
+        ("２０２６-11-05", "2026-11-05"),
         ("1899-01-01", "between"),
         ("2206-01-01", "between"),
         ((EARLIEST - timedelta(days=1)).isoformat(), "between"),
@@ -71,6 +75,20 @@ def test_parse_date_refuses_non_text() -> None:
     with pytest.raises(InputError) as info:
         parse_date(20261105, "due")  # type: ignore[arg-type]
     assert info.value.field == "due"
+
+
+def test_parse_date_accepts_the_uk_way() -> None:
+    """Day first, as people in the UK write dates, with or without leading zeros."""
+    assert parse_date("05/11/2026") == date(2026, 11, 5)
+    assert parse_date("5/11/2026") == date(2026, 11, 5)
+    assert parse_date(" 31/1/2026 ") == date(2026, 1, 31)
+
+
+@given(st.dates(min_value=EARLIEST, max_value=LATEST))
+def test_parse_date_reads_the_uk_way_as_written(day: date) -> None:
+    """Every permitted date written dd/mm/yyyy, or d/m/yyyy, reads back as itself."""
+    assert parse_date(day.strftime("%d/%m/%Y")) == day
+    assert parse_date(f"{day.day}/{day.month}/{day.year}") == day
 
 
 @given(st.dates(min_value=EARLIEST, max_value=LATEST))
