@@ -159,7 +159,7 @@ def test_budget_json_has_the_contract_fields(run) -> None:  # type: ignore[no-un
         (["--amount", "1e3"], "amount"),
         (["--amount", ""], "amount"),
         (["--date", "2026-02-30"], "date"),
-        (["--date", "05/11/2026"], "date"),
+        (["--date", "31/11/2026"], "date"),
         (["--payee", "\x1b[31mX"], "payee"),
         (["--receipt", "missing.pdf"], "receipt"),
         (["--invoice", "NOPE"], "invoice"),
