@@ -16,7 +16,15 @@ from kentcard.core.dates import Month
 from kentcard.core.errors import KentcardError
 from kentcard.core.money import Money, format_plain
 from kentcard.core.records import DocumentKind, Frequency, PlanLine, ProviderKind, Source
-from kentcard.services import documents, invoices, ledger, plans, providers, recipients
+from kentcard.services import (
+    documents,
+    invoices,
+    ledger,
+    plans,
+    providers,
+    recipients,
+    statement_import,
+)
 from kentcard.services.context import Context
 from kentcard.settings import DEMO_DB, Settings
 
@@ -96,6 +104,43 @@ def build_demo(ctx: Context) -> None:
     with tempfile.TemporaryDirectory(prefix="kentcard-demo-") as folder:
         _periods(ctx, rid, start, today, Path(folder))
         _extras(ctx, rid, start, today, Path(folder))
+    statement_import.import_statement(
+        ctx, rid, sample_statement(ctx, rid, today).encode(), filename="kent-card-statement.csv"
+    )
+
+
+STATEMENT_DAYS = 35  # the sample card statement covers the last five weeks
+NEW_ON_STATEMENT = ("TESCO STORES 2841", -845, 6)  # a card payment nobody logged, days ago
+UNSURE_CREDIT = ("FASTER PAYMENT J BLOGGS", 2000, 3)  # money in the app cannot place
+
+
+def sample_statement(ctx: Context, rid: int, today: date) -> str:
+    """The card statement of the last five weeks, as the Kent Card portal downloads it.
+
+    Every entry logged in those weeks is on it, so they match; one card payment nobody
+    logged comes in as new ("from statement"), and one credit needs a decision on the
+    Reconcile screen. The running balance runs on from the ledger's balance before.
+    """
+    first = today - timedelta(days=STATEMENT_DAYS)
+    ins = ledger.list_money_in(ctx, rid)
+    outs = ledger.list_money_out(ctx, rid)
+    balance = sum(m.amount.pence for m in ins if m.date < first)
+    balance -= sum(m.amount.pence for m in outs if m.date < first)
+    lines = [(m.date, "Kent County Council" if m.source is Source.KCC else "Jo Bloggs",
+              "DIRECT PAYMENT LOAD" if m.source is Source.KCC else "CONTRIBUTION LOAD",
+              m.amount.pence) for m in ins if m.date >= first]  # fmt: skip
+    lines += [(m.date, m.payee, (m.description or "CARD PAYMENT").upper(), -m.amount.pence)
+              for m in outs if m.date >= first]  # fmt: skip
+    for who, pence, days_ago in (NEW_ON_STATEMENT, UNSURE_CREDIT):
+        lines.append((today - timedelta(days=days_ago), "", who, pence))
+    rows = ["Transaction Date,Merchant Name,Description,Amount,Balance"]
+    for day, name, words, pence in sorted(lines, key=lambda line: (line[0], -line[3])):
+        balance += pence
+        rows.append(
+            f"{day:%d/%m/%Y},{name},{words.replace(',', ' ')},"
+            f"{format_plain(Money(pence))},{format_plain(Money(balance))}"
+        )
+    return "\r\n".join(rows) + "\r\n"
 
 
 def _periods(ctx: Context, rid: int, start: date, today: date, folder: Path) -> None:
@@ -108,13 +153,14 @@ def _periods(ctx: Context, rid: int, start: date, today: date, folder: Path) -> 
             ledger.add_money_in(
                 ctx, rid, date=pay_day, amount=Money(100000), source=Source.KCC, reference="KCC DP"
             )
-        ledger.add_money_in(
-            ctx,
-            rid,
-            date=pay_day + timedelta(days=1),
-            amount=Money(8400),
-            source=Source.CONTRIBUTION,
-        )
+        if pay_day + timedelta(days=1) <= today:  # nothing in the demo is dated after today
+            ledger.add_money_in(
+                ctx,
+                rid,
+                date=pay_day + timedelta(days=1),
+                amount=Money(8400),
+                source=Source.CONTRIBUTION,
+            )
         _agency_invoice(ctx, rid, n, pay_day, today, folder)
         _pa_pay(ctx, rid, n, pay_day + timedelta(days=25), today, folder)
 

@@ -168,7 +168,8 @@ def review_text(start: date, end: date, findings: list[Finding]) -> str:
 
     if not findings:
         return f"Nothing a reviewer would query between {start} and {end}."
-    head = f"{len(findings)} thing(s) a reviewer would query between {start} and {end}:"
+    things = "1 thing" if len(findings) == 1 else f"{len(findings)} things"
+    head = f"{things} a reviewer would query between {start} and {end}:"
     rows = [[f.date, kind_title(f.kind), f.message, f.amount, f.about] for f in findings]
     return (
         head

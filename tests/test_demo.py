@@ -87,6 +87,27 @@ def test_demo_twice_gives_the_same_sample_and_leaves_real_data_alone(
         assert raw.execute("SELECT name FROM recipient").fetchall() == [("Real Person",)]
 
 
+def test_demo_has_a_statement_to_reconcile_and_nothing_after_today(
+    kentcard: Any, tmp_path: Path
+) -> None:
+    """The sample card statement is imported: most lines match what was logged, one card
+    payment comes in as new, one credit waits for a decision; no entry is dated after
+    today (25 Nov), so every figure counts every entry."""
+    assert kentcard("demo").exit_code == 0
+    with sqlite3.connect(tmp_path / "db" / "demo.sqlite3") as raw:
+        states = dict(raw.execute("SELECT state, count(*) FROM statement_line GROUP BY state"))
+        later = raw.execute(
+            "SELECT count(*) FROM money_in WHERE date > '2026-11-25' UNION ALL "
+            "SELECT count(*) FROM money_out WHERE date > '2026-11-25' UNION ALL "
+            "SELECT count(*) FROM invoice WHERE issue_date > '2026-11-25'"
+        ).fetchall()
+        new = raw.execute("SELECT payee, origin FROM money_out WHERE origin = 'statement'")
+        created = new.fetchall()
+    assert states["matched"] >= 5 and states["created"] == 1 and states["decision"] == 1
+    assert later == [(0,), (0,), (0,)]
+    assert created == [("TESCO STORES 2841", "statement")]
+
+
 def test_demo_refuses_when_the_chosen_database_is_the_demo_file(
     kentcard: Any, tmp_path: Path
 ) -> None:
