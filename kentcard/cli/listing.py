@@ -6,11 +6,11 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kentcard.cli.present import jsonable, table
 from kentcard.core.dates import Month
 from kentcard.core.money import format_money, format_plain
 from kentcard.core.validate import format_hours
 from kentcard.core.words import source_words
-from kentcard.present import jsonable, table
 from kentcard.services.context import Context
 from kentcard.services.reports import MonthLines
 from kentcard.services.summary import MonthSummary
