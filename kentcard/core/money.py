@@ -25,10 +25,23 @@ _SHAPE = re.compile(
 _AMOUNT = re.compile(r"^(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.(?P<frac>[0-9]*))?$")
 
 
-class Money(NamedTuple):
-    """An amount of pounds sterling held as a whole number of pence."""
-
+class _Pence(NamedTuple):
     pence: int
+
+
+class Money(_Pence):
+    """An amount of pounds sterling held as a whole number of pence.
+
+    Only an `int` is accepted: a float (`Money(12.5)`), a bool, a `Decimal` or text is a
+    mistake that would round or mean something else, and is refused with a TypeError.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, pence: int) -> Money:
+        if type(pence) is not int:
+            raise TypeError(f"Money holds whole pence as an int, not {type(pence).__name__}")
+        return super().__new__(cls, pence)
 
     @classmethod
     def zero(cls) -> Money:

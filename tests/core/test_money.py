@@ -399,3 +399,17 @@ def test_round_half_up_breaks_ties_away_from_zero(n: int) -> None:
     value = Fraction(2 * n + 1, 2)
     expected = n + 1 if value > 0 else n
     assert round_half_up(value) == expected
+
+
+@pytest.mark.parametrize("value", [12.5, 12.0, True, False, Decimal("1.00"), "100", None])
+def test_money_holds_only_whole_pence(value: object) -> None:
+    """A float, a bool, a Decimal or text is refused: it would round or mean something else."""
+    with pytest.raises(TypeError, match="whole pence"):
+        Money(value)  # type: ignore[arg-type]
+
+
+def test_money_of_an_int_is_still_a_plain_value() -> None:
+    """An int is kept as it is; a Money still compares, hashes and sums like its pence."""
+    assert Money(1250).pence == 1250 and Money(1250) == Money(1250)
+    assert len({Money(1), Money(1), Money(2)}) == 2
+    assert sum([Money(1), Money(2)]) == Money(3)
