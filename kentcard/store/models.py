@@ -6,10 +6,13 @@ deleted record's id is never handed out again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import CheckConstraint, Index, LargeBinary, MetaData, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
+
+from kentcard.core.records import DocumentKind, Frequency, Origin, ProviderKind, Source
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -23,16 +26,18 @@ metadata: MetaData = SQLModel.metadata
 _AUTO = {"sqlite_autoincrement": True}
 
 
-def _one_of(column: str, values: list[str]) -> str:
+def _one_of(column: str, values: Iterable[str]) -> str:
+    """A CHECK that `column` holds one of `values`: a core enum where there is one, so the
+    enum is the one list of them."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
 
 
-FREQUENCIES = ["monthly", "four-weekly", "weekly"]
-SOURCES = ["kcc", "contribution", "refund", "opening", "other"]
-PROVIDER_KINDS = ["agency", "pa", "day-service", "respite", "equipment", "other"]
-DOCUMENT_KINDS = ["receipt", "invoice", "timesheet", "payslip", "statement", "other"]
-ORIGINS = ["manual", "statement"]
+FREQUENCIES = Frequency
+SOURCES = Source
+PROVIDER_KINDS = ProviderKind
+DOCUMENT_KINDS = DocumentKind
+ORIGINS = Origin
 
 
 class RecipientRow(SQLModel, table=True):
