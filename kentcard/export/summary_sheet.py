@@ -17,7 +17,7 @@ the budget follows from it; the payments expected and received; a declaration to
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import NumFmt
@@ -30,12 +30,8 @@ from kentcard.core.money import Money
 from kentcard.core.records import Plan
 from kentcard.export import tables as F
 from kentcard.export.book import ReviewBook
+from kentcard.export.cells import DATE_FORMAT, MONEY_FORMAT, Styles
 
-if TYPE_CHECKING:
-    from kentcard.export.xlsx import Styles
-
-MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "dd/mm/yyyy"
 BOLD = Font(name="Calibri", bold=True)
 TITLE = Font(name="Calibri", bold=True, size=14)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")

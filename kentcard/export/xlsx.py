@@ -7,46 +7,42 @@ figure comes from and a spreadsheet program recalculates them to the app's own f
 Text from people is written as explicit string cells (see `safety.py`); nothing here
 creates a hyperlink, a comment, a hidden sheet or personal data in the file's properties.
 
-The workbook is streamed (openpyxl write-only mode): each row is written as it is appended,
-so a large ledger fits in memory, and each cell style is built once per workbook. A data
-row is written as the very XML text openpyxl writes for it (see `RawRows`), without a cell
-object or an XML element per value: openpyxl's own serialiser costs about 30 µs a cell,
-over a minute for 100,000 payments. Where that cannot be done (another openpyxl, or lxml
-installed) each column has its own cell, styled once and refilled for every row.
+The workbook is streamed through openpyxl's write-only mode, its public API only: each
+row is written as it is appended, so a large ledger fits in memory. Every cell takes one
+of a few named styles, registered once per workbook.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from copy import copy
 from pathlib import Path
 from typing import IO, Any
 
-from kentcard.export import _openpyxl  # noqa: F401  # isort: skip  # before openpyxl
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell._writer import write_cell
-from openpyxl.cell.cell import Cell
-from openpyxl.compat import safe_string
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import xmlfile
 
 from kentcard.core.words import uk_date
 from kentcard.export import summary_sheet
 from kentcard.export import tables as T
 from kentcard.export.book import MonthLine, ReviewBook
-from kentcard.export.safety import header_text, is_risky, sheet_text
+from kentcard.export.cells import (
+    DATE_FORMAT,
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    MONEY_FORMAT,
+    Styles,
+)
+from kentcard.export.safety import header_text
 
-MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mmm yyyy"
 HOURS_FORMAT = "0.00"
 FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "month": MONTH_FORMAT, "number": "0"}
@@ -63,93 +59,6 @@ PRINT_WIDTH = 130
 _NARROWEST = 12  # a text column is not narrowed below this to fit the page
 _WIDTH_SAMPLE = 2000  # rows looked at to size a column; enough for a year, cheap for 100,000
 Progress = Callable[[float], None]
-
-
-class Styles:
-    """One cell style per kind of cell, built once per workbook and shared by every cell."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.cache: dict[tuple[str, bool, bool, bool], Any] = {}
-
-    def style(
-        self,
-        number_format: str = "General",
-        wrap: bool = False,
-        quote: bool = False,
-        flagged: bool = False,
-    ) -> Any:
-        """`flagged`: bold on a light red fill, for what a reviewer must not miss."""
-        key = (number_format, wrap, quote, flagged)
-        if key not in self.cache:
-            cell = WriteOnlyCell(self.ws)
-            cell.number_format = number_format
-            if flagged:
-                cell.font, cell.fill = FLAG_FONT, FLAG_FILL
-            indent = 1 if number_format == "General" else 0  # text clear of the amount beside it
-            cell.alignment = Alignment(
-                horizontal="left" if indent else None,  # indent needs an explicit side
-                vertical="top",
-                wrap_text=wrap or None,
-                indent=indent,
-            )
-            if quote:
-                cell.quotePrefix = True
-            self.cache[key] = cell._style
-        return self.cache[key]
-
-    def cell(self, value: Any, number_format: str = "General", wrap: bool = False) -> Any:
-        """A cell of its own (its style may be changed without touching the shared one)."""
-        cell = WriteOnlyCell(self.ws, value)
-        cell._style = copy(self.style(number_format, wrap))
-        return cell
-
-    def text(self, value: str, wrap: bool = False) -> Any:
-        """A string cell that can never be a formula, an error value or a link."""
-        cell = WriteOnlyCell(self.ws)
-        cell._value = sheet_text(value)
-        cell.data_type = "s"
-        cell._style = copy(self.style("General", wrap, quote=is_risky(value)))
-        return cell
-
-
-class ColumnCell(Cell):  # type: ignore[misc]
-    """A data column's one streamed cell: refilled for every row, its style fixed at birth.
-
-    openpyxl looks a cell's style up in the workbook's style list for every cell it
-    writes; a column's style never changes, so it is looked up once here.
-    """
-
-    __slots__ = ("_fixed_id",)
-
-    def __init__(self, ws: Any, style: Any) -> None:
-        super().__init__(ws, row=1, column=1, style_array=style)
-        self._fixed_id = ws.parent._cell_styles.add(self._style)
-
-    @property
-    def style_id(self) -> int:
-        return int(self._fixed_id)
-
-
-def _cells_as_given(row: Any, row_index: int) -> Any:
-    """Hand a row of ready cells to the sheet writer as they are.
-
-    openpyxl's own step first tries each item as a plain value (for a cell that raises and
-    formats an error, then allocates a spare cell): a third of the writing time for a
-    workbook whose every cell is styled. Our rows hold only cells and None.
-    """
-    for column, cell in enumerate(row, 1):
-        if cell is not None:
-            cell.row, cell.column = row_index, column
-            yield cell
-
-
-FONT = "Calibri"  # the workbook's body font; LibreOffice shows its metric twin, Carlito
-HEADER_FONT = Font(name=FONT, bold=True)
-FLAG_FONT = Font(name=FONT, bold=True, color="9C0006")
-FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")
-HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
-HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
 
 
 def write_workbook(
@@ -206,20 +115,15 @@ def _write_workbook(book: ReviewBook, target: str | IO[bytes], progress: Progres
 
 
 def _abandon(wb: Any) -> None:
-    """After a failure, close each streamed sheet's writers, quietly.
+    """After a failure, close each streamed sheet, quietly.
 
-    openpyxl leaves them suspended half-way through their XML; collected later (at the
-    latest when Python exits) each would finish with a second error, printed on stderr as
-    "Exception ignored in ..." with a traceback: not the one plain line a failure gets.
+    A sheet left half-way through its rows would otherwise finish later (at the latest
+    when Python exits) with a second error printed on stderr: not the one plain line a
+    failure gets.
     """
     for ws in wb.worksheets:
-        writer = getattr(ws, "_writer", None)
-        for stream in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
-            try:
-                if stream is not None:
-                    stream.close()
-            except Exception:  # the file is being abandoned: its error is moot
-                pass
+        with contextlib.suppress(Exception):  # the file is being abandoned: its error is moot
+            ws.close()
 
 
 def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
@@ -302,36 +206,24 @@ def _write_table(
     ws: Any,
     table: T.Table,
     styles: Styles,
-    raw: bool | None = None,
     formulas: dict[str, Callable[[int], str]] | None = None,
 ) -> None:
-    """One data sheet; `raw` (default: when this openpyxl allows it) writes rows as XML text.
+    """One data sheet: the header, then a row of cells per record.
 
     `formulas` gives, for some columns, the formula for each row instead of the value (an
     empty formula keeps the value).
     """
-    raw = (RAW_ROWS if raw is None else raw) and not formulas
     makers: list[Callable[[Any], Any]] = []
-    columns: list[RawColumn] = []
     wrapped = []
-    sizes = fitted_widths(table)
-    for index, column in enumerate(table.columns):
-        width, wrap = sizes[index]
+    for index, (column, (width, wrap)) in enumerate(
+        zip(table.columns, fitted_widths(table), strict=True)
+    ):
         ws.column_dimensions[get_column_letter(index + 1)].width = width
-        if raw:
-            columns.append(_raw_column(ws, styles, column, wrap, index + 1))
-        else:
-            makers.append(_maker(ws, styles, column, wrap))
+        makers.append(_maker(styles, column, wrap))
         if wrap:
             wrapped.append((index, width))
     ws.freeze_panes = "A2"
-    if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's streamed sheet: rows go straight in
-        ws._values_to_row = _cells_as_given
     ws.append([_header(styles, c) for c in table.columns])
-    written = None
-    if raw:
-        written = RawRows(ws, columns)
-        written.attach()
     swaps = [(table.columns.index(c), f) for c, f in (formulas or {}).items()]
     heights = ws.row_dimensions
     for row, values in enumerate(table.rows, start=2):
@@ -339,9 +231,6 @@ def _write_table(
             lines = max(_lines(values[i], width) for i, width in wrapped)
             if lines > 1:
                 heights[row].height = LINE_HEIGHT * lines
-        if raw:
-            ws.append(values)
-            continue
         cells = [make(v) for make, v in zip(makers, values, strict=True)]
         for index, formula in swaps:
             text = formula(row)
@@ -349,217 +238,29 @@ def _write_table(
                 kind = T.kind_of(table.columns[index])
                 cells[index] = styles.cell(text, MONEY_FORMAT if kind == "money" else "General")
         ws.append(cells)
-    if written is not None:
-        written.detach()
 
 
-# A raw column turns a value and the row number (as text) into the cell's XML text, or into
-# a cell for openpyxl to write (the rare odd value: a month, a date kept as text).
-RawColumn = Callable[[Any, str], "str | Cell"]
-_CACHE_LIMIT = 20_000  # texts and amounts kept per column; a column that repeats is cheap
-
-
-def _escape(text: str) -> str:
-    """Character data as `xml.etree` escapes it (openpyxl writes cells through it)."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def _escape_attribute(text: str) -> str:
-    text = _escape(text).replace('"', "&quot;")
-    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
-
-
-def _inline_text(text: str) -> str:
-    """The end of an inline-string cell holding `text` (after `r="B7`), as openpyxl writes it."""
-    if text == "":
-        return '" t="inlineStr" />'
-    stripped = text.strip()
-    space = ' xml:space="preserve"' if stripped and text != stripped else ""
-    return f'" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
-
-
-def _raw_column(ws: Any, styles: Styles, column: str, wrap: bool, number: int) -> RawColumn:
-    """Like `_maker`, but to XML text; styles are registered in the same order as there."""
-    head = f'<c r="{get_column_letter(number)}'
+def _maker(styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
+    """A function from a value to this column's cell (or None)."""
     kind = T.kind_of(column)
-    if kind == "month":
-        month = _month_maker(ws, styles)
-        return lambda value, _row: month(value)
-    cell_styles = ws.parent._cell_styles
-    if kind == "text":
-        plain = cell_styles.add(styles.style("General", wrap))
-        quoted = cell_styles.add(styles.style("General", wrap, quote=True))
-        flagged = cell_styles.add(styles.style("General", wrap, flagged=True))
-        texts: dict[str, str] = {}
+    shown = HOURS_FORMAT if column == "Hours" else FORMATS.get(kind, "General")
 
-        def text_cell(value: str, row: str) -> str:
-            tail = texts.get(value)
-            if tail is None:
-                style = quoted if is_risky(value) else flagged if value == T.MISSING else plain
-                tail = f'" s="{style}' + _inline_text(sheet_text(value))
-                if len(texts) >= _CACHE_LIMIT:
-                    texts.clear()
-                texts[value] = tail
-            return head + row + tail
+    def text(value: Any) -> Any:
+        return None if value is None else styles.text(value, wrap, flagged=value == T.MISSING)
 
-        return text_cell
-    style = cell_styles.add(styles.style(HOURS_FORMAT if column == "Hours" else FORMATS[kind]))
-    start = f'" s="{style}" t="n"><v>'
-    shown: dict[Any, str] = {}
-    if kind == "date":
-        epoch = ws.parent.epoch
+    def month(line: MonthLine) -> Any:
+        """The month's first day shown `Nov 2026`; part of a month says which days."""
+        days = f'" ({line.first.day}–{line.last.day})"' if line.partial else ""
+        return styles.cell(line.first, MONTH_FORMAT + days)
 
-        def show(value: Any) -> str:
-            return str(safe_string(to_excel(value, epoch)))
-    elif kind == "money":
-
-        def show(value: Any) -> str:
-            return str(safe_string(T.pounds(value)))
-    else:
-        show = safe_string
-
-    def number_cell(value: Any, row: str) -> str | Cell:
-        if isinstance(value, str):  # a date that could not be read, kept as text
-            return styles.text(value)
-        text = shown.get(value)
-        if text is None:
-            text = show(value)
-            if len(shown) >= _CACHE_LIMIT:
-                shown.clear()
-            shown[value] = text
-        return head + row + start + text + "</v></c>"
-
-    return number_cell
-
-
-class RawRows:
-    """Writes a streamed sheet's data rows as the XML text openpyxl would write for them.
-
-    openpyxl builds an XML element for every cell and serialises it in pure Python; here
-    each value becomes its `<c>` text directly: the same elements, attributes, escaping and
-    empty-element form, so the file is the same byte for byte (the export tests compare
-    the two). Cells it cannot make (a month, a date kept as text) go to openpyxl's writer.
-    """
-
-    def __init__(self, ws: Any, columns: list[RawColumn]) -> None:
-        self.ws = ws
-        self.columns = columns
-        self.heights = ws.row_dimensions
-
-    def attach(self) -> None:
-        """From the next row on (the header is written), rows go through `write_row`."""
-        self.ws._values_to_row = _values_as_given
-        self.ws._writer.write_row = self.write_row
-
-    def detach(self) -> None:
-        """Rows after the data (the totals) are ready cells again, written by openpyxl."""
-        self.ws._values_to_row = _cells_as_given
-        del self.ws._writer.write_row  # the writer's own method shows through again
-
-    def write_row(self, xf: Any, values: Any, row_index: int) -> None:
-        row = str(row_index)
-        size = self.heights.get(row_index)
-        if size is None:
-            start = f'<row r="{row}">'
-        else:
-            attributes = {"r": row}
-            attributes.update(size)
-            start = "".join(f' {k}="{_escape_attribute(v)}"' for k, v in attributes.items())
-            start = f"<row{start}>"
-        made = [make(v, row) for make, v in zip(self.columns, values, strict=True) if v is not None]
-        try:
-            xf._file(start + "".join(made) + "</row>")
-        except TypeError:  # a cell for openpyxl among the texts
-            self._write_mixed(xf, start, made, values, row_index)
-
-    def _write_mixed(self, xf: Any, start: str, made: list[Any], values: Any, row: int) -> None:
-        numbers = [n for n, v in enumerate(values, 1) if v is not None]
-        xf._file(start)
-        for number, item in zip(numbers, made, strict=True):
-            if isinstance(item, str):
-                xf._file(item)
-            else:
-                item.row, item.column = row, number
-                write_cell(xf, self.ws, item, item.has_style)
-        xf._file("</row>")
-
-
-def _values_as_given(values: Any, _row_index: int) -> Any:
-    return values
-
-
-def _raw_rows_possible() -> bool:
-    """True when openpyxl streams sheets through `et_xmlfile` as version 3.1 does."""
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-    from openpyxl.worksheet._writer import WorksheetWriter
-
-    return (
-        xmlfile.__module__.startswith("et_xmlfile")
-        and hasattr(WriteOnlyWorksheet, "_values_to_row")
-        and hasattr(WorksheetWriter, "write_row")
-    )
-
-
-RAW_ROWS = _raw_rows_possible()
-
-
-def _maker(ws: Any, styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
-    """A function from a value to this column's cell, refilled for each row (or None)."""
-    kind = T.kind_of(column)
-    if kind == "text":
-        return _text_maker(ws, styles, wrap)
-    if kind == "month":
-        return _month_maker(ws, styles)
-    cell = ColumnCell(ws, styles.style(HOURS_FORMAT if column == "Hours" else FORMATS[kind]))
-    cell.data_type = "d" if kind == "date" else "n"
-    convert = T.pounds if kind == "money" else None
-
-    def make(value: Any) -> Any:
+    def number(value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):  # a date that could not be read, kept as text
             return styles.text(value)
-        cell._value = convert(value) if convert else value
-        return cell
+        return styles.cell(T.pounds(value) if kind == "money" else value, shown)
 
-    return make
-
-
-def _month_maker(ws: Any, styles: Styles) -> Callable[[Any], Any]:
-    """A month is its first day shown `Nov 2026`; part of a month says which days: `(1–15)`."""
-
-    def make(line: MonthLine) -> Any:
-        shown = MONTH_FORMAT
-        if line.partial:
-            shown += f'" ({line.first.day}–{line.last.day})"'
-        cell = WriteOnlyCell(ws)
-        cell._value, cell.data_type = line.first, "d"
-        cell._style = styles.style(shown)
-        return cell
-
-    return make
-
-
-def _text_maker(ws: Any, styles: Styles, wrap: bool) -> Callable[[Any], Any]:
-    plain = ColumnCell(ws, styles.style("General", wrap))
-    quoted = ColumnCell(ws, styles.style("General", wrap, quote=True))
-    flagged = ColumnCell(ws, styles.style("General", wrap, flagged=True))
-    plain.data_type = quoted.data_type = flagged.data_type = "s"
-
-    def make(value: Any) -> Any:
-        if value is None:
-            return None
-        cell = quoted if is_risky(value) else flagged if value == T.MISSING else plain
-        cell._value = sheet_text(value)
-        return cell
-
-    return make
+    return {"text": text, "month": month}.get(kind, number)
 
 
 LINE_HEIGHT = 14.5  # points per line of 11-point Calibri

@@ -8,8 +8,39 @@ from kentcard.core import budget as rules
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
-from kentcard.services.summary import CategoryLine, categories_for
 from kentcard.store import account
+
+UNCATEGORISED = "Uncategorised"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLine:
+    category: str
+    budget: Money
+    spent: Money
+
+    @property
+    def remaining(self) -> Money:
+        return self.budget - self.spent
+
+
+def categories_for(
+    budgets: dict[str, Money], spent: dict[str | None, Money]
+) -> tuple[CategoryLine, ...]:
+    """Budget lines first, then other categories spent in; names match ignoring case."""
+    canonical = {cat.casefold(): cat for cat in budgets}
+    folded: dict[str | None, Money] = {}
+    for cat, amount in spent.items():
+        name = None if cat is None else canonical.setdefault(cat.casefold(), cat)
+        folded[name] = folded.get(name, Money(0)) + amount
+    lines = [
+        CategoryLine(cat, budget, folded.get(cat, Money(0))) for cat, budget in budgets.items()
+    ]
+    extra = sorted((c for c in folded if c is not None and c not in budgets), key=str.casefold)
+    lines += [CategoryLine(cat, Money(0), folded[cat]) for cat in extra]
+    if folded.get(None):
+        lines.append(CategoryLine(UNCATEGORISED, Money(0), folded[None]))
+    return tuple(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +60,7 @@ def monthly_by_category(
     ctx: Context, recipient_id: int, first: Month, last: Month
 ) -> list[MonthLines]:
     """Every month from `first` to `last`: budget and spent by category (the same rules as
-    `month_summary`, as at each month's end or today), read with one grouped query however
+    month summary, as at each month's end or today), read with one grouped query however
     many months there are."""
     as_at = min(last.last, ctx.today())
     with ctx.db.connect() as connection:

@@ -11,21 +11,14 @@ from kentcard.core.dates import Month
 from kentcard.core.money import Money, total
 from kentcard.core.records import Plan, Source
 from kentcard.services.context import Context
+from kentcard.services.reports import (
+    CategoryLine,
+    categories_for,
+    monthly_by_category,
+)
 from kentcard.store import account
 
-UNCATEGORISED = "Uncategorised"
 RECEIVED_SOURCES = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryLine:
-    category: str
-    budget: Money
-    spent: Money
-
-    @property
-    def remaining(self) -> Money:
-        return self.budget - self.spent
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,31 +87,10 @@ def _plan_for(plans: list[Plan], day: date) -> Plan | None:
     return found
 
 
-def categories_for(
-    budgets: dict[str, Money], spent: dict[str | None, Money]
-) -> tuple[CategoryLine, ...]:
-    """Budget lines first, then other categories spent in; names match ignoring case."""
-    canonical = {cat.casefold(): cat for cat in budgets}
-    folded: dict[str | None, Money] = {}
-    for cat, amount in spent.items():
-        name = None if cat is None else canonical.setdefault(cat.casefold(), cat)
-        folded[name] = folded.get(name, Money(0)) + amount
-    lines = [
-        CategoryLine(cat, budget, folded.get(cat, Money(0))) for cat, budget in budgets.items()
-    ]
-    extra = sorted((c for c in folded if c is not None and c not in budgets), key=str.casefold)
-    lines += [CategoryLine(cat, Money(0), folded[cat]) for cat in extra]
-    if folded.get(None):
-        lines.append(CategoryLine(UNCATEGORISED, Money(0), folded[None]))
-    return tuple(lines)
-
-
 def monthly_history(ctx: Context, recipient_id: int, last: Month, count: int = 12) -> list[Any]:
     """Budget against spent for `count` months ending with `last` (for the dashboard chart).
 
     Each item has `month`, `budget` and `spent`; read with one grouped query, not a full
     summary per month (twelve of those took seconds on a large account).
     """
-    from kentcard.services.reports import monthly_by_category  # it builds on this module
-
     return list(monthly_by_category(ctx, recipient_id, last.shift(1 - count), last))

@@ -129,7 +129,7 @@ def test_cli_export_writes_to_the_exports_folder_and_prints_the_path(run, tmp_pa
     ("args", "field"),
     [
         (["--from", "2026-13-01", "--to", "2026-11-30"], "from"),
-        (["--from", "2026-11-01", "--to", "30/11/2026"], "to"),
+        (["--from", "2026-11-01", "--to", "31/11/2026"], "to"),
         (["--from", "2026-11-30", "--to", "2026-11-01"], "to"),
         (["--from", "2026-11-01", "--to", "2026-11-30", "--format", "pdf"], "format"),
     ],

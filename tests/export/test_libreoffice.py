@@ -16,8 +16,9 @@ import pytest
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services.context import Context
+from kentcard.services.reports import UNCATEGORISED
 from kentcard.services.review import Kind, kind_heading, review
-from kentcard.services.summary import UNCATEGORISED, month_summary
+from kentcard.services.summary import month_summary
 from tests.export.ledger import END, START, Ledger, readme_session
 
 pytestmark = pytest.mark.skipif(

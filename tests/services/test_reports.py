@@ -7,8 +7,8 @@ from datetime import date
 from kentcard.core.dates import Month
 from kentcard.core.records import Source
 from kentcard.services.context import Context
-from kentcard.services.reports import monthly_by_category
-from kentcard.services.summary import UNCATEGORISED, month_summary
+from kentcard.services.reports import UNCATEGORISED, monthly_by_category
+from kentcard.services.summary import month_summary
 from tests.services.helpers import monthly_plan, person
 from tests.services.test_summary import pay, receive
 

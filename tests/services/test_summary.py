@@ -12,7 +12,8 @@ from kentcard.services.context import Context
 from kentcard.services.ledger import add_money_in, add_money_out
 from kentcard.services.plans import set_plan
 from kentcard.services.recipients import set_retained_weeks
-from kentcard.services.summary import UNCATEGORISED, month_summary
+from kentcard.services.reports import UNCATEGORISED
+from kentcard.services.summary import month_summary
 from tests.conftest import TODAY
 from tests.services.helpers import AGENCY, invoice, monthly_plan, person, provider
 
