@@ -51,3 +51,25 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded)
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: guarded(socket.socket(), a[0]))
+
+
+# Test files that start whole processes, LibreOffice or tmux, or kill writers mid-way: they
+# carry the `slow` mark, so `pytest -m "not slow"` is the quick loop (`make test` runs all).
+SLOW_FILES = frozenset(
+    {
+        "tests/safety/test_crash.py",
+        "tests/safety/test_backup_disk_full.py",
+        "tests/test_layering.py",
+        "tests/test_readme.py",
+        "tests/tui/test_tmux_demo.py",
+        "tests/export/test_libreoffice.py",
+        "tests/export/test_recalculated_accounts.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(str(config.rootpath))
+    for item in items:
+        if Path(str(item.path)).relative_to(root).as_posix() in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
