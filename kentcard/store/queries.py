@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, case, exists, func, or_
+from sqlalchemy import Table, and_, exists, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -117,56 +117,6 @@ def money_out(
     return [convert.money_out(r) for r in rows]
 
 
-def received_by_source(
-    *, session: Session, recipient_id: int, start: date, end: date
-) -> dict[str, Money]:
-    rows = session.exec(
-        select(MoneyInRow.source, func.sum(MoneyInRow.amount_pence))
-        .where(MoneyInRow.recipient_id == recipient_id, _in_range(MoneyInRow.date, start, end))
-        .group_by(MoneyInRow.source)
-    )
-    return {source: Money(int(pence or 0)) for source, pence in rows}
-
-
-def spent_by_category(
-    *, session: Session, recipient_id: int, start: date, end: date
-) -> dict[str | None, Money]:
-    """Money out less refunds, by category (None = no category), in [start, end]."""
-    totals: dict[str | None, int] = defaultdict(int)
-    for category, pence in session.exec(
-        select(MoneyOutRow.category, func.sum(MoneyOutRow.amount_pence))
-        .where(MoneyOutRow.recipient_id == recipient_id, _in_range(MoneyOutRow.date, start, end))
-        .group_by(MoneyOutRow.category)
-    ):
-        totals[category] += int(pence or 0)
-    for category, pence in session.exec(
-        select(MoneyInRow.category, func.sum(MoneyInRow.amount_pence))
-        .where(
-            MoneyInRow.recipient_id == recipient_id,
-            MoneyInRow.source == "refund",
-            _in_range(MoneyInRow.date, start, end),
-        )
-        .group_by(MoneyInRow.category)
-    ):
-        totals[category] -= int(pence or 0)
-    return {category: Money(pence) for category, pence in totals.items()}
-
-
-def balance_on(*, session: Session, recipient_id: int, day: date) -> Money:
-    """All money in up to `day` less all money out up to `day`."""
-    money_in_total = session.exec(
-        select(func.coalesce(func.sum(MoneyInRow.amount_pence), 0)).where(
-            MoneyInRow.recipient_id == recipient_id, MoneyInRow.date <= day
-        )
-    ).one()
-    money_out_total = session.exec(
-        select(func.coalesce(func.sum(MoneyOutRow.amount_pence), 0)).where(
-            MoneyOutRow.recipient_id == recipient_id, MoneyOutRow.date <= day
-        )
-    ).one()
-    return Money(int(money_in_total) - int(money_out_total))
-
-
 def invoices_with_allocated(
     *, session: Session, recipient_id: int, issued_by: date | None = None
 ) -> list[tuple[Invoice, Money]]:
@@ -199,27 +149,6 @@ def invoices_with_allocated(
         (convert.invoice(row, name), Money(int(paid)))
         for row, name, paid in session.exec(statement)
     ]
-
-
-def outstanding_total(*, session: Session, recipient_id: int, day: date) -> Money:
-    """What is still owed on invoices issued by `day`, counting payments made by then.
-
-    An overpaid invoice does not offset another. Summed in SQL, so a summary reads one
-    number however many invoices there are.
-    """
-    paid_by_then = case((col(MoneyOutRow.date) <= day, col(AllocationRow.amount_pence)), else_=0)
-    owed = (
-        select((InvoiceRow.amount_pence - func.coalesce(func.sum(paid_by_then), 0)).label("owed"))
-        .select_from(InvoiceRow)
-        .outerjoin(AllocationRow, col(AllocationRow.invoice_id) == InvoiceRow.id)
-        .outerjoin(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id)
-        .where(InvoiceRow.recipient_id == recipient_id, InvoiceRow.issue_date <= day)
-        .group_by(col(InvoiceRow.id))
-        .subquery()
-    )
-    positive = case((owed.c.owed > 0, owed.c.owed), else_=0)
-    total = session.exec(select(func.coalesce(func.sum(positive), 0))).one()
-    return Money(int(total))
 
 
 def _table(model: Any) -> Table:
@@ -758,18 +687,3 @@ def categories_in_use(*, session: Session, recipient_id: int) -> list[str]:
     for name in sorted(found):
         by_fold.setdefault(name.casefold(), name)
     return sorted(by_fold.values(), key=str.casefold)
-
-
-def allocations_for_recipient(
-    *, session: Session, recipient_id: int, paid_by: date | None = None
-) -> list[AllocationRow]:
-    """Every allocation of one person's payments to invoices (made by a day), in one query."""
-    statement = (
-        select(AllocationRow)
-        .join(MoneyOutRow, col(MoneyOutRow.id) == AllocationRow.money_out_id)
-        .where(MoneyOutRow.recipient_id == recipient_id)
-        .order_by(col(AllocationRow.id))
-    )
-    if paid_by is not None:
-        statement = statement.where(MoneyOutRow.date <= paid_by)
-    return list(session.exec(statement))

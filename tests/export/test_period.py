@@ -22,7 +22,7 @@ from kentcard.services.period import month_spans, read_period
 from kentcard.services.plans import list_plans
 from kentcard.services.review import KIND_WORDS, Kind, review
 from kentcard.services.summary import month_summary
-from kentcard.store import queries
+from kentcard.store import account
 from tests.export.ledger import END, START, Ledger
 from tests.services.helpers import monthly_plan, person
 
@@ -63,15 +63,17 @@ def test_part_months_count_only_the_periods_days(ctx: Context, ledger: Ledger) -
         "May 2026 (10–31)",
         "Oct 2026 (1–20)",
     ]
-    with ctx.db.read() as session:
+    with ctx.db.connect() as connection:  # the reads `kentcard budget` makes, over those days
         for line in period.months:
-            spent = queries.spent_by_category(
-                session=session, recipient_id=ledger.rid, start=line.first, end=line.last
+            spent = account.spent_by_category(
+                connection=connection, recipient_id=ledger.rid, start=line.first, end=line.last
             )
-            received = queries.received_by_source(
-                session=session, recipient_id=ledger.rid, start=line.first, end=line.last
+            received = account.received_by_source(
+                connection=connection, recipient_id=ledger.rid, start=line.first, end=line.last
             )
-            balance = queries.balance_on(session=session, recipient_id=ledger.rid, day=line.last)
+            balance = account.balance_on(
+                connection=connection, recipient_id=ledger.rid, day=line.last
+            )
             assert line.spent == Money(sum(m.pence for m in spent.values())), line.first
             assert {s.value: v for s, v in line.received.items() if v} == received, line.first
             assert line.balance == balance, line.first
@@ -83,9 +85,11 @@ def test_part_months_count_only_the_periods_days(ctx: Context, ledger: Ledger) -
 def test_outstanding_equals_the_sql_total_on_every_day(ctx: Context, ledger: Ledger) -> None:
     """What is owed, worked out from the period's invoices and payments, equals the SQL sum."""
     period = read_period(ctx, ledger.rid, START, END)
-    with ctx.db.read() as session:
+    with ctx.db.connect() as connection:
         for day in (date(2026, 5, 31), date(2026, 10, 13), date(2026, 10, 21), END):
-            expected = queries.outstanding_total(session=session, recipient_id=ledger.rid, day=day)
+            expected = account.outstanding_total(
+                connection=connection, recipient_id=ledger.rid, day=day
+            )
             assert period.outstanding(day) == expected, day
 
 
