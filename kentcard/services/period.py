@@ -169,8 +169,8 @@ def read_period(
         )
         totals = (
             period_rows.month_totals(
-                session=connection, recipient_id=recipient_id, start=start, end=as_at, day=as_at
-            )[0]
+                session=connection, recipient_id=recipient_id, start=start, end=as_at
+            )
             if start <= as_at
             else period_rows.MonthTotals()
         )
@@ -249,7 +249,7 @@ def period_months(
     for first, last in month_spans(start, end):
         month = Month.of(first)
         received = totals.received.get(month, {})
-        balance += totals.net_by_day.get(month, 0)
+        balance += totals.net.get(month, 0)
         lines.append(
             PeriodMonth(
                 first=first,

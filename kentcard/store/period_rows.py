@@ -21,8 +21,6 @@ from sqlalchemy import (
     Integer,
     String,
     TableClause,
-    and_,
-    case,
     cast,
     column,
     exists,
@@ -185,15 +183,14 @@ class MonthTotals:
     def __init__(self) -> None:
         self.out: dict[Month, int] = defaultdict(int)
         self.received: dict[Month, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        self.net_by_day: dict[Month, int] = defaultdict(int)  # in − out, dated up to the day
+        self.net: dict[Month, int] = defaultdict(int)  # in − out
 
-    def add(self, month: Month, kind: str, pence: int, by_day: bool) -> None:
+    def add(self, month: Month, kind: str, pence: int) -> None:
         if kind == "out":
             self.out[month] += pence
         else:
             self.received[month][kind] += pence
-        if by_day:
-            self.net_by_day[month] += -pence if kind == "out" else pence
+        self.net[month] += -pence if kind == "out" else pence
 
 
 def _month_of(column: Any) -> Any:
@@ -202,32 +199,23 @@ def _month_of(column: Any) -> Any:
 
 
 def month_totals(
-    *, session: Session | Connection, recipient_id: int, start: date, end: date, day: date
-) -> tuple[MonthTotals, MonthTotals]:
-    """Per month, the period's days only and the whole calendar months it touches.
-
-    ONE grouped query over the whole months from `start`'s to `end`'s, split by whether an
-    entry is in [start, end] and whether it is dated up to `day` (for balances).
-    """
-    first, last = Month.of(start).first, Month.of(end).last
+    *, session: Session | Connection, recipient_id: int, start: date, end: date
+) -> MonthTotals:
+    """Per calendar month, what was paid out and received by source in [start, end]: ONE
+    grouped query however long the period."""
     parts = []
     for source, kind in ((OUT, literal("out")), (IN, IN.c.source)):
         month = _month_of(source.c.date)
-        inside = case((and_(source.c.date >= start, source.c.date <= end), 1), else_=0)
-        by_day = case((source.c.date <= day, 1), else_=0)
         parts.append(
-            select(month, inside, by_day, kind, func.sum(source.c.amount_pence))
+            select(month, kind, func.sum(source.c.amount_pence))
             .where(
                 source.c.recipient_id == recipient_id,
-                source.c.date >= first,
-                source.c.date <= last,
+                source.c.date >= start,
+                source.c.date <= end,
             )
-            .group_by(month, inside, by_day, kind)
+            .group_by(month, kind)
         )
-    period, whole = MonthTotals(), MonthTotals()
-    for text, inside, by_day, kind, pence in _rows(session, union_all(*parts)):
-        month, amount = Month(int(text[:4]), int(text[5:7])), int(pence or 0)
-        whole.add(month, kind, amount, False)
-        if inside:
-            period.add(month, kind, amount, bool(by_day))
-    return period, whole
+    totals = MonthTotals()
+    for text, kind, pence in _rows(session, union_all(*parts)):
+        totals.add(Month(int(text[:4]), int(text[5:7])), kind, int(pence or 0))
+    return totals
