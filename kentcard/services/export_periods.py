@@ -1,5 +1,5 @@
-"""The periods a person is offered for an export: the last quarter, the last six months, and
-each review period between two locks (from the audit log of the period lock)."""
+"""The periods a person is offered for an export: last month, the last quarter, the last six
+months, and each review period between two locks (from the audit log of the period lock)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from kentcard.store import audit
 
 @dataclass(frozen=True, slots=True)
 class PeriodChoice:
-    key: str  # "quarter", "six-months", "lock:2026-10-31"
+    key: str  # "month", "quarter", "six-months", "lock:2026-10-31"
     label: str
     start: date
     end: date
@@ -55,6 +55,7 @@ def export_periods(ctx: Context, recipient_id: int) -> list[PeriodChoice]:
     """The usual choices, then the review periods between locks (newest first)."""
     today = ctx.today()
     choices = [
+        PeriodChoice("month", "Last month", *last_months(today, 1)),
         PeriodChoice("quarter", "Last quarter", *last_quarter(today)),
         PeriodChoice("six-months", "Last six months", *last_months(today, 6)),
     ]

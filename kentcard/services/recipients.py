@@ -100,3 +100,48 @@ def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient
             after=row,
         )
         return convert.recipient(row)
+
+
+def update_recipient(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    name: str,
+    kcc_ref: str | None = None,
+    card_last4: str | None = None,
+    retained_weeks: int | None = None,
+) -> Recipient:
+    """Change the person's name, KCC reference, card's last four digits and retained weeks,
+    in one transaction with its audit-log line (the values before and after)."""
+    clean_name = require_text(name, "name")
+    ref = clean_text(kcc_ref, "kcc-ref", max_length=40)
+    last4 = parse_card_last4(card_last4)
+    if retained_weeks is not None and not 0 <= retained_weeks <= 52:
+        raise InputError("retained-weeks", "must be between 0 and 52")
+    with ctx.db.write() as session:
+        row = session.get(RecipientRow, recipient_id)
+        if row is None:
+            raise NotFoundError(f"recipient {recipient_id} does not exist")
+        taken = session.exec(
+            select(RecipientRow).where(
+                func.lower(RecipientRow.name) == clean_name.lower(),
+                RecipientRow.id != recipient_id,
+            )
+        ).first()
+        if taken is not None:
+            raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
+        before = RecipientRow.model_validate(row.model_dump())
+        row.name, row.kcc_ref, row.card_last4 = clean_name, ref, last4
+        if retained_weeks is not None:
+            row.retained_weeks = retained_weeks
+        session.add(row)
+        audit.record(
+            session=session,
+            entity="recipient",
+            entity_id=recipient_id,
+            action="update",
+            recipient_id=recipient_id,
+            before=before,
+            after=row,
+        )
+        return convert.recipient(row)

@@ -18,12 +18,19 @@ SECTIONS = [
     ("review", "Review: what a KCC reviewer would query"),
     ("reconcile", "Reconcile: import a statement, match its lines, lock a period"),
     ("export", "Export: the review workbook, CSV files or evidence pack for a period"),
+    ("plan", "Plan and person: the support plan, its budget lines, the person's details"),
 ]
 ADDS = [
     ("money_in", "Add money in"),
     ("money_out", "Add money out (a payment)"),
     ("invoices", "Add an invoice"),
     ("providers", "Add a provider"),
+]
+# Actions of the Plan and person section (0), named as a person would look for them.
+PLAN_ACTIONS = [
+    ("new_plan", "New support plan from a date (change the plan)", "Ends the plan before it"),
+    ("correct_plan", "Correct the latest plan (its amounts or budget lines)", "Replaces it"),
+    ("edit_person", "Change the person's details (name, KCC reference, card)", "Plan and person"),
 ]
 
 
@@ -39,6 +46,10 @@ class KentcardCommands(Provider):
         found += [
             (label, partial(app.run_action, f"go('{mode}', 'new')"), "Opens the form")
             for mode, label in ADDS
+        ]
+        found += [
+            (label, partial(app.run_action, f"go('plan', '{action}')"), help_text)
+            for action, label, help_text in PLAN_ACTIONS
         ]
         found += [
             ("Previous month", partial(app.run_action, "go('dashboard', 'month(-1)')"), "["),

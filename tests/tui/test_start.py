@@ -38,8 +38,10 @@ async def test_first_run_sets_up_the_person_and_plan(settings: Settings, ctx: Co
             ("f-card-last4", "1234"),
             ("f-council", "1000.00"),
             ("f-contribution", "84.00"),
-            ("f-line1", "Home care = 950"),
-            ("f-line2", "Equipment = 50"),
+            ("line-category-1", "Home care"),
+            ("line-amount-1", "950"),
+            ("line-category-2", "Equipment"),
+            ("line-amount-2", "50"),
             ("f-opening-balance", "312.40"),
             ("f-as-of", "2026-10-31"),
         ]:

@@ -35,4 +35,5 @@ SCREENS: dict[str, str | Callable[[], Screen[Any]]] = {
     "review": _section("review", "ReviewScreen"),
     "reconcile": _section("reconcile", "ReconcileScreen"),
     "export": _section("export", "ExportScreen"),
+    "plan": _section("plan_person", "PlanPersonScreen"),
 }

@@ -1,7 +1,7 @@
 """Export: the review workbook, CSV files or evidence pack for a period, with progress.
 
-Choose a period (last quarter, last six months, a reviewed period between locks, or your
-own dates, checked as you type) and a format; the export runs in a thread worker that
+Choose a period (last month, last quarter, last six months, a reviewed period between locks,
+or your own dates, checked as you type) and a format; the export runs in a thread worker that
 reports its progress; the path is shown when it is written. An existing file is never
 replaced without a Yes in a confirmation dialog.
 """
@@ -28,6 +28,7 @@ from kentcard.tui.widgets.dialogs import ConfirmDialog
 from kentcard.tui.widgets.form import show_error
 
 CUSTOM = "custom"
+DEFAULT = "quarter"
 FORMATS = [
     ("Workbook (.xlsx) for the reviewer", Format.XLSX.value),
     ("CSV files (a folder, one file per sheet)", Format.CSV.value),
@@ -56,6 +57,9 @@ class ExportWritten(Message):
 
 class ExportScreen(Section):
     MODE = "export"
+    # Wide enough for 2026-11-01 or 01/11/2026 and the cursor after it (the boxes' borders and
+    # padding take six columns); Review's date boxes are styled in app.tcss.
+    CSS = "ExportScreen #period Input { width: 19; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Export", id="export.start"),
     ]
@@ -79,9 +83,9 @@ class ExportScreen(Section):
             )
         with Horizontal(id="period"):
             yield Label("From", classes="inline-label")
-            yield Input(placeholder="YYYY-MM-DD", id="from")
+            yield Input(placeholder="e.g. 1/11/2026", id="from")
             yield Label("To", classes="inline-label")
-            yield Input(placeholder="YYYY-MM-DD", id="to")
+            yield Input(placeholder="e.g. 30/11/2026", id="to")
         yield Static("", id="period-error", classes="field-error")
         with Horizontal(classes="field-row"):
             yield Label("Format", classes="field-label")
@@ -105,7 +109,9 @@ class ExportScreen(Section):
         options.append(("Your own dates: type From and To", CUSTOM))
         select = self.query_one("#period-choice", Select)
         select.set_options(options)
-        select.value = message.choices[0].key if message.choices else CUSTOM
+        # The last quarter is still chosen at first: it is what a KCC review usually asks for.
+        keys = [c.key for c in message.choices]
+        select.value = DEFAULT if DEFAULT in keys else keys[0] if keys else CUSTOM
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "period-choice" or event.value not in self.choices:

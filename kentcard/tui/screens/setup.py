@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -12,47 +11,29 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 
 from kentcard.core.dates import Month, parse_date
-from kentcard.core.errors import InputError
 from kentcard.core.money import Money, parse_money
-from kentcard.core.records import Frequency, PlanLine, Recipient
-from kentcard.core.validate import parse_card_last4, parse_choice
+from kentcard.core.records import Recipient
+from kentcard.core.validate import parse_card_last4
 from kentcard.services import plans, recipients
-from kentcard.tui.widgets.form import Field, FormDialog, optional, required
-
-FREQUENCIES = [("Every four weeks", "four-weekly"), ("Monthly", "monthly"), ("Weekly", "weekly")]
-LINES = 4
+from kentcard.tui.screens.plan_forms import LinesForm, plan_fields
+from kentcard.tui.widgets.form import Field, optional, required
 
 
-def parse_line(text: str, field: str) -> PlanLine | None:
-    if not text.strip():
-        return None
-    category, sep, amount = text.rpartition("=")
-    if not sep or not category.strip():
-        raise InputError(field, "write it as CATEGORY = AMOUNT, e.g. Home care = 950")
-    return PlanLine(category.strip(), parse_money(amount, field))
+class SetupForm(LinesForm):
+    """Asked once, on an empty database. Saving twice never makes two people.
 
+    The budget lines are rows (as many as the plan has), checked against KCC's amount plus
+    the contribution as they are typed; the examples in empty boxes start with "e.g.".
+    """
 
-def line_parser(field: str) -> Callable[[str], PlanLine | None]:
-    return lambda text: parse_line(text, field)
-
-
-class SetupForm(FormDialog):
-    """Asked once, on an empty database. Saving twice never makes two people."""
-
-    title_text = "Welcome to kentcard. First, the account (you can change the plan later)"
+    title_text = (
+        "Welcome to kentcard. First, the account (you can change the plan and these details "
+        "later, in Plan and person: key 0)"
+    )
 
     def __init__(self) -> None:
         self.created: Recipient | None = None
-        first = Month.of(__import__("datetime").date.today()).first
-        lines = [
-            Field(
-                f"line{n}",
-                f"Budget line {n} (category = amount per period)",
-                parse=line_parser(f"line{n}"),
-                placeholder="Home care = 950.00",
-            )
-            for n in range(1, LINES + 1)
-        ]
+        first = Month.of(self.kapp.ctx.today()).first
         super().__init__(
             [
                 Field(
@@ -60,49 +41,35 @@ class SetupForm(FormDialog):
                     "Name of the person the card is for",
                     parse=required(lambda t, f: t.strip(), "name"),
                 ),
-                Field("kcc-ref", "KCC reference (if you have it)", placeholder="DP123456"),
+                Field(
+                    "kcc-ref",
+                    "KCC reference (if you have it)",
+                    placeholder="e.g. DP123456",
+                ),
                 Field(
                     "card-last4",
                     "Last four digits of the Kent Card",
                     parse=lambda t: parse_card_last4(t),
-                    placeholder="1234",
-                ),
-                Field(
-                    "frequency",
-                    "How often KCC pays",
-                    "four-weekly",
-                    required(lambda t, f: parse_choice(t, Frequency, f), "frequency"),
-                    choices=FREQUENCIES,
+                    placeholder="e.g. 1234",
                 ),
                 Field(
                     "start",
-                    "Plan start date (YYYY-MM-DD)",
+                    "The plan starts on (date)",
                     str(first),
                     required(parse_date, "start"),
                 ),
-                Field(
-                    "council",
-                    "KCC's amount each time (£)",
-                    parse=required(parse_money, "council"),
-                    placeholder="1000.00",
-                ),
-                Field(
-                    "contribution",
-                    "Your contribution each time (£)",
-                    "0.00",
-                    required(parse_money, "contribution"),
-                ),
-                *lines,
+                *plan_fields("four-weekly", "", ""),
                 Field(
                     "opening-balance",
-                    "Card balance now (£)",
+                    "Card balance on the day you start (£, optional)",
                     parse=optional(parse_money, "opening-balance"),
-                    placeholder="312.40",
+                    placeholder="e.g. 312.40",
                 ),
                 Field(
                     "as-of",
-                    "Date of that balance (YYYY-MM-DD)",
+                    "That day's date (empty: today)",
                     parse=optional(parse_date, "as-of"),
+                    placeholder="e.g. 31/10/2026",
                 ),
             ]
         )
@@ -125,8 +92,11 @@ class SetupForm(FormDialog):
             frequency=values["frequency"],
             council=values["council"],
             contribution=values["contribution"] or Money(0),
-            lines=[values[f"line{n}"] for n in range(1, LINES + 1) if values[f"line{n}"]],
+            lines=values["lines"],
         )
+        note = self.shortfall_note(values)
+        if note:
+            self.app.call_from_thread(self.app.notify, note, title="Plan saved", severity="warning")
         return self.created
 
     def action_cancel(self) -> None:

@@ -13,6 +13,8 @@ SECTIONS = [
     ("evidence", "6", "Evidence"),
     ("review", "7", "Review"),
     ("reconcile", "8", "Reconcile"),
+    ("export", "9", "Export"),
+    ("plan", "0", "Plan and person"),
 ]
 
 
