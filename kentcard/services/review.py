@@ -431,3 +431,80 @@ def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
         first_in = queries.money_in(session=session, recipient_id=recipient_id)[:1]
     starts = [p.start for p in plans[:1]] + [m.date for m in first_in]
     return (min(starts) if starts else today.replace(day=1)), Month.of(today).last
+
+
+# What still needs doing today, whatever the month: each stays until it is put right (a
+# receipt attached or explained, the payment arrives, the invoice is paid, the entry fixed).
+OPEN_KINDS = frozenset(
+    {
+        Kind.PAYMENT_MISSING,
+        Kind.NEGATIVE_BALANCE,
+        Kind.BALANCE_MISMATCH,
+        Kind.OVERDUE_INVOICE,
+        Kind.DATED_LATER,
+        Kind.NO_EVIDENCE,
+        Kind.OUTSIDE_PLAN,
+        Kind.SURPLUS,
+    }
+)
+# What is said about one month and is history once it is over: shown with that month only.
+MONTH_KINDS = frozenset(
+    {
+        Kind.OVERSPENT,
+        Kind.PAYMENT_SHORT,
+        Kind.PAYMENT_LATE,
+        Kind.OVERPAID_INVOICE,
+        Kind.HOURS_MISMATCH,
+    }
+)
+# Home lists the most pressing first: money that did not arrive or is owed, then records
+# that are wrong, then what a reviewer would ask for.
+ATTENTION_ORDER = (
+    Kind.PAYMENT_MISSING,
+    Kind.NEGATIVE_BALANCE,
+    Kind.BALANCE_MISMATCH,
+    Kind.OVERDUE_INVOICE,
+    Kind.OVERSPENT,
+    Kind.PAYMENT_SHORT,
+    Kind.PAYMENT_LATE,
+    Kind.DATED_LATER,
+    Kind.NO_EVIDENCE,
+    Kind.OUTSIDE_PLAN,
+    Kind.HOURS_MISMATCH,
+    Kind.OVERPAID_INVOICE,
+    Kind.SURPLUS,
+)
+
+
+def attention(ctx: Context, recipient_id: int, month: Month) -> list[Finding]:
+    """What needs attention today, with `month` on screen, most pressing first.
+
+    Every open finding of the whole history as at today (`OPEN_KINDS`: a KCC payment missed
+    in October is listed in November, and in any month shown, until it arrives), and the
+    findings about `month` itself (`MONTH_KINDS`: its overspending, a payment of it late or
+    short). A past month's overspending is history, not a task, so it is not listed while
+    another month is shown; an explained missing receipt is answered, and only Review
+    lists it.
+    """
+    from kentcard.store import queries
+
+    first, last = default_period(ctx, recipient_id)
+    first, last = min(first, month.first), max(last, month.last)
+    ledger = read_period(ctx, recipient_id, first, last, invoices=False)
+    with ctx.db.read() as session:
+        # Invoices still owed (any may be overdue) and those issued in the month shown.
+        invoices = queries.invoices_to_review(
+            session=session, recipient_id=recipient_id, day=ledger.as_at, issued_from=month.first
+        )
+    outstanding = Money(sum(max(0, line.pence - paid) for line, paid in invoices))
+    found = _findings(
+        ledger, [line for line, _ in invoices], {line.id: p for line, p in invoices}, outstanding
+    )
+    found += balance_findings(ctx, recipient_id, first, last)
+    shown = [
+        f
+        for f in found
+        if f.kind in OPEN_KINDS or (f.kind in MONTH_KINDS and month.first <= f.date <= month.last)
+    ]
+    rank = {kind: i for i, kind in enumerate(ATTENTION_ORDER)}
+    return sorted(shown, key=lambda f: (rank[f.kind], *review_order(f)))

@@ -6,6 +6,7 @@ from datetime import date
 
 from textual.widgets import OptionList
 
+from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.services import browse, ledger, people, review
 from kentcard.tui.app import KentcardApp
@@ -39,7 +40,7 @@ async def test_attention_list_shows_ten_items_then_how_many_more(app: KentcardAp
     points to Review; Enter on a shown item still opens its fix."""
     pid = add_payments_without_receipts(app, 14)
     today = app.ctx.today()
-    everything = len(review.review(app.ctx, pid, date(2026, 11, 1), today)) + len(
+    everything = len(review.attention(app.ctx, pid, Month.of(today))) + len(
         browse.open_not_overdue(app.ctx, pid, 20)
     )
     assert everything > ATTENTION_LIMIT + 1

@@ -49,3 +49,55 @@ async def test_every_section_is_on_the_bar_at_80_columns(settings: Settings, ctx
         text = " ".join(lines)
         for _mode, key, label in SECTIONS:
             assert f"{key} {label}" in text
+
+
+def screen_lines(app: object, widget: object) -> list[str]:
+    """The text drawn on screen where `widget` is."""
+    region = widget.region  # type: ignore[attr-defined]
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return [strips[y].text[region.x : region.right] for y in range(region.y, region.bottom)]
+
+
+async def test_at_120_by_40_the_chart_has_every_month_and_payments_fit_a_line(
+    settings: Settings, ctx: Context
+) -> None:
+    """The chart shows all twelve months, this one (November) last; each latest payment is
+    one line with its receipt mark; what needs attention fills the height left."""
+    build_demo(ctx)
+    app = make_app(settings, ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        chart = "\n".join(screen_lines(app, screen.query_one("#chart")))
+        months = ["Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct"]
+        months.append("Nov")
+        assert "last 12 months" in chart and all(m in chart for m in months)
+        assert chart.index("Oct") < chart.index("Nov")
+        recent = [line.strip() for line in screen_lines(app, screen.query_one("#recent"))]
+        assert len(recent) == 5
+        assert all(line.endswith(("✓ receipt", "no receipt")) for line in recent)
+        footer_top = screen.query_one("Footer").region.y
+        assert footer_top - screen.query_one("#chart-box").region.bottom <= 1
+
+
+async def test_with_big_text_home_keeps_the_figures_and_the_list(
+    settings: Settings, ctx: Context
+) -> None:
+    """At 64×20 (80×24 with the text made bigger) the figures go on plain lines, each whole,
+    above the first things needing attention; nothing needs scrolling to be seen."""
+    build_demo(ctx)
+    app = make_app(settings, ctx)
+    async with app.run_test(size=(64, 20)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.has_class("-compact")
+        figures = str(screen.query_one("#figures", Static).render())
+        assert figures.count("\n") == 0
+        assert all(w in figures for w in ("Budget £", "Spent £", "Remaining £"))
+        balance = str(screen.query_one("#balance", Static).render())
+        assert "Card balance" in balance and balance.count("\n") == 0
+        assert "Possible surplus" in str(screen.query_one("#surplus-help", Static).render())
+        footer_top = screen.query_one("Footer").region.y
+        attention = screen.query_one("#attention", OptionList)
+        assert attention.region.y + 2 <= footer_top  # the first item, two lines
+        assert attention.highlighted == 0

@@ -89,6 +89,9 @@ async def test_import_match_accept_create_and_lock(
         assert (
             column(app, "lines", 3) == ["matched", "created", "matched"] + ["needs a decision"] * 3
         )
+        # KCC's payment is named in words (not `kcc`), its date only once: the line's own.
+        assert column(app, "lines", 4)[0] == "KCC"
+        assert "KCC" in column(app, "entries", 2) and "kcc" not in column(app, "entries", 2)
 
         # Match the first cafe line to Cafe A by hand: choose the line, Tab across, pick, m.
         lines = app.screen.query_one("#lines", DataTable)
@@ -178,7 +181,8 @@ async def test_refused_actions_show_why_and_change_nothing(
         before = statement_lines(app.ctx, app.person.id)
         app.screen.query_one("#lines", DataTable).move_cursor(row=3)
         await settle(pilot)
-        assert column(app, "entries", 2)[0] == "opening"
+        # A money in says where it came from in words, not `opening`.
+        assert column(app, "entries", 2)[0] == "Opening balance"
         app.screen.query_one("#entries", DataTable).move_cursor(row=0)  # £312.40 in, not £20 out
         await pilot.press("m")
         await settle(pilot)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Header
+from textual.widgets import Header, Input
 from textual.worker import Worker, WorkerState
 
 from kentcard.core.records import Recipient
@@ -19,6 +21,9 @@ class Section(Screen[None]):
     """A top-level section (a mode): header, section bar, its body, footer."""
 
     MODE = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave_field", "Leave the box", show=False, id="section.leave_field"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +41,18 @@ class Section(Screen[None]):
 
     def body(self) -> ComposeResult:
         yield from ()
+
+    def action_leave_field(self) -> None:
+        """Esc in a text box: out of the box, to the section's main list (or nowhere), so
+        the number keys move between sections again. Esc closes nothing here."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
+        main = [
+            widget
+            for widget in self.query(self.AUTO_FOCUS or "*")
+            if widget.focusable and not isinstance(widget, Input)
+        ]
+        self.set_focus(main[0] if main else None)
 
     @property
     def kapp(self) -> Any:

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,6 +21,7 @@ from kentcard.services.summary import MonthSummary
 from kentcard.tui.messages import DashboardLoaded
 from kentcard.tui.screens.goto import FindingOpener
 from kentcard.tui.widgets.chart import BudgetChart
+from kentcard.tui.widgets.recent import RecentPayments
 from kentcard.tui.widgets.spendbar import SpendBar
 from kentcard.tui.widgets.table import Table
 
@@ -47,9 +47,9 @@ def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
     waits for the longer of the two instead of their sum.
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="review") as pool:
-        # The whole month, as at today: a month is judged on its own budget, never on the
-        # days so far, and an entry dated after today is listed, not counted.
-        found = pool.submit(review.review, ctx, person_id, month.first, month.last)
+        # What is still open today, from any month, and what is said about this month as
+        # at today: a month is judged on its own budget, never on the days so far.
+        found = pool.submit(review.attention, ctx, person_id, month)
         figures = summary.month_summary(ctx, person_id, month)
         history = summary.monthly_history(ctx, person_id, month)
         # Overdue invoices are among the findings; these are the ones not yet due.
@@ -91,6 +91,24 @@ def figure(label: str, amount: Any, style: str = "") -> str:
     return f"{label:<18}[{style or 'b'}]{value:>12}[/]"
 
 
+def short_figure(label: str, amount: Any, style: str = "") -> str:
+    return f"{label} [{style or 'b'}]{format_money(amount)}[/]"
+
+
+def surplus_help(s: MonthSummary) -> str:
+    """One line on what "Possible surplus" is, and why KCC may ask for it back."""
+    keep = format_money(s.retained)
+    return f"KCC may ask for any surplus back: money above the {keep} you may keep."
+
+
+def things(count: int) -> str:
+    return f"{count:,} thing" + ("" if count == 1 else "s")
+
+
+COMPACT_WIDTH = 76  # below this (or COMPACT_HEIGHT rows) the figures go on plain lines
+COMPACT_HEIGHT = 22
+
+
 class DashboardScreen(FindingOpener):
     MODE = "dashboard"
     # Focus starts on the list, not on the scrolling box around it and then moved (each move
@@ -107,31 +125,35 @@ class DashboardScreen(FindingOpener):
         self.month: Month | None = None
         self.entries: list[tuple[Any, str | None]] = []
         self.findings_count = 0
+        self.summary: MonthSummary | None = None
 
     def body(self) -> ComposeResult:
         # The month's figures and the bar stay put above everything that scrolls, so they
-        # and the first things needing attention fit on an 80×24 terminal.
+        # and the first things needing attention fit on an 80×24 terminal. On a small or
+        # short terminal (big text) the figures lose their boxes and take a line each.
         with Vertical(id="dash-top"):
             yield Static("", id="month-title")
             with Horizontal(id="figures-row"):
                 yield Static("", id="figures", classes="box")
                 yield Static("", id="balance", classes="box")
+            yield Static("", id="surplus-help")
             yield SpendBar(id="spend-bar")
+        # Wide: what needs attention fills the left, categories and the latest payments the
+        # right, the chart below across the whole width. Narrow: one under the other.
         with VerticalScroll(id="dash"):
             with Horizontal(id="middle", classes="pair"):
                 with Vertical(id="attention-box", classes="box"):
                     yield Static("Needs attention (Enter to fix)", classes="box-title")
                     yield OptionList(id="attention")
-                with Vertical(id="categories-box", classes="box"):
-                    yield Static("Spending by category", classes="box-title")
-                    yield Table(id="categories", cursor_type="none", show_cursor=False)
-            with Horizontal(id="bottom", classes="pair"):
-                with Vertical(id="chart-box", classes="box"):
-                    yield Static("Budget and spending, last 12 months", classes="box-title")
-                    yield BudgetChart(id="chart")
-                with Vertical(id="recent-box", classes="box"):
-                    yield Static("Latest payments", classes="box-title")
-                    yield Static("", id="recent")
+                with VerticalScroll(id="side"):
+                    with Vertical(id="categories-box", classes="box"):
+                        yield Static("Spending by category", classes="box-title")
+                        yield Table(id="categories", cursor_type="none", show_cursor=False)
+                    with Vertical(id="recent-box", classes="box"):
+                        yield Static("Latest payments", classes="box-title")
+                        yield RecentPayments(id="recent")
+            with Vertical(id="chart-box", classes="box"):
+                yield BudgetChart(id="chart")
 
     def on_mount(self) -> None:
         self.month = Month.of(self.ctx.today())
@@ -142,6 +164,12 @@ class DashboardScreen(FindingOpener):
             Text("Spent", justify="right"),
             Text("Left", justify="right"),
         )
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.width < COMPACT_WIDTH or event.size.height < COMPACT_HEIGHT
+        if compact != self.has_class("-compact"):
+            self.set_class(compact, "-compact")
+            self._show_figures()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -177,41 +205,59 @@ class DashboardScreen(FindingOpener):
         data: Overview = message.data
         if data.month != self.month:
             return
-        s = data.summary
-        this = data.month == Month.of(self.ctx.today())
-        self.query_one("#month-title", Static).update(
-            f"[b]{data.month.label()}[/]"
-            + ("  (this month)" if this else "")
-            + "    [dim]\\[ previous month   ] next month[/]"
-        )
-        over = s.remaining.pence < 0
-        lines = [figure("Budget", s.budget), figure("Spent", s.spent)]
-        lines.append(
-            figure(
-                "Overspent by" if over else "Remaining",
-                -s.remaining if over else s.remaining,
-                "b $error" if over else "b $success",
-            )
-        )
-        self.query_one("#figures", Static).update("\n".join(lines))
-        surplus = s.possible_surplus.pence > 0
-        self.query_one("#balance", Static).update(
-            "\n".join(
-                [
-                    figure(f"Card balance {s.balance_on:%d %b}", s.balance),
-                    figure("Unpaid invoices", s.outstanding_invoices),
-                    figure("Possible surplus", s.possible_surplus, "b $warning" if surplus else ""),
-                ]
-            )
-        )
+        self.summary = data.summary
+        self._show_figures()
         bar = self.query_one(SpendBar)
-        bar.budget, bar.spent = s.budget.pence, s.spent.pence
-        self._show_categories(s)
+        bar.budget, bar.spent = data.summary.budget.pence, data.summary.spent.pence
+        self._show_categories(data.summary)
         self._show_attention(data)
         self.query_one(BudgetChart).months = tuple(
             (h.month.label()[:3], h.budget.pence, h.spent.pence) for h in data.history
         )
-        self._show_recent(data.recent)
+        self.query_one(RecentPayments).payments = tuple(data.recent)
+
+    def _show_figures(self) -> None:
+        """Budget, spent and left; the card balance, what is owed and any surplus."""
+        s = self.summary
+        if s is None:
+            return
+        over = s.remaining.pence < 0
+        left = (
+            "Overspent by" if over else "Remaining",
+            -s.remaining if over else s.remaining,
+            "b $error" if over else "b $success",
+        )
+        surplus = "b $warning" if s.possible_surplus.pence > 0 else ""
+        shown = [("Budget", s.budget, ""), ("Spent", s.spent, ""), left]
+        money = [
+            (f"Card balance {s.balance_on.day} {s.balance_on:%b}", s.balance, ""),
+            ("Unpaid invoices", s.outstanding_invoices, ""),
+            ("Possible surplus", s.possible_surplus, surplus),
+        ]
+        compact = self.has_class("-compact")
+        if compact:
+            # A line each, and the surplus on the line that says what it is.
+            self.query_one("#figures", Static).update(" · ".join(short_figure(*i) for i in shown))
+            self.query_one("#balance", Static).update(
+                " · ".join(short_figure(*i) for i in money[:2])
+            )
+            help_line = short_figure(*money[2]) + " [dim](KCC may ask for it back)[/]"
+        else:
+            self.query_one("#figures", Static).update("\n".join(figure(*i) for i in shown))
+            self.query_one("#balance", Static).update("\n".join(figure(*i) for i in money))
+            help_line = surplus_help(s)
+        self.query_one("#surplus-help", Static).update(help_line)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        if self.summary is None:
+            return
+        month = self.summary.month
+        this = "  (this month)" if month == Month.of(self.ctx.today()) else ""
+        keys = "\\[ ] month" if self.has_class("-compact") else "\\[ previous month   ] next month"
+        self.query_one("#month-title", Static).update(
+            f"[b]{month.label()}[/]{this}    [dim]{keys}[/]"
+        )
 
     def _show_categories(self, s: MonthSummary) -> None:
         table = self.query_one("#categories", DataTable)
@@ -233,7 +279,8 @@ class DashboardScreen(FindingOpener):
         """The first ATTENTION_LIMIT items, most urgent first, then how many more there are.
 
         A big account can have hundreds of findings; wrapping and drawing them all held up
-        the screen, and a list that long does not help anyone see what to do first.
+        the screen, and a list that long does not help anyone see what to do first. The
+        first item is highlighted, so Enter fixes it straight away.
         """
         items: list[tuple[tuple[Any, str | None], str]] = [
             (
@@ -259,18 +306,13 @@ class DashboardScreen(FindingOpener):
             options.append(Option(Text(more_line(data, len(shown)), style="italic")))
         attention = self.query_one("#attention", OptionList)
         attention.clear_options()
-        attention.add_options(
-            options or [Option(Text("Nothing needs attention this month."), disabled=True)]
+        attention.add_options(options or [Option(Text("Nothing needs attention."), disabled=True)])
+        if options:
+            attention.highlighted = 0
+        title = self.query_one("#attention-box .box-title", Static)
+        title.update(
+            f"Needs attention: {things(len(items))} (Enter to fix)" if items else "Needs attention"
         )
-
-    def _show_recent(self, recent: list[browse.Payment]) -> None:
-        lines = [
-            f"{p.record.date}  {escape(p.record.payee[:22]):<22} "
-            f"{format_money(p.record.amount):>10}  "
-            + ("receipt ✓" if p.evidenced else "[$warning]no receipt[/]")
-            for p in recent
-        ]
-        self.query_one("#recent", Static).update("\n".join(lines) or "No payments yet.")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.entries):

@@ -6,61 +6,68 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from kentcard.tui.prefs import prefs_path
 
-HELP = """\
-# Help
+# Always at the top of Help, whatever is scrolled below it.
+WHO_TO_CALL = "Who to call: KCC direct payments 0300\u00a0041\u00a03600"
 
-**Move between sections** with the number keys, or click the bar at the top:
-`1` Home · `2` Money in · `3` Money out · `4` Invoices · `5` Providers · `6` Evidence · `7` Review ·
-`8` Reconcile · `9` Export.
-`Ctrl+P` opens the command palette: type what you want to do (for example *add money out*).
+HELP = """\
+## Moving around
+
+- **Number keys** change section: `1` Home · `2` Money in · `3` Money out · `4` Invoices ·
+  `5` Providers · `6` Evidence · `7` Review · `8` Reconcile · `9` Export ·
+  `0` Plan and person. In a text box they type; `Esc` leaves the box.
+- `Tab` moves to the next box or button; `Enter` or `Space` acts on the highlighted line.
+- `Ctrl+P` lists everything the app can do: type what you want (*add money out*).
+- `q` quits; everything is saved as you go.
+
+## Bigger text
+
+The app cannot change its text size; your terminal can, and the app fits itself to it:
+
+- Windows Terminal, GNOME Terminal and most others: `Ctrl` and `+` (smaller: `Ctrl` and `-`,
+  back to normal: `Ctrl` and `0`).
+- macOS Terminal: `Cmd` and `+` (smaller: `Cmd` and `-`).
+
+`F2` has a high-contrast theme.
 
 ## Keys
 
 | Key | Where | What it does |
 |---|---|---|
-| `[` and `]` | Home | previous and next month (`t` goes back to this month) |
-| `Enter` | Home, Review | fix the selected item (attach a receipt, open the invoice...) |
+| `[` and `]` | Home | previous and next month (`t`: this month) |
+| `Enter` | Home, Review | fix the highlighted item (attach a receipt, open the invoice...) |
 | `n` | tables | add a new record |
-| `Enter` | tables | edit the selected record (in Evidence: open the file) |
-| `d` or `Delete` | tables | delete the selected record (you are asked first) |
-| `a` | Money out, Invoices | attach a receipt or invoice file to the selected one |
-| `x` | Money out | say why the selected payment has no receipt (the reviewer sees it) |
-| `o` | Evidence | open the file with this computer's viewer |
-| `/` | tables | search; the month box takes `YYYY-MM`, the last box one choice |
-| `s`, `r` | tables | sort by the next column; reverse the order (or click a heading) |
+| `Enter` | tables | edit the highlighted record (in Evidence: open the file) |
+| `d` or `Delete` | tables | delete it (you are asked first) |
+| `a` | Money out, Invoices | attach a receipt or invoice file |
+| `x` | Money out | say why a payment has no receipt (the reviewer sees it) |
+| `/` | tables | search; `Esc` back to the table, `Esc` again clears the search |
+| `s`, `r` | tables | sort by the next column; reverse the order |
 | `>` and `<` | tables | next and previous page (long lists are shown 100 at a time) |
 | `End`, `Home` | tables | the last row of the last page; the first row of the first page |
-| `Esc` | tables | clear the filters; in a form: close it without saving |
-| `Ctrl+S` | forms | save (`Enter` moves to the next box; on the last box it saves) |
-| `Tab` | everywhere | move to the next box or button |
-| `i`, `c`, `l` | Reconcile | import a statement; create an entry from a line; lock |
-| `m`, `u`, `a`, `A` | Reconcile | match, unmatch; accept the suggestion, or all of them |
-| `F2` | everywhere | settings: the colour theme (high contrast) |
-| `?` | everywhere | this help |
-| `q` | everywhere | quit (everything is already saved) |
+| `Ctrl+S` | forms | save (`Enter` moves to the next box) |
+| `Esc` | forms | close without saving |
+| `i` `c` `l` | Reconcile | import a statement; create an entry from a line; lock |
+| `m` `u` `a` `A` | Reconcile | match; unmatch; accept the suggestion, or all of them |
 
 ## The sections
 
-- **Home**: this month's budget, what is spent and left, the card balance, the first ten things
-  a reviewer would ask about (Review lists them all), spending by category, and the last twelve
-  months.
-- **Money in**: KCC's payments, your contributions, refunds.
-- **Money out**: every payment from the card, with its receipt or the invoices it pays.
-- **Invoices**: providers' invoices, what is paid and what is still owed.
-- **Providers**: agencies, personal assistants, shops and day services you pay.
-- **Evidence**: every receipt, invoice and payslip stored, with the payment or invoice it is
-  for, its size and fingerprint (SHA-256).
-- **Review**: the list a KCC reviewer would query for a period; fix each one from there.
-- **Reconcile**: import a card statement, tie each line to your entries, then lock the period.
-- **Export**: the workbook, CSV files or evidence pack for a period, ready to send to KCC.
+- **Home**: this month's budget, spending, card balance, and everything that needs
+  doing now, from any month (a missed KCC payment stays there until it arrives).
+- **Possible surplus**: money on the card above what you may keep (a few weeks' payments)
+  after unpaid invoices. KCC may ask for it back, so spend it on the plan or ask them.
+- **Money in**, **Money out**, **Invoices**, **Providers**: your records; `n` adds one.
+- **Evidence**: every receipt, invoice and payslip stored, and what each is for.
+- **Review**: what a KCC reviewer would ask about for a period; `Enter` fixes each.
+- **Reconcile**: import a card statement and tie each line to your entries.
+- **Export**: the workbook, CSV files or evidence pack to send to KCC.
 
-## Where your data lives
+## Your data
 
 Everything, receipts included, is in one file on this computer: `{db}`.
 The app's own settings (the theme) are in `{prefs}`. Nothing is sent anywhere.
@@ -68,13 +75,16 @@ Back it up with `kentcard backup`.
 
 ## Who to call
 
-Kent County Council's direct payments line: **0300 041 3600**.
+Questions about the payments, the plan or a review: KCC direct payments, 0300 041 3600.
 
-Press `Esc` to close this help.
+*End of help.*
 """
 
 
 class HelpScreen(ModalScreen[None]):
+    """Help that scrolls (arrows, Page Up/Down, Home/End, the wheel), with who to call
+    above it and how to close it below it, always in view."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close"),
     ]
@@ -83,4 +93,14 @@ class HelpScreen(ModalScreen[None]):
         settings = self.app.settings  # type: ignore[attr-defined]
         text = HELP.format(db=settings.db, prefs=prefs_path(settings) or "(not kept)")
         with Vertical(id="help"):
-            yield Markdown(text)
+            yield Static(WHO_TO_CALL, id="help-title")
+            with VerticalScroll(id="help-body"):
+                yield Markdown(text)
+            yield Static(
+                "[b]Esc[/] closes help  ·  ↑ ↓ Page Up/Down Home End scroll",
+                id="help-keys",
+            )
+
+    def on_mount(self) -> None:
+        # The scrolling box has focus, so its keys (↓, Page Down, End...) scroll it.
+        self.query_one("#help-body", VerticalScroll).focus()

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
+from kentcard.core.words import source_words
 from kentcard.services import browse
 from kentcard.services.reconcile import (
     Batch,
@@ -71,6 +72,20 @@ class LineChanged(Message):
     def __init__(self, said: str) -> None:
         super().__init__()
         self.said = said
+
+
+def entry_words(ref: str, label: str) -> str:
+    """An entry as a person reads it: a money in's source in words (`KCC`, not `kcc`)."""
+    return source_words(label) if ref.startswith("money-in:") else label
+
+
+def tied_words(line: ReconcileLine) -> str:
+    """The entry a line is tied to: its date only when it is not the line's own."""
+    day, _, label = (line.entry_label or "").partition("  ")
+    if not label:
+        return line.entry_label or str(line.entry)
+    words = entry_words(str(line.entry), label)
+    return words if day == str(line.date) else f"{day}  {words}"
 
 
 def _money(pence_text: Any) -> Text:
@@ -168,7 +183,7 @@ class ReconcileScreen(Section):
 
     def _label(self, ref: str | None) -> str:
         found = next((e for e in self.entries if e.ref == ref), None)
-        return "" if found is None else f"{found.date} {found.label}"
+        return "" if found is None else f"{found.date} {entry_words(found.ref, found.label)}"
 
     def _fill_lines(self) -> None:
         table = self.query_one("#lines", DataTable)
@@ -176,7 +191,7 @@ class ReconcileScreen(Section):
         table.clear()
         for line in self.lines:
             if line.entry:
-                entry = line.entry_label or line.entry
+                entry = tied_words(line)
             elif line.replaces and line.replaces_amount is not None:
                 was = _money(line.replaces_amount)
                 entry = f"changed from {was}"
@@ -198,7 +213,8 @@ class ReconcileScreen(Section):
         table.clear()
         for entry in self.entries:
             where = "not on statement" if entry.line_id is None else "tied"
-            label = entry.label + (" (from statement)" if entry.origin.value == "statement" else "")
+            label = entry_words(entry.ref, entry.label)
+            label += " (from statement)" if entry.origin.value == "statement" else ""
             table.add_row(entry.date, _money(entry.amount), label, where, key=entry.ref)
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
@@ -260,7 +276,7 @@ class ReconcileScreen(Section):
 
             def accept() -> str:
                 count = accept_all_suggestions(self.ctx, pid, start=start, end=end)
-                return f"{count} suggestion(s) accepted."
+                return f"{count} suggestion{'' if count == 1 else 's'} accepted."
 
             self.change(accept, None)
 

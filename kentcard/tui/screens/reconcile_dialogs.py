@@ -47,7 +47,7 @@ def preview_text(report: ImportReport) -> str:
     skipped = sum(report.skipped.values())
     why = ", ".join(f"{n} {reason}" for reason, n in sorted(report.skipped.items()))
     lines = [
-        f"{report.total} line(s) in the statement:",
+        f"{report.total} line{'' if report.total == 1 else 's'} in the statement:",
         f"  matched to entries you logged   {counts.get('matched', 0)}",
         f"  new entries to add              {counts.get('new', 0)}",
         f"  already imported                {counts.get('already imported', 0)}",

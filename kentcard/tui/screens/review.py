@@ -22,6 +22,7 @@ from kentcard.tui.widgets.table import Table
 
 class ReviewScreen(FindingOpener):
     MODE = "review"
+    AUTO_FOCUS = "#findings"  # the list, also where Esc in a date box goes
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,7 +114,8 @@ class ReviewScreen(FindingOpener):
         if self.findings:
             table.move_cursor(row=min(row, len(self.findings) - 1))
         count = len(self.findings)
-        info = f"{count} thing(s) a reviewer would query between {message.start} and {message.end}."
+        noun = "thing" if count == 1 else "things"
+        info = f"{count:,} {noun} a reviewer would query between {message.start} and {message.end}."
         self.query_one("#review-info", Static).update(
             info if count else f"Nothing to query between {message.start} and {message.end}."
         )

@@ -29,33 +29,61 @@ def bar_cell(value: int, top: int, row: int, height: int) -> str:
     return " "
 
 
-class BudgetChart(Widget):
-    """Each month: the budget bar, then the spent bar (warning colour when over budget)."""
+AXIS = 7  # the scale on the left: `£1.1k` and a space
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"chart--budget", "chart--spent", "chart--over"}
+
+def fit(count: int, width: int) -> tuple[int, int]:
+    """How many of `count` months fit in `width` cells, and each bar's width (2 to 4).
+
+    A month takes its two bars and a space, at least five cells so its name fits under it;
+    when not all fit, the latest are shown (this month is never the one cut off).
+    """
+    room = max(0, width - AXIS)
+    shown = max(1, min(count, room // 5))
+    bar = max(2, min(4, (room // shown - 1) // 2))
+    return shown, bar
+
+
+class BudgetChart(Widget):
+    """Each month: the budget bar, then the spent bar (warning colour when over budget).
+
+    As many of the latest months as the width allows; the bars widen when there is room.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "chart--title",
+        "chart--budget",
+        "chart--spent",
+        "chart--over",
+    }
     months: reactive[tuple[tuple[str, int, int], ...]] = reactive(())
 
     def render(self) -> Text:
+        title = self.get_component_rich_style("chart--title")
         if not self.months:
-            return Text("No months to show yet.")
-        height = max(2, self.size.height - 2)
-        top = max(max(b, s) for _, b, s in self.months) or 1
+            return Text.assemble(("Budget and spending", title), "\nNo months to show yet.")
+        height = max(2, self.size.height - 3)
+        count, bar = fit(len(self.months), self.size.width or 68)
+        months = self.months[-count:]
+        top = max(max(b, s) for _, b, s in months) or 1
         styles = {
             k: self.get_component_rich_style(f"chart--{k}") for k in ("budget", "spent", "over")
         }
-        out = Text()
+        what = "this month" if count == 1 else f"the last {count} months"
+        out = Text(f"Budget and spending, {what}\n", title)
         for row in range(height, 0, -1):
             axis = short_pounds(top) if row == height else ""
             axis = short_pounds(top // 2) if row == (height + 1) // 2 and height > 3 else axis
-            out.append(f"{axis:>7} ")
-            for _, budget, spent in self.months:
-                out.append(bar_cell(budget, top, row, height) * 2, styles["budget"])
+            out.append(f"{axis:>{AXIS - 1}} ")
+            for _, budget, spent in months:
+                out.append(bar_cell(budget, top, row, height) * bar, styles["budget"])
                 style = styles["over"] if spent > budget else styles["spent"]
-                out.append(bar_cell(spent, top, row, height) * 2, style)
+                out.append(bar_cell(spent, top, row, height) * bar, style)
                 out.append(" ")
             out.append("\n")
-        out.append(" " * 8 + "".join(f"{label[:3]:<5}" for label, _, _ in self.months) + "\n")
-        out.append(" " * 8)
+        slot = 2 * bar + 1
+        out.append(" " * AXIS + "".join(f"{label[:3]:<{slot}}" for label, _, _ in months) + "\n")
+        out.append(" " * AXIS)
         out.append("██", styles["budget"])
         out.append(" budget  ")
         out.append("██", styles["spent"])
