@@ -7,9 +7,11 @@ from concurrent.futures import Future
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import ModalScreen
 from textual.worker import Worker, WorkerState
 
 from kentcard.core.errors import KentcardError
@@ -22,6 +24,7 @@ from kentcard.tui.messages import PersonFound
 from kentcard.tui.prefs import load_prefs, save_prefs
 from kentcard.tui.screens import SCREENS
 from kentcard.tui.themes import STANDARD, THEMES
+from kentcard.tui.widgets.focus import highlight_first
 
 
 def plain_error(error: BaseException | None) -> str:
@@ -84,7 +87,18 @@ class KentcardApp(App[None]):
 
     def _start(self, person: Recipient | None) -> None:
         if person is None:
-            self.exit()
+            # Esc on the first screen: ask, rather than close without a word.
+            from kentcard.tui.widgets.dialogs import ConfirmDialog
+
+            question = "Close kentcard? Nothing has been saved yet."
+
+            def answered(close: bool | None) -> None:
+                if close:
+                    self.exit()
+                else:
+                    self.find_person()
+
+            self.push_screen(ConfirmDialog(question, yes="Yes, close"), answered)
             return
         self.person = person
         self.sub_title = person.name
@@ -100,12 +114,27 @@ class KentcardApp(App[None]):
         return ahead[1] if ahead is not None and ahead[0] == month else None
 
     async def action_go(self, mode: str, then: str | None = None) -> None:
-        """Show a section (and optionally run one of its actions, e.g. `new`)."""
+        """Show a section (and optionally run one of its actions, e.g. `new`).
+
+        A number key typed in a text box is typed there (the box takes it first); over a
+        form or a question it does nothing, so nothing half-done is left behind; over
+        Help it closes Help and goes.
+        """
+        from kentcard.tui.screens.help import HelpScreen
+
         if self.person is None:
+            return
+        if isinstance(self.screen, HelpScreen):
+            await self.pop_screen()
+        elif isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
             return
         await self.switch_mode(mode)
         if then:
             await self.screen.run_action(then)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A list or table that gets focus highlights its first row: Enter acts on it."""
+        highlight_first(event.widget)
 
     def action_help(self) -> None:
         from kentcard.tui.screens.help import HelpScreen
