@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -148,8 +149,15 @@ def test_budget_json_has_the_contract_fields(run) -> None:  # type: ignore[no-un
     assert data["outstanding_invoices"] == "0.00"
     assert data["possible_surplus"] == "0.00"
     assert data["categories"] == [
-        {"category": "Care", "budget": "1000.00", "spent": "1180.00", "remaining": "-180.00"}
+        {"category": "Care", "budget": "1000.00", "spent": "1180.00", "remaining": "-180.00"},
+        {  # the contribution is in no budget line: its own line, so the parts add up
+            "category": "Not in any budget line",
+            "budget": "100.00",
+            "spent": "0.00",
+            "remaining": "100.00",
+        },
     ]
+    assert sum(Decimal(c["budget"]) for c in data["categories"]) == Decimal(data["budget"])
 
 
 @pytest.mark.parametrize(

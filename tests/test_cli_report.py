@@ -20,7 +20,14 @@ def test_report_monthly_json_and_text(run) -> None:  # type: ignore[no-untyped-d
     october, november = data["months"]
     assert october["month"] == "2026-10" and october["spent"] == "5.00"
     assert november["categories"] == [
-        {"category": "Care", "budget": "1000.00", "spent": "19.75", "remaining": "980.25"}
+        {"category": "Care", "budget": "1000.00", "spent": "19.75", "remaining": "980.25"},
+        # the contribution is in no budget line: its own line, so the parts add up
+        {
+            "category": "Not in any budget line",
+            "budget": "100.00",
+            "spent": "0.00",
+            "remaining": "100.00",
+        },
     ]
     # The month's budget counts the contribution too (1000 + 100), as `budget` does.
     assert november["budget"] == "1100.00" and november["remaining"] == "1080.25"

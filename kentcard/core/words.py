@@ -69,3 +69,4 @@ FREQUENCY_WORDS = {
     "four-weekly": "Every four weeks",
     "weekly": "Every week",
 }
+NOT_IN_A_LINE = "Not in any budget line"  # the part of a budget the plan's lines leave out

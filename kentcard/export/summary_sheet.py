@@ -44,7 +44,6 @@ SOURCES = (
     ("other", "Received: other"),
 )
 ROWS_PER_PAGE = 36  # rows of 11-point text on an A4 landscape page, with its header and footer
-NOT_IN_A_LINE = "Not in any budget line"
 
 
 def letter(sheet: str, name: str) -> str:
@@ -258,7 +257,7 @@ def _category_block(rows: Rows, book: ReviewBook, counts: dict[str, int]) -> Non
     if budget != total_budget:  # the plan's lines do not add up to its payment
         row = len(rows.rows) + 1
         rows.add(
-            rows.label(NOT_IN_A_LINE),
+            rows.label(words.NOT_IN_A_LINE),
             rows.money(Money(total_budget - budget)),
             rows.money(Money(0)),
             rows.money(f"=ROUND(B{row}-C{row},2)"),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from kentcard.core import budget as rules
 from kentcard.core.dates import Month
-from kentcard.core.money import Money
+from kentcard.core.money import Money, total
+from kentcard.core.words import NOT_IN_A_LINE
 from kentcard.services.context import Context
 from kentcard.store import account
 
@@ -25,9 +26,13 @@ class CategoryLine:
 
 
 def categories_for(
-    budgets: dict[str, Money], spent: dict[str | None, Money]
+    budgets: dict[str, Money], spent: dict[str | None, Money], whole: Money | None = None
 ) -> tuple[CategoryLine, ...]:
-    """Budget lines first, then other categories spent in; names match ignoring case."""
+    """Budget lines first, then other categories spent in; names match ignoring case.
+
+    With `whole` (the month's budget), any part of it the plan's lines leave out is a line
+    of its own ("Not in any budget line"), so the category budgets always add up to it.
+    """
     canonical = {cat.casefold(): cat for cat in budgets}
     folded: dict[str | None, Money] = {}
     for cat, amount in spent.items():
@@ -40,6 +45,9 @@ def categories_for(
     lines += [CategoryLine(cat, Money(0), folded[cat]) for cat in extra]
     if folded.get(None):
         lines.append(CategoryLine(UNCATEGORISED, Money(0), folded[None]))
+    left = (whole - total(budgets.values())) if whole is not None else Money(0)
+    if left.pence:
+        lines.append(CategoryLine(NOT_IN_A_LINE, left, Money(0)))
     return tuple(lines)
 
 
@@ -73,9 +81,10 @@ def monthly_by_category(
     month = first
     while month <= last:
         pence = spent.get(month, {})
+        budget = rules.monthly_budget(plans, month)
         lines = categories_for(
-            rules.category_budgets(plans, month), {c: Money(p) for c, p in pence.items()}
+            rules.category_budgets(plans, month), {c: Money(p) for c, p in pence.items()}, budget
         )
-        months.append(MonthLines(month, rules.monthly_budget(plans, month), lines))
+        months.append(MonthLines(month, budget, lines))
         month = month.shift(1)
     return months

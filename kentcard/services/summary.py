@@ -74,7 +74,9 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
         outstanding_invoices=owed,
         retained=surplus.retained,
         possible_surplus=surplus.possible,
-        categories=categories_for(rules.category_budgets(plans, month), spent),
+        categories=categories_for(
+            rules.category_budgets(plans, month), spent, rules.monthly_budget(plans, month)
+        ),
     )
 
 

@@ -42,12 +42,18 @@ def test_monthly_report_by_hand(ctx: Context) -> None:
     sep, oct_, nov = monthly_by_category(ctx, ann, SEP, NOV)
     assert [m.month for m in (sep, oct_, nov)] == [SEP, OCT, NOV]
     assert lines(sep) == [("Home care", 0, 0), ("Equipment", 0, 0)]  # before the plan
-    assert lines(oct_) == [("Home care", 60000, 15000), ("Equipment", 10000, 0)]
+    # the £50 contribution is in no budget line: a line of its own, so the parts add up
+    assert lines(oct_) == [
+        ("Home care", 60000, 15000),
+        ("Equipment", 10000, 0),
+        ("Not in any budget line", 5000, 0),
+    ]
     assert lines(nov) == [
         ("Home care", 60000, 0),
         ("Equipment", 10000, 4000),
         ("Transport", 0, 1500),
         (UNCATEGORISED, 0, 700),
+        ("Not in any budget line", 5000, 0),
     ]
     assert (nov.budget.pence, nov.spent.pence) == (75000, 6200)  # with the contribution
 

@@ -328,3 +328,18 @@ def test_past_month_outstanding_ignores_later_payments(ctx: Context) -> None:
     # on 31 Oct the balance still holds the 7,500 (100,000) and INV-3 was still owed 7,500
     assert october.balance == Money(100_000)
     assert october.outstanding_invoices == Money(7_500)
+
+
+def test_lines_short_of_the_payment_leave_a_line_of_their_own(ctx: Context) -> None:
+    """Lines of £560 against a £1,000 plan: the other £440 is 'Not in any budget line', so
+    the categories still add up to the month's budget (and a report's months do too)."""
+    from kentcard.services.reports import monthly_by_category
+
+    rid = person(ctx)
+    monthly_plan(ctx, rid, 100_000, start=date(2026, 10, 1), lines={"Home care": 56_000})
+    summary = month_summary(ctx, rid, Month(2026, 11))
+    lines = [(c.category, c.budget.pence) for c in summary.categories]
+    assert lines == [("Home care", 56_000), ("Not in any budget line", 44_000)]
+    assert sum(c.budget.pence for c in summary.categories) == summary.budget.pence == 100_000
+    (november,) = monthly_by_category(ctx, rid, Month(2026, 11), Month(2026, 11))
+    assert [(c.category, c.budget.pence) for c in november.categories] == lines
