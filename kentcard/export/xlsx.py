@@ -41,7 +41,7 @@ from kentcard.export.cells import (
     MONEY_FORMAT,
     Styles,
 )
-from kentcard.export.safety import header_text
+from kentcard.export.safety import header_text, is_risky, sheet_text
 
 MONTH_FORMAT = "mmm yyyy"
 HOURS_FORMAT = "0.00"
@@ -241,26 +241,46 @@ def _write_table(
 
 
 def _maker(styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
-    """A function from a value to this column's cell (or None)."""
+    """A function from a value to this column's cell (or None).
+
+    A streamed sheet writes each row out as it is appended, so a column's cells are made
+    once, styled once, and refilled for every row: styling a new cell per value was most
+    of the time for a large account.
+    """
     kind = T.kind_of(column)
     shown = HOURS_FORMAT if column == "Hours" else FORMATS.get(kind, "General")
+    if kind == "text":
+        plain, quoted = styles.text("", wrap), styles.text("=", wrap)  # quoted: quote prefix
+        flagged = styles.text(T.MISSING, wrap, flagged=True)
 
-    def text(value: Any) -> Any:
-        return None if value is None else styles.text(value, wrap, flagged=value == T.MISSING)
+        def text(value: Any) -> Any:
+            if value is None:
+                return None
+            cell = flagged if value == T.MISSING else quoted if is_risky(value) else plain
+            cell.value = sheet_text(value)
+            cell.data_type = "s"  # even text that looks like a formula stays text
+            return cell
 
-    def month(line: MonthLine) -> Any:
-        """The month's first day shown `Nov 2026`; part of a month says which days."""
-        days = f'" ({line.first.day}–{line.last.day})"' if line.partial else ""
-        return styles.cell(line.first, MONTH_FORMAT + days)
+        return text
+    if kind == "month":
+
+        def month(line: MonthLine) -> Any:
+            """The month's first day shown `Nov 2026`; part of a month says which days."""
+            days = f'" ({line.first.day}–{line.last.day})"' if line.partial else ""
+            return styles.cell(line.first, MONTH_FORMAT + days)
+
+        return month
+    cell = styles.cell(None, shown)
 
     def number(value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):  # a date that could not be read, kept as text
             return styles.text(value)
-        return styles.cell(T.pounds(value) if kind == "money" else value, shown)
+        cell.value = T.pounds(value) if kind == "money" else value
+        return cell
 
-    return {"text": text, "month": month}.get(kind, number)
+    return number
 
 
 LINE_HEIGHT = 14.5  # points per line of 11-point Calibri
