@@ -284,7 +284,7 @@ def _maker(styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
 
 
 LINE_HEIGHT = 14.5  # points per line of 11-point Calibri
-_LINES: dict[tuple[str, int], int] = {}
+_LINES: dict[tuple[str, float], int] = {}
 
 
 def _lines(text: Any, width: float) -> int:
@@ -294,21 +294,21 @@ def _lines(text: Any, width: float) -> int:
     that wide, small letters about a sixth narrower, spaces and punctuation about half:
     so a column fits more characters of ordinary text than of a file name or a number.
     """
-    if not isinstance(text, str):
-        return 1
-    units = sum(_WEIGHT.get(c, 1.0) if not c.islower() else 0.82 for c in text) or 1.0
-    fits = max(1, int((width - 1) * len(text) / units))
-    if len(text) <= fits and "\n" not in text:
-        return 1
-    key = (text, fits)
-    if key not in _LINES:
-        if len(_LINES) > 10_000:
-            _LINES.clear()
-        _LINES[key] = sum(
+    if not isinstance(text, str) or (len(text) < width - 1 and "\n" not in text):
+        return 1  # fits whatever its letters are
+    key = (text, width)
+    found = _LINES.get(key)
+    if found is None:
+        units = sum(_WEIGHT.get(c, 1.0) if not c.islower() else 0.82 for c in text) or 1.0
+        fits = max(1, int((width - 1) * len(text) / units))
+        found = sum(
             len(textwrap.wrap(part, width=fits, break_long_words=True)) or 1
             for part in text.splitlines() or [""]
         )
-    return _LINES[key]
+        if len(_LINES) > 10_000:
+            _LINES.clear()
+        _LINES[key] = found
+    return found
 
 
 _WEIGHT = dict.fromkeys(" .,;:'!|()-_/", 0.5)
