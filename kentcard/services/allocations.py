@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
+from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
 from kentcard.core.records import Allocation
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
 from kentcard.store import audit, convert, locks, queries
 from kentcard.store.models import AllocationRow, InvoiceRow, MoneyOutRow, ProviderRow
+
+
+def matching_invoices(
+    open_oldest_first: Sequence[InvoiceState], amount: Money
+) -> list[InvoiceState]:
+    """The invoices a payment of `amount` settles exactly, to propose in a form: the oldest one
+    whose outstanding amount equals it, or else the oldest few whose outstanding amounts add up
+    to it; none when nothing matches to the penny (then a person chooses)."""
+    if amount.pence <= 0:
+        return []
+    for state in open_oldest_first:
+        if state.outstanding == amount:
+            return [state]
+    running = 0
+    for count, state in enumerate(open_oldest_first, start=1):
+        running += state.outstanding.pence
+        if running == amount.pence:
+            return list(open_oldest_first[:count])
+        if running > amount.pence:
+            break
+    return []
 
 
 def allocate(

@@ -14,7 +14,8 @@ from kentcard.core import words
 from kentcard.core.dates import Month
 from kentcard.core.errors import NotFoundError
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.records import Document, MoneyIn, MoneyOut, Provider
+from kentcard.core.money import Money
+from kentcard.core.records import Document, MoneyIn, MoneyOut, Provider, Source
 from kentcard.services.context import Context
 from kentcard.store import convert, queries
 
@@ -263,6 +264,42 @@ def open_invoices(ctx: Context, recipient_id: int, payee: str) -> list[InvoiceSt
             descending=False,
         )
     return [InvoiceState(i, paid, today) for i, paid in rows]
+
+
+def same_money_out(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    day: date,
+    amount: Money,
+    payee: str,
+    leave_out: int | None = None,
+) -> list[MoneyOut]:
+    """Payments already logged on `day` for exactly `amount` to `payee` (in any case), so a
+    form can warn before the same payment is saved twice; `leave_out` is the one being edited."""
+    with ctx.db.read() as session:
+        found = queries.money_out(session=session, recipient_id=recipient_id, start=day, end=day)
+    wanted = payee.strip().casefold()
+    return [
+        m
+        for m in found
+        if m.amount == amount and m.payee.strip().casefold() == wanted and m.id != leave_out
+    ]
+
+
+def same_money_in(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    day: date,
+    amount: Money,
+    source: Source,
+    leave_out: int | None = None,
+) -> list[MoneyIn]:
+    """Money in already logged on `day` for exactly `amount` from `source` (see same_money_out)."""
+    with ctx.db.read() as session:
+        found = queries.money_in(session=session, recipient_id=recipient_id, start=day, end=day)
+    return [m for m in found if m.amount == amount and m.source == source and m.id != leave_out]
 
 
 def open_not_overdue(ctx: Context, recipient_id: int, limit: int) -> list[InvoiceState]:

@@ -3,20 +3,35 @@ and saying why a payment has no receipt."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Label, SelectionList, Static
+from textual.message import Message
+from textual.strip import Strip
+from textual.widgets import Button, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 
+from kentcard.core import words
 from kentcard.core.dates import parse_date
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.money import format_money, parse_positive_money, total
+from kentcard.core.money import Money, format_money, parse_positive_money, total
 from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Source
 from kentcard.core.validate import clean_text, parse_choice
-from kentcard.services import browse, documents, ledger
-from kentcard.tui.messages import ChoicesLoaded
-from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
+from kentcard.services import allocations, browse, documents, ledger
+from kentcard.tui.messages import RecordSaved
+from kentcard.tui.widgets.form import (
+    Field,
+    FormDialog,
+    optional,
+    required,
+    save_error,
+    show_error,
+    unquote_path,
+)
 
 SOURCE_CHOICES = [
     ("KCC payment", "kcc"),
@@ -44,7 +59,148 @@ def amount_field(value: Any, label: str = "Amount (£)", name: str = "amount") -
     return Field(name, label, money_text(value), required(parse_positive_money, name), "e.g. 45.99")
 
 
-class MoneyInForm(FormDialog):
+FAR_AHEAD = timedelta(days=60)  # a date further ahead than this is probably a typo
+
+
+class Warned(Message):
+    """Saving found something to check first (a date far ahead, the same entry twice)."""
+
+    def __init__(self, notes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.notes = notes
+
+
+class NotesFound(Message):
+    """What to check about the entry as typed so far, for the note under its first boxes."""
+
+    def __init__(self, typed: tuple[str, ...], notes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.typed = typed
+        self.notes = notes
+
+
+class EntryForm(FormDialog):
+    """A money-in or money-out form that warns, and never refuses, when the entry looks
+    mistaken: a date more than about two months ahead, or the same entry already logged.
+
+    The note shows as soon as the boxes say so; the first Ctrl+S with a note showing saves
+    nothing and says so, the second saves the entry as it is.
+    """
+
+    NOTE_AFTER = "amount"  # the note goes under this box, near the top of the form
+    WATCHED: ClassVar[tuple[str, ...]] = ("date", "amount")
+    DEFAULT_CSS = """
+    EntryForm .entry-notes {
+        display: none;
+        color: $text-warning;
+        padding: 0 1;
+    }
+    EntryForm .entry-notes.-shown {
+        display: block;
+    }
+    """
+    record: MoneyIn | MoneyOut | None
+
+    def __init__(self, fields: list[Field]) -> None:
+        super().__init__(fields)
+        self.accepted: tuple[str, ...] = ()  # notes already shown at a Ctrl+S
+
+    def compose_field(self, spec: Field) -> ComposeResult:
+        yield from super().compose_field(spec)
+        if spec.name == self.NOTE_AFTER:
+            yield Static("", id="entry-notes", classes="entry-notes")
+            yield from self.compose_after_notes()
+
+    def compose_after_notes(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.look_again()
+
+    def field_changed(self, name: str) -> None:
+        if name in self.WATCHED:
+            self.look_again()
+
+    # -- what to check ----------------------------------------------------------------------
+    def typed_key(self) -> tuple[str, ...]:
+        return tuple(self.raw(name) for name in self.WATCHED)
+
+    def look_again(self) -> None:
+        values = {}
+        for name in self.WATCHED:
+            values[name], problem = self.check(name)
+            if problem or values[name] is None:
+                self.show_notes(())
+                return
+        self.find_notes(self.typed_key(), values)
+
+    @work(thread=True, exit_on_error=False, group="notes", exclusive=True)
+    def find_notes(self, typed: tuple[str, ...], values: dict[str, Any]) -> None:
+        try:
+            found = tuple(self.notes(values))
+        except Exception:  # only a hint: saving checks again and says what went wrong
+            found = ()
+        self.post_message(NotesFound(typed, found))
+
+    def on_notes_found(self, message: NotesFound) -> None:
+        if message.typed == self.typed_key():  # not an answer about what was typed before
+            self.show_notes(message.notes)
+
+    def show_notes(self, notes: tuple[str, ...]) -> None:
+        show_error(self.query_one("#entry-notes", Static), "\n".join(notes))
+
+    def notes(self, values: dict[str, Any]) -> list[str]:
+        """What to check before saving (runs in a worker: it may read the database)."""
+        found = []
+        day, record = values["date"], self.record
+        changed = record is None or any(
+            values[name] != getattr(record, name) for name in self.WATCHED
+        )
+        today = self.kapp.ctx.today()
+        if day - today > FAR_AHEAD and (record is None or record.date != day):
+            found.append(
+                f"Check the date: {words.day_words(day)} is {(day - today).days} days after today."
+            )
+        if changed and self.same_entries(values):
+            found.append(f"Check: {self.entry_words(values)} is already logged.")
+        return found
+
+    def same_entries(self, values: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def entry_words(self, values: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    # -- saving: a second Ctrl+S saves what the note is about --------------------------------
+    @work(thread=True, exit_on_error=False, group="save", exclusive=True)
+    def run_save(self, values: dict[str, Any]) -> None:
+        try:
+            notes = tuple(self.notes(values))
+            if notes and notes != self.accepted:
+                self.post_message(Warned(notes))
+                return
+            record = self.save(values)
+        except Exception as error:  # shown in the form; what was typed stays
+            self.post_message(save_error(error))
+        else:
+            self.post_message(RecordSaved(record))
+
+    def on_warned(self, message: Warned) -> None:
+        self.accepted = message.notes
+        self.show_notes(message.notes)
+        self.query_one("#entry-notes", Static).scroll_visible()
+        self.query_one("#save", Button).disabled = False
+        self.query_one("#form-error", Static).update(
+            "Not saved yet: please check the note above. "
+            "If it is right, press Ctrl+S again to save it."
+        )
+
+
+class MoneyInForm(EntryForm):
+    NOTE_AFTER = "source"
+    WATCHED = ("date", "amount", "source")
+    record: MoneyIn | None
+
     def __init__(
         self, record: MoneyIn | None, today: object, preset: dict[str, str] | None = None
     ) -> None:
@@ -77,6 +233,24 @@ class MoneyInForm(FormDialog):
         if preset.get("amount"):
             self.fields["amount"].value = preset["amount"]
 
+    def same_entries(self, values: dict[str, Any]) -> bool:
+        return bool(
+            browse.same_money_in(
+                self.kapp.ctx,
+                self.kapp.person.id,
+                day=values["date"],
+                amount=values["amount"],
+                source=values["source"],
+                leave_out=self.record.id if self.record else None,
+            )
+        )
+
+    def entry_words(self, values: dict[str, Any]) -> str:
+        source = words.source_words(values["source"].value)
+        return (
+            f"{format_money(values['amount'])} from {source} on {words.day_words(values['date'])}"
+        )
+
     def save(self, values: dict[str, Any]) -> MoneyIn:
         ctx, person = self.kapp.ctx, self.kapp.person
         if self.record is None:
@@ -84,15 +258,89 @@ class MoneyInForm(FormDialog):
         return ledger.edit_money_in(ctx, self.record.id, **values)
 
 
-class MoneyOutForm(FormDialog):
-    """A payment: who, how much, which of the payee's open invoices it settles, its receipt."""
+class InvoicesLoaded(Message):
+    """The unpaid invoices of the payee typed in a money-out form, oldest first."""
+
+    def __init__(self, payee: str, found: list[InvoiceState], problem: str | None) -> None:
+        super().__init__()
+        self.payee = payee
+        self.found = found
+        self.problem = problem
+
+
+class TickList(SelectionList[int]):
+    """Invoices to tick: each line starts ☑ (ticked) or ☐ (not), so the mark never rests on a
+    colour alone; the first line is highlighted as soon as the list has focus, so Space or
+    Enter ticks it at once."""
+
+    DEFAULT_CSS = """
+    TickList {
+        border: none;
+        border-left: tall $border-blurred;
+        padding: 0 0 0 1;
+    }
+    TickList:focus {
+        border: none;
+        border-left: tall $border;
+    }
+    """
+    TICKED, UNTICKED = "☑ ", "☐ "
+
+    def _get_left_gutter_width(self) -> int:
+        return len(self.TICKED)
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)  # the invoice's words, without Textual's toggle
+        index = self.scroll_offset.y + y
+        try:
+            option = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        mark = self.TICKED if option.value in self.selected else self.UNTICKED
+        style = (next(iter(line)).style or self.rich_style) + Style(meta={"option": index})
+        return Strip([Segment(mark, style), *line])
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
+
+def payee_key(payee: str) -> str:
+    return payee.strip().casefold()
+
+
+class MoneyOutForm(EntryForm):
+    """A payment: who, how much, which of the payee's unpaid invoices it pays, its receipt.
+
+    The payee's unpaid invoices are listed under Paid to; when the amount is exactly what one
+    of them (or the oldest few) still owes, that invoice is proposed ticked, so a payment
+    that matches its invoice settles it with no other key.
+    """
+
+    NOTE_AFTER = "payee"
+    WATCHED = ("date", "amount", "payee")
+    record: MoneyOut | None
 
     def __init__(
-        self, record: MoneyOut | None, today: object, payees: list[str], categories: list[str]
+        self,
+        record: MoneyOut | None,
+        today: object,
+        payees: list[str],
+        categories: list[str],
+        preset: dict[str, str] | None = None,
+        tick: int | None = None,
+        title: str | None = None,
     ) -> None:
         self.record = record
-        self.title_text = "Edit money out" if record else "Add money out (a payment from the card)"
+        self.title_text = title or (
+            "Edit money out" if record else "Add money out (a payment from the card)"
+        )
+        preset = preset or {}
         self.open: dict[int, InvoiceState] = {}
+        self.listed_for: str | None = None  # the payee whose invoices the list shows
+        self.proposed: tuple[int, ...] = ()  # ticked by the form, not by the person
+        self.tick = tick  # an invoice to tick once the list is loaded (Pay this invoice)
+        self.save_when_listed = False
         super().__init__(
             [
                 date_field(record.date if record else today),
@@ -100,7 +348,7 @@ class MoneyOutForm(FormDialog):
                 Field(
                     "payee",
                     "Paid to",
-                    text_of(record and record.payee),
+                    text_of(record.payee if record else preset.get("payee")),
                     required(lambda t, f: t.strip(), "payee"),
                     "a provider or shop",
                     suggestions=payees,
@@ -108,11 +356,15 @@ class MoneyOutForm(FormDialog):
                 Field(
                     "category",
                     "Budget category",
-                    text_of(record and record.category),
+                    text_of(record.category if record else preset.get("category")),
                     suggestions=categories,
                     placeholder="e.g. Home care",
                 ),
-                Field("description", "What it was for", text_of(record and record.description)),
+                Field(
+                    "description",
+                    "What it was for",
+                    text_of(record.description if record else preset.get("description")),
+                ),
                 Field(
                     "reference", "Reference on the statement", text_of(record and record.reference)
                 ),
@@ -125,6 +377,19 @@ class MoneyOutForm(FormDialog):
                 ),
             ]
         )
+        if record is None and preset.get("amount"):
+            self.fields["amount"].value = preset["amount"]
+
+    def compose_after_notes(self) -> ComposeResult:
+        yield Label(
+            "Invoices it pays  (☑ pays it, ☐ does not: Space or Enter changes)",
+            classes="field-label",
+            id="invoices-label",
+        )
+        yield Static("", id="invoices-hint", classes="hint")
+        picker = TickList(id="invoices")
+        picker.display = False  # shown when the payee has unpaid invoices (so Tab skips it)
+        yield picker
 
     def compose_extra(self) -> ComposeResult:
         if self.record is not None and self.record.evidence_note:
@@ -133,61 +398,161 @@ class MoneyOutForm(FormDialog):
                 id="evidence-note",
                 classes="hint",
             )
-        yield Label("Invoices this payment settles (Space to tick)", classes="field-label")
-        yield Static(
-            "Type the payee to see their unpaid invoices.", id="invoices-hint", classes="hint"
-        )
-        yield SelectionList[int](id="invoices")
 
     def on_mount(self) -> None:
-        if self.raw("payee"):
-            self.load_invoices(self.raw("payee"))
+        self.list_invoices()
 
     def field_changed(self, name: str) -> None:
+        super().field_changed(name)
         if name == "payee":
-            self.load_invoices(self.raw("payee"))
+            self.list_invoices()
+        elif name == "amount":
+            self.propose()
+            self.show_hint()
+
+    # -- the payee's unpaid invoices ---------------------------------------------------------
+    def list_invoices(self) -> None:
+        payee = self.raw("payee")
+        if not payee.strip():
+            self.on_invoices_loaded(InvoicesLoaded(payee, [], None))
+        else:
+            self.load_invoices(payee)
 
     @work(thread=True, exit_on_error=False, group="invoices", exclusive=True)
     def load_invoices(self, payee: str) -> None:
-        found = (
-            browse.open_invoices(self.kapp.ctx, self.kapp.person.id, payee) if payee.strip() else []
-        )
-        self.post_message(ChoicesLoaded("invoices", found))
+        try:
+            found = browse.open_invoices(self.kapp.ctx, self.kapp.person.id, payee)
+        except Exception as error:  # the form still saves a payment without invoices
+            self.post_message(InvoicesLoaded(payee, [], type(error).__name__))
+        else:
+            self.post_message(InvoicesLoaded(payee, found, None))
 
-    def on_choices_loaded(self, message: ChoicesLoaded) -> None:
-        self.open = {s.invoice.id: s for s in message.options}
-        picker = self.query_one("#invoices", SelectionList)
+    def on_invoices_loaded(self, message: InvoicesLoaded) -> None:
+        if payee_key(message.payee) != payee_key(self.raw("payee")):
+            return  # the payee changed again while this was read
+        same = self.listed_for == payee_key(message.payee) and list(self.open) == [
+            s.invoice.id for s in message.found
+        ]
+        if same:  # read again for the same payee (a space typed): keep what is ticked
+            self.open = {s.invoice.id: s for s in message.found}
+            self.after_listing(message.problem)
+            return
+        self.open = {s.invoice.id: s for s in message.found}
+        self.listed_for = payee_key(message.payee)
+        self.proposed = ()
+        picker = self.query_one("#invoices", TickList)
         picker.clear_options()
-        picker.add_options(
-            [
-                (
-                    f"{s.invoice.number}  {s.invoice.issue_date}  {s.outstanding} to pay",
-                    s.invoice.id,
-                )
-                for s in message.options
-            ]
+        picker.add_options([(invoice_line(s), s.invoice.id) for s in message.found])
+        picker.display = bool(message.found)
+        if self.tick in self.open:
+            picker.select(self.tick)
+            self.tick = None
+        else:
+            self.propose()
+        if message.found:  # the ticked invoice highlighted (or the first), so Space acts on it
+            ticked = [i for i, invoice_id in enumerate(self.open) if invoice_id in picker.selected]
+            picker.highlighted = (ticked or [0])[0]
+        self.after_listing(message.problem)
+
+    def after_listing(self, problem: str | None) -> None:
+        self.show_hint(problem)
+        if self.save_when_listed:
+            self.save_when_listed = False
+            self.action_save()
+
+    def propose(self) -> None:
+        """Tick what the amount pays exactly, unless the person has ticked or unticked since."""
+        if self.record is not None or not self.open:
+            return  # an edited payment keeps what it pays; more are ticked by hand
+        picker = self.query_one("#invoices", TickList)
+        if tuple(sorted(picker.selected)) != tuple(sorted(self.proposed)):
+            return
+        amount, problem = self.check("amount")
+        matched = (
+            allocations.matching_invoices(list(self.open.values()), amount)
+            if amount is not None and problem is None
+            else []
         )
-        hint = (
-            "No unpaid invoices from this payee."
-            if not self.open
-            else f"{len(self.open)} unpaid invoice(s)."
-        )
-        self.query_one("#invoices-hint", Static).update(hint)
+        self.proposed = tuple(s.invoice.id for s in matched)
+        picker.deselect_all()
+        for invoice_id in self.proposed:
+            picker.select(invoice_id)
+
+    def ticked(self) -> list[InvoiceState]:
+        """The ticked invoices, oldest first (as listed)."""
+        ticked = set(self.query_one("#invoices", TickList).selected)
+        return [state for invoice_id, state in self.open.items() if invoice_id in ticked]
+
+    def show_hint(self, problem: str | None = None) -> None:
+        self.query_one("#invoices-hint", Static).update(self.hint(problem))
+
+    def hint(self, problem: str | None) -> str:
+        payee = self.raw("payee").strip()
+        if problem:
+            return f"The unpaid invoices could not be read ({problem})."
+        if not payee:
+            return "Type who was paid to see their unpaid invoices."
+        if not self.open:
+            return f"No unpaid invoices from {payee}."
+        chosen = self.ticked()
+        if not chosen:
+            count = len(self.open)
+            some = "1 unpaid invoice" if count == 1 else f"{count} unpaid invoices"
+            return f"{some} from {payee}. Tick the one this payment pays, if any."
+        numbers = ", ".join(s.invoice.number for s in chosen)
+        owed = total(s.outstanding for s in chosen)
+        named = f"invoice {numbers}" if len(chosen) == 1 else f"invoices {numbers}"
+        text = f"Pays {named} ({format_money(owed)})"
+        if tuple(sorted(s.invoice.id for s in chosen)) == tuple(sorted(self.proposed)):
+            return text + ": untick if not."
+        amount, wrong = self.check("amount")
+        if amount is not None and not wrong and amount != owed:
+            gap = format_money(Money(abs(amount.pence - owed.pence)))
+            text += (
+                f"; the payment is {gap} less, so that stays to pay"
+                if amount < owed
+                else f"; {gap} of the payment is for something else"
+            )
+        return text + "."
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[int]) -> None:
-        chosen = [self.open[i] for i in event.selection_list.selected if i in self.open]
+        chosen = self.ticked()
         if chosen and not self.raw("amount").strip():
             self.set_raw("amount", money_text(total(s.outstanding for s in chosen)))
+        self.show_hint()
+
+    # -- saving ------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if payee_key(self.raw("payee")) and self.listed_for != payee_key(self.raw("payee")):
+            # The payee's invoices are still being read: save once they are, with the one
+            # the amount pays ticked, rather than without it.
+            self.save_when_listed = True
+            self.query_one("#form-error", Static).update("Saving…")
+            return
+        super().action_save()
+
+    def same_entries(self, values: dict[str, Any]) -> bool:
+        return bool(
+            browse.same_money_out(
+                self.kapp.ctx,
+                self.kapp.person.id,
+                day=values["date"],
+                amount=values["amount"],
+                payee=values["payee"],
+                leave_out=self.record.id if self.record else None,
+            )
+        )
+
+    def entry_words(self, values: dict[str, Any]) -> str:
+        return (
+            f"a payment of {format_money(values['amount'])} to {values['payee']} on "
+            f"{words.day_words(values['date'])}"
+        )
 
     def save(self, values: dict[str, Any]) -> MoneyOut:
         ctx, person = self.kapp.ctx, self.kapp.person
         receipt = values.pop("receipt")
-        chosen = [
-            self.open[i]
-            for i in self.query_one("#invoices", SelectionList).selected
-            if i in self.open
-        ]
-        claims = [ledger.InvoiceClaim(s.invoice.number) for s in chosen]
+        claims = [ledger.InvoiceClaim(s.invoice.number) for s in self.ticked()]
         receipts = [receipt] if receipt else []
         if self.record is None:
             return ledger.add_money_out(
@@ -197,6 +562,40 @@ class MoneyOutForm(FormDialog):
         return ledger.edit_money_out(
             ctx, self.record.id, invoices=claims, receipts=receipts, **values
         )
+
+
+def invoice_line(state: InvoiceState) -> str:
+    """`BH-2412   22 Nov 2026   £658.00 to pay`, or for one partly paid and late
+    `BH-2410   30 Aug 2026   £28.00 still to pay (of £644.00), overdue`."""
+    line = f"{state.invoice.number}   {words.day_words(state.invoice.issue_date)}   "
+    owed = format_money(state.outstanding)
+    if state.outstanding == state.invoice.amount:
+        line += f"{owed} to pay"
+    else:
+        line += f"{owed} still to pay (of {format_money(state.invoice.amount)})"
+    return line + (", overdue" if state.overdue else "")
+
+
+def pay_invoice_form(
+    state: InvoiceState, today: date, payees: list[str], categories: list[str], category: str
+) -> MoneyOutForm:
+    """The money-out form filled in to pay what is still owed on one invoice, today, with the
+    invoice ticked: Ctrl+S alone settles it."""
+    invoice = state.invoice
+    return MoneyOutForm(
+        None,
+        today,
+        payees,
+        categories,
+        preset={
+            "payee": invoice.provider_name,
+            "amount": money_text(state.outstanding),
+            "category": category,
+            "description": f"Invoice {invoice.number}",
+        },
+        tick=invoice.id,
+        title=f"Pay invoice {invoice.number} from {invoice.provider_name}",
+    )
 
 
 class AttachForm(FormDialog):

@@ -16,7 +16,7 @@ from kentcard.core.invoices import InvoiceState
 from kentcard.core.records import DocumentKind, Provider, ProviderKind
 from kentcard.services import browse, documents, invoices, providers
 from kentcard.services.browse import INVOICE_STATUSES, Evidence, Filters, Page
-from kentcard.tui.screens.money_forms import AttachForm
+from kentcard.tui.screens.money_forms import AttachForm, pay_invoice_form
 from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm
 from kentcard.tui.screens.table import Column, TableScreen
 
@@ -30,8 +30,12 @@ def status_words(item: InvoiceState) -> str:
 class InvoicesScreen(TableScreen):
     MODE = "invoices"
     CHOICE_LABEL = "status"
-    HELP = "Providers' invoices and what is still to pay. a attaches the invoice file."
+    HELP = (
+        "Providers' invoices and what is still to pay. p pays the highlighted invoice, "
+        "a attaches its file."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "pay", "Pay this invoice", id="invoices.pay"),
         Binding("a", "attach", "Attach file", id="invoices.attach"),
     ]
     COLUMNS: ClassVar[list[Column]] = [
@@ -48,6 +52,8 @@ class InvoicesScreen(TableScreen):
         super().__init__()
         self.names: list[str] = []
         self.rates: dict[str, Any] = {}
+        self.categories: dict[str, str] = {}  # each provider's budget category
+        self.all_categories: list[str] = []
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
         return browse.invoice_page(self.ctx, self.person.id, filters, offset, limit)
@@ -68,6 +74,8 @@ class InvoicesScreen(TableScreen):
         found = providers.list_providers(self.ctx, self.person.id)
         self.names = [p.name for p in found]
         self.rates = {p.name: p.rate for p in found}
+        self.categories = {p.name: p.category for p in found if p.category}
+        self.all_categories = browse.categories(self.ctx, self.person.id)
         return [(s.capitalize(), s) for s in INVOICE_STATUSES]
 
     def form(self, item: InvoiceState | None) -> Any:
@@ -85,6 +93,24 @@ class InvoicesScreen(TableScreen):
             self._open(
                 AttachForm("invoice_id", item.invoice.id, self.describe(item), DocumentKind.INVOICE)
             )
+
+    def action_pay(self) -> None:
+        """The money-out form filled in to pay what is left on the highlighted invoice."""
+        item = self.selected
+        if item is None:
+            return
+        invoice = item.invoice
+        if item.outstanding.pence <= 0:
+            self.notify(
+                f"Invoice {invoice.number} from {invoice.provider_name} is already paid: "
+                "there is nothing left to pay on it. Money out (3) shows the payment.",
+                timeout=10,
+            )
+            return
+        category = self.categories.get(invoice.provider_name, "")
+        self._open(
+            pay_invoice_form(item, self.ctx.today(), self.names, self.all_categories, category)
+        )
 
 
 class ProvidersScreen(TableScreen):
