@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from kentcard.core.errors import InputError, KentcardError, NotFoundError
+from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFoundError
 from kentcard.core.records import Document, DocumentKind
 from kentcard.services.context import Context
 from kentcard.services.intake import Upload, read_upload
-from kentcard.store import convert, queries
+from kentcard.store import convert, locks, queries
 from kentcard.store import documents as store
 from kentcard.store.models import DocumentRow, InvoiceRow, MoneyInRow, MoneyOutRow
 
@@ -80,9 +80,7 @@ def attach_document(
     with ctx.db.write() as session:
         record = session.get(_TARGET_ROWS[target], target_id)
         if record is None:
-            raise NotFoundError(
-                f"{target.removesuffix('_id').replace('_', '-')} {target_id} does not exist"
-            )
+            raise NotFoundError(f"{_label(target)} {target_id} does not exist")
         recipient_id = record.recipient_id
         [doc_id] = store_uploads(
             session=session,
@@ -93,6 +91,88 @@ def attach_document(
             target_id=target_id,
         )
         return _document(session, recipient_id, doc_id)
+
+
+def relink_documents(
+    ctx: Context,
+    recipient_id: int,
+    document_ids: Sequence[int],
+    *,
+    money_out_id: int | None = None,
+    money_in_id: int | None = None,
+    invoice_id: int | None = None,
+) -> None:
+    """Link files already stored to one record again (undoing its deletion), in one
+    transaction, each link with its audit line."""
+    targets = {"money_out_id": money_out_id, "money_in_id": money_in_id, "invoice_id": invoice_id}
+    [(target, target_id)] = [(k, v) for k, v in targets.items() if v is not None]
+    assert target_id is not None
+    with ctx.db.write() as session:
+        for document_id in document_ids:
+            document = session.get(DocumentRow, document_id)
+            if document is None or document.recipient_id != recipient_id:
+                raise NotFoundError(f"document {document_id} does not exist")
+            store.link(session=session, document_id=document_id, target=target, target_id=target_id)
+
+
+def target_of(tag: str) -> dict[str, int]:
+    """A link as the tables tag it (`money-out:3`) as the keyword `attach_document` and
+    `detach_document` take (`{"money_out_id": 3}`)."""
+    what, _, number = tag.partition(":")
+    target = what.replace("-", "_") + "_id"
+    if target not in _TARGET_ROWS or not number.isdigit():
+        raise InputError("target", f"{tag!r} is not a payment, money in or invoice")
+    return {target: int(number)}
+
+
+def detach_document(
+    ctx: Context,
+    recipient_id: int,
+    document_id: int,
+    *,
+    money_out_id: int | None = None,
+    money_in_id: int | None = None,
+    invoice_id: int | None = None,
+) -> Document:
+    """Untie a file attached by mistake from one record, with an audit line naming it.
+
+    The file stays in the database (the audit log refers to it, and it may prove another
+    record); once nothing links it, no export includes it. Refused for a record dated in a
+    reviewed, locked period: what the reviewer saw as its evidence must not shrink (adding
+    evidence there is allowed; taking it away needs a deliberate unlock first).
+    """
+    targets = {"money_out_id": money_out_id, "money_in_id": money_in_id, "invoice_id": invoice_id}
+    chosen = [(name, value) for name, value in targets.items() if value is not None]
+    if len(chosen) != 1:
+        raise InputError("target", "detach a document from exactly one payment or invoice")
+    target, target_id = chosen[0]
+    assert target_id is not None
+    with ctx.db.write() as session:
+        document = session.get(DocumentRow, document_id)
+        if document is None or document.recipient_id != recipient_id:
+            raise NotFoundError(f"document {document_id} does not exist")
+        record = session.get(_TARGET_ROWS[target], target_id)
+        if record is None or record.recipient_id != recipient_id:
+            raise NotFoundError(f"{_label(target)} {target_id} does not exist")
+        day = record.issue_date if target == "invoice_id" else record.date
+        limit = locks.locked_to(session=session, recipient_id=recipient_id)
+        if limit is not None and day <= limit:
+            raise ConflictError(
+                f"file: {_label(target)} {target_id} is dated {day}, in a reviewed period "
+                f"locked up to {limit}, so its evidence is kept as the reviewer saw it; to "
+                f"detach the file, unlock first: kentcard unlock --from {day} --reason WHY"
+            )
+        if not store.unlink(
+            session=session, document_id=document_id, target=target, target_id=target_id
+        ):
+            raise NotFoundError(
+                f"document {document_id} is not attached to {_label(target)} {target_id}"
+            )
+        return _document(session, recipient_id, document_id)
+
+
+def _label(target: str) -> str:
+    return target.removesuffix("_id").replace("_", "-")
 
 
 def list_documents(ctx: Context, recipient_id: int) -> list[Document]:

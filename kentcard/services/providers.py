@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import func, select
 
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.money import Money
@@ -128,3 +128,16 @@ def delete_provider(ctx: Context, provider_id: int) -> None:
 def list_providers(ctx: Context, recipient_id: int) -> list[Provider]:
     with ctx.db.read() as session:
         return queries.providers(session=session, recipient_id=recipient_id)
+
+
+def provider_uses(ctx: Context, provider_id: int) -> tuple[int, int]:
+    """How many invoices and payments refer to the provider: while any do, it is kept (the
+    app says so before anyone is asked to delete it)."""
+    with ctx.db.read() as session:
+        invoices = session.exec(
+            select(func.count()).where(InvoiceRow.provider_id == provider_id)
+        ).one()
+        payments = session.exec(
+            select(func.count()).where(MoneyOutRow.provider_id == provider_id)
+        ).one()
+    return invoices, payments

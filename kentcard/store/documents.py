@@ -96,6 +96,43 @@ def link(*, session: Session, document_id: int, target: str, target_id: int) -> 
     return row
 
 
+def unlink(*, session: Session, document_id: int, target: str, target_id: int) -> bool:
+    """Untie a document from one record, with an audit line on that record naming the file.
+
+    The document and its bytes stay: the audit log refers to them, and another record may
+    still be linked to the same file. Returns False when there was no such link.
+    """
+    assert target in TARGETS
+    column = getattr(DocumentLinkRow, target)
+    found = session.exec(
+        select(DocumentLinkRow).where(
+            DocumentLinkRow.document_id == document_id, column == target_id
+        )
+    ).first()
+    if found is None:
+        return False
+    session.delete(found)
+    session.flush()
+    document = session.get(DocumentRow, document_id)
+    assert document is not None
+    entity = target.removesuffix("_id")
+    audit.record(
+        session=session,
+        entity=entity,
+        entity_id=target_id,
+        action="update",  # the record lost evidence; its own columns are unchanged
+        recipient_id=document.recipient_id,
+        extra={
+            "detached": f"document:{document_id}",
+            "from": f"{entity.replace('_', '-')}:{target_id}",
+            "sha256": document.sha256,
+            "filename": document.filename,
+            "kind": document.kind,
+        },
+    )
+    return True
+
+
 def unlink_all(*, session: Session, target: str, target_id: int) -> int:
     """Remove every link to a record being deleted; the documents themselves are kept."""
     assert target in TARGETS

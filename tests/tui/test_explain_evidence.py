@@ -67,6 +67,8 @@ async def test_explain_a_payment_then_change_cancel_and_clear(app: KentcardApp) 
         app.screen.query_one("#f-reason", Input).value = "something else"
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("y")  # Discard what you typed
+        await settle(pilot)
         assert isinstance(app.screen, MoneyOutScreen)
         assert note_now(app) == LUNCH
 

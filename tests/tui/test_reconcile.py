@@ -226,6 +226,8 @@ async def test_a_locked_payment_cannot_be_edited_or_deleted_from_money_out(
         assert "Not saved" in error and "locked up to 2026-11-20" in error
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("y")  # Discard what you typed
+        await settle(pilot)
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)

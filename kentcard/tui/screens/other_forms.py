@@ -17,7 +17,20 @@ from kentcard.services import documents, invoices, providers
 from kentcard.tui.screens.money_forms import amount_field, date_field, money_text, text_of
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
-KIND_CHOICES = [(k.value.replace("-", " ").capitalize(), k.value) for k in ProviderKind]
+KIND_WORDS = {
+    ProviderKind.AGENCY: "Agency",
+    ProviderKind.PA: "PA",  # a personal assistant: always said as two capitals
+    ProviderKind.DAY_SERVICE: "Day service",
+    ProviderKind.RESPITE: "Respite",
+    ProviderKind.EQUIPMENT: "Equipment",
+    ProviderKind.OTHER: "Other",
+}
+KIND_CHOICES = [(KIND_WORDS[k], k.value) for k in ProviderKind]
+
+
+def kind_words(kind: ProviderKind) -> str:
+    """A provider's kind as a person says it: "PA", "Day service", never `pa`, `day-service`."""
+    return KIND_WORDS[kind]
 
 
 def _positive(text: str, name: str) -> Any:

@@ -19,10 +19,12 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kentcard.core.dates import parse_month
 from kentcard.core.errors import InputError
+from kentcard.core.records import Invoice, MoneyIn, MoneyOut, Provider
+from kentcard.services import undo
 from kentcard.services.browse import Filters, Page
 from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
 from kentcard.tui.screens.base import Section
-from kentcard.tui.widgets.dialogs import ConfirmDialog
+from kentcard.tui.widgets.dialogs import ConfirmDialog, NoticeDialog
 from kentcard.tui.widgets.form import show_error
 from kentcard.tui.widgets.table import PagedTable
 
@@ -47,12 +49,14 @@ class TableScreen(Section):
     CHOICE_LABEL = "category"
     SORT: ClassVar[tuple[str, bool]] = ("date", True)
     DATED = True  # False: the records have no date to filter by, so no Month box
+    FLEX: str | None = None  # a column that wraps in the width the others leave
     HELP = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         # A priority binding runs before the next key is read (see action_new).
         Binding("n", "new", "Add", id="table.new", priority=True),
         Binding("enter", "edit", "Edit", show=False, id="table.edit"),
         Binding("d,delete", "delete", "Delete", id="table.delete"),
+        Binding("u", "undo", "Undo delete", id="table.undo"),
         Binding("slash", "search", "Search", id="table.search"),
         Binding("s", "sort", "Sort", id="table.sort"),
         Binding("r", "reverse", "Reverse", show=False, id="table.reverse"),
@@ -70,6 +74,7 @@ class TableScreen(Section):
         self.request = 0
         self.cursor_to: str | None = None  # "first" or "last" once the page asked for loads
         self.choices_asked = False
+        self.removed: tuple[str, undo.Removed] | None = None  # the last deletion, to undo
 
     def body(self) -> ComposeResult:
         yield Static(self.HELP, classes="section-help")
@@ -86,6 +91,9 @@ class TableScreen(Section):
         table = self.query_one(DataTable)
         for column in self.COLUMNS:
             table.add_column(self._header(column), key=column.key)
+        if self.FLEX:
+            # The long column wraps in what the others leave, so none is pushed off screen.
+            self.query_one(PagedTable).flex(self.FLEX, minimum=24)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -111,6 +119,10 @@ class TableScreen(Section):
 
     def describe(self, item: Any) -> str:
         return "this record"
+
+    def cannot_delete(self, item: Any) -> str | None:
+        """Why `item` cannot be deleted, said before anyone is asked (runs in a worker)."""
+        return None
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
@@ -142,16 +154,33 @@ class TableScreen(Section):
             row = 0 if self.cursor_to == "first" else len(self.items) - 1
             self.cursor_to = None
         table.clear()
+        height = None if self.FLEX else 1  # None: measured, so wrapped text gets its lines
         for item in self.items:
-            table.add_row(*self._row(item))
+            table.add_row(*self._row(item), height=height)
         if self.items:
             table.move_cursor(row=max(0, min(row, len(self.items) - 1)))
         self._show_headers()
+        if self.FLEX:
+            self._fit_columns()
         self._show_page_info()
         if not self.choices_asked:
             # The filter's choices are not needed to show the first page: read them after.
             self.choices_asked = True
             self.load_choices()
+
+    def _fit_columns(self) -> None:
+        """Size every other column to this page's widest cell, then give the flexible one
+        what is left (it was worked out from the headers alone, before any row)."""
+        table = self.query_one(PagedTable)
+        rows = [self._row(item) for item in self.items]
+        for n, column in enumerate(self.COLUMNS):
+            if column.key == self.FLEX:
+                continue
+            widths = [self._header(column).cell_len, *(row[n].cell_len for row in rows)]
+            shown = table.columns[column.key]  # type: ignore[index]
+            shown.auto_width, shown.width = False, max(widths)
+        assert self.FLEX is not None
+        table.flex(self.FLEX, minimum=24)
 
     def _row(self, item: Any) -> list[Text]:
         return [
@@ -304,7 +333,23 @@ class TableScreen(Section):
         item = self.selected
         if item is None:
             return
-        question = f"Delete {self.describe(item)}?\nThe audit log keeps a record of what it was."
+        if type(self).cannot_delete is TableScreen.cannot_delete:
+            self._ask_delete(item, None)
+        else:
+            self.check_delete(item)
+
+    @work(thread=True, exit_on_error=False, group="delete")
+    def check_delete(self, item: Any) -> None:
+        self.app.call_from_thread(self._ask_delete, item, self.cannot_delete(item))
+
+    def _ask_delete(self, item: Any, refusal: str | None) -> None:
+        if refusal:
+            self.app.push_screen(NoticeDialog(refusal))
+            return
+        question = (
+            f"Delete {self.describe(item)}?\n"
+            "The audit log keeps a record of what it was, and u puts it back."
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -314,9 +359,38 @@ class TableScreen(Section):
 
     @work(thread=True, exit_on_error=False, group="delete")
     def run_delete(self, item: Any) -> None:
+        record = getattr(item, "invoice", None) or getattr(item, "record", None) or item
+        kept = None
+        if isinstance(record, (MoneyIn, MoneyOut, Invoice, Provider)):
+            kept = undo.before_delete(self.ctx, record)
         self.delete(item)
-        self.post_message(RecordDeleted(self.describe(item)))
+        description = self.describe(item)
+        if kept is not None:
+            self.removed = (description, kept)
+        self.post_message(RecordDeleted(description))
 
     def on_record_deleted(self, message: RecordDeleted) -> None:
-        self.notify(f"Deleted {message.description}.", timeout=4)
+        again = "  Press u to undo." if self.removed is not None else ""
+        self.notify(f"Deleted {message.description}.{again}", timeout=10)
+        self.refresh_bindings()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.removed is not None  # shown in the footer only after a delete
+        return True
+
+    def action_undo(self) -> None:
+        if self.removed is not None:
+            removed, self.removed = self.removed, None
+            self.refresh_bindings()
+            self.run_undo(*removed)
+
+    @work(thread=True, exit_on_error=False, group="delete")
+    def run_undo(self, description: str, removed: undo.Removed) -> None:
+        undo.put_back(self.ctx, removed)
+        self.app.call_from_thread(self._put_back, description)
+
+    def _put_back(self, description: str) -> None:
+        self.notify(f"Put back {description}.", timeout=6)
         self.reload()

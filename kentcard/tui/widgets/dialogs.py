@@ -1,15 +1,22 @@
-"""Small dialogs: confirm a deletion, and browse for a file."""
+"""Small dialogs: confirm a deletion, say why something cannot be done, choose one of a few
+things, and browse for a file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Input, Static
+from textual.widgets import Button, DirectoryTree, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kentcard.tui.prefs import load_prefs, save_prefs
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -20,16 +27,17 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes, delete") -> None:
+    def __init__(self, question: str, yes: str = "Yes, delete", no: str = "No, keep it") -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.yes = yes
+        self.no = no
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm"):
             yield Static(self.question, classes="dialog-question")
             with Horizontal(classes="buttons"):
-                yield Button("No, keep it", id="no", variant="primary")
+                yield Button(self.no, id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
 
     def on_mount(self) -> None:
@@ -42,37 +50,186 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class FileBrowserDialog(ModalScreen[str | None]):
-    """Choose a file from a tree; type a folder at the top to look somewhere else."""
+class NoticeDialog(ModalScreen[None]):
+    """Say why something cannot be done, before anyone is asked to confirm it; one button."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", id="browse.cancel")
+        Binding("escape,enter", "dismiss(None)", "Close", id="notice.close"),
     ]
 
-    def __init__(self, start: Path) -> None:
+    def __init__(self, message: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="confirm"):
+            yield Static(self.message, classes="dialog-question")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, _event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[Any]):
+    """Pick one of a few things (↑↓ and Enter, or a click); Esc picks nothing (None)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="choice.cancel"),
+    ]
+
+    def __init__(self, question: str, choices: Iterable[tuple[str, Any]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="confirm"):
+            yield Static(self.question, classes="dialog-question")
+            yield OptionList(
+                *(Option(label, id=str(n)) for n, (label, _) in enumerate(self.choices)),
+                id="choices",
+            )
+            yield Static("↑↓ choose · Enter picks · Esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
+
+
+LAST_FOLDER = "last_folder"
+_remembered: dict[str, Path] = {}  # the last folder a file was picked from, this session
+
+
+def starting_folder(app: Any = None) -> Path:
+    """Where the file picker opens: the last folder a file was picked from (this session,
+    else as remembered beside the database), else Downloads, Pictures or Documents, else home.
+    """
+    last = _remembered.get(LAST_FOLDER)
+    settings = getattr(app, "settings", None)
+    if last is None and settings is not None:
+        saved = load_prefs(settings).get(LAST_FOLDER)
+        last = Path(saved) if isinstance(saved, str) else None
+    if last is not None and last.is_dir():
+        return last
+    home = Path.home()
+    for name in ("Downloads", "Pictures", "Documents"):
+        if (home / name).is_dir():
+            return home / name
+    return home
+
+
+def remember_folder(app: Any, folder: Path) -> None:
+    """Keep the folder for the next picker; in the app's settings file too, when it has one."""
+    _remembered[LAST_FOLDER] = folder
+    settings = getattr(app, "settings", None)
+    if settings is None:
+        return
+    with suppress(OSError):  # then remembered for this session only; nothing to tell
+        save_prefs(settings, {**load_prefs(settings), LAST_FOLDER: str(folder)})
+
+
+class FileTree(DirectoryTree):
+    """A folder's files and folders, without the hidden ones (names starting with a dot)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [path for path in paths if not path.name.startswith(".")]
+
+    class Listed(Message):
+        """The folder shown was read: how many things it shows."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def _populate_node(self, node: Any, content: Iterable[Path]) -> None:
+        super()._populate_node(node, content)
+        if node is self.root:
+            if self.cursor_line < 0 and node.children:
+                self.cursor_line = 0  # the first row is highlighted: Enter acts on it
+            self.post_message(self.Listed(len(node.children)))
+
+
+class FileBrowserDialog(ModalScreen[str | None]):
+    """Choose a file: one folder at a time, Enter goes into a folder or picks a file,
+    Backspace goes up; type a folder at the top to look somewhere else."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="browse.cancel"),
+        Binding("backspace,left", "up", "Up a folder", id="browse.up"),
+    ]
+    KEYS = "↑↓ move · Enter: open folder or pick file · Backspace: up · Esc: cancel"
+
+    def __init__(self, start: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.start = start
 
     def compose(self) -> ComposeResult:
+        folder = self.start if self.start is not None and self.start.is_dir() else None
+        self.start = folder or starting_folder(self.app)
         with Vertical(id="dialog", classes="browser"):
-            yield Static(
-                "Choose a file (Enter opens a folder or picks a file)", classes="dialog-title"
-            )
+            yield Static("Choose a file", classes="dialog-title")
+            yield Static(self.KEYS, classes="hint", id="browse-keys")
             yield Input(str(self.start), id="folder", placeholder="Folder to look in")
-            yield DirectoryTree(self.start, id="tree")
+            yield Static("", id="browse-note", classes="hint")
+            tree = FileTree(self.start, id="tree")
+            tree.show_root = False
+            tree.auto_expand = False
+            yield tree
             yield Static("", id="browse-error", classes="field-error")
 
     def on_mount(self) -> None:
-        self.query_one(DirectoryTree).focus()
+        self.set_focus(self.query_one(FileTree))
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.query_one(FileTree).path)
+
+    def go_to(self, folder: Path) -> None:
+        tree = self.query_one(FileTree)
+        tree.cursor_line = -1
+        tree.path = folder
+        self.query_one("#folder", Input).value = str(folder)
+        self._problem("")
+        tree.focus()
+
+    def action_up(self) -> None:
+        if isinstance(self.focused, Input):
+            return  # Backspace in the folder box deletes a letter (the box handles it)
+        parent = self.folder.parent
+        if parent != self.folder:
+            self.go_to(parent)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         folder = Path(event.value.strip().strip("'\"")).expanduser()
         if folder.is_dir():
-            self.query_one(DirectoryTree).path = folder
-            self.query_one("#browse-error", Static).update("")
-            self.query_one(DirectoryTree).focus()
+            self.go_to(folder)
         else:
-            self.query_one("#browse-error", Static).update("That is not a folder.")
+            self._problem("That is not a folder.")
+
+    def _problem(self, text: str) -> None:
+        box = self.query_one("#browse-error", Static)
+        box.update(text)
+        box.set_class(bool(text), "-shown")
+
+    def on_file_tree_listed(self, message: FileTree.Listed) -> None:
+        empty = "Nothing to choose in this folder. Backspace goes up a folder."
+        self.query_one("#browse-note", Static).update("" if message.count else empty)
+
+    def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        event.stop()
+        self.go_to(Path(event.path))
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        remember_folder(self.app, Path(event.path).parent)
         self.dismiss(str(event.path))

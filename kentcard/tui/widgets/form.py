@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from kentcard.core.errors import InputError, KentcardError
 from kentcard.tui.messages import RecordSaved, SaveFailed
-from kentcard.tui.widgets.dialogs import FileBrowserDialog
+from kentcard.tui.widgets.dialogs import ConfirmDialog, FileBrowserDialog
 
 Parser = Callable[[str], Any]
 
@@ -93,6 +93,7 @@ class FormDialog(ModalScreen[Any]):
     def __init__(self, fields: Iterable[Field]) -> None:
         super().__init__(classes="dialog-screen")
         self.fields = {f.name: f for f in fields}
+        self.ready_values: dict[str, str] = {}  # set once the form is mounted
 
     # -- building ---------------------------------------------------------------------------
     @property
@@ -144,6 +145,9 @@ class FormDialog(ModalScreen[Any]):
         so keys arriving just after the form appeared could find nothing focused.
         """
         self.set_focus(self.query_one(f"#f-{next(iter(self.fields))}"))
+        # What the form showed before anyone typed (Textual runs this after a subclass's own
+        # on_mount, which may fill a box in): Esc asks before discarding what differs from it.
+        self.ready_values = self.snapshot()
 
     # -- reading and checking ---------------------------------------------------------------
     def raw(self, name: str) -> str:
@@ -221,10 +225,11 @@ class FormDialog(ModalScreen[Any]):
             self.action_cancel()
         elif button.startswith("browse-"):
             name = button.removeprefix("browse-")
-            start = Path(self.raw(name) or Path.home()).expanduser()
-            start = (
-                start if start.is_dir() else start.parent if start.parent.is_dir() else Path.home()
-            )
+            typed = self.raw(name).strip()
+            start = Path(unquote_path(typed)) if typed else None
+            if start is not None and not start.is_dir():
+                start = start.parent  # a file typed or picked before: its folder
+            # No folder given: the picker opens where the last file came from, or Downloads.
             self.app.push_screen(FileBrowserDialog(start), lambda path: self._picked(name, path))
 
     def _picked(self, name: str, path: str | None) -> None:
@@ -232,7 +237,41 @@ class FormDialog(ModalScreen[Any]):
             self.set_raw(name, path)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: an untouched form closes at once; one with something typed asks first."""
+        self.leave(self.dismiss, None)
+
+    def ask_before_quitting(self) -> bool:
+        """Ctrl+Q (the app asks the screen on top): True when the form asked, and will quit
+        only if the answer is Discard."""
+        if not self.typed():
+            return False
+        self.leave(lambda _none: self.app.exit(), None)
+        return True
+
+    def leave(self, then: Callable[[Any], object], value: Any) -> None:
+        if not self.typed():
+            then(value)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                then(value)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard what you typed?\nIt has not been saved.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def snapshot(self) -> dict[str, str]:
+        return {name: self.raw(name) for name in self.fields}
+
+    def typed(self) -> bool:
+        """Has anything changed since the form was ready (a box typed in, a choice made)?"""
+        return bool(self.ready_values) and self.snapshot() != self.ready_values
 
     # -- saving ------------------------------------------------------------------------------
     def action_save(self) -> None:
