@@ -12,13 +12,17 @@ from typing import Any, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 
+from kentcard.core import words
 from kentcard.core.invoices import InvoiceState
-from kentcard.core.records import DocumentKind, Provider, ProviderKind
+from kentcard.core.records import DocumentKind, Provider
 from kentcard.services import browse, documents, invoices, providers
 from kentcard.services.browse import INVOICE_STATUSES, Evidence, Filters, Page
+from kentcard.tui.screens.evidence_forms import AttachToForm
 from kentcard.tui.screens.money_forms import AttachForm, pay_invoice_form
-from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm
+from kentcard.tui.screens.other_forms import KIND_CHOICES as PROVIDER_KINDS
+from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm, kind_words
 from kentcard.tui.screens.table import Column, TableScreen
+from kentcard.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, NoticeDialog
 
 
 def status_words(item: InvoiceState) -> str:
@@ -134,11 +138,11 @@ class ProvidersScreen(TableScreen):
         return browse.provider_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Provider) -> list[object]:
-        return [item.name, item.kind.value, item.rate, item.category]
+        return [item.name, kind_words(item.kind), item.rate, item.category]
 
     def choices(self) -> list[tuple[str, str]]:
         self.categories = browse.categories(self.ctx, self.person.id)
-        return [(k.value, k.value) for k in ProviderKind]
+        return list(PROVIDER_KINDS)
 
     def form(self, item: Provider | None) -> Any:
         return ProviderForm(item, self.categories)
@@ -148,6 +152,21 @@ class ProvidersScreen(TableScreen):
 
     def describe(self, item: Provider) -> str:
         return f"provider {item.name}"
+
+    def cannot_delete(self, item: Provider) -> str | None:
+        bills, payments = providers.provider_uses(self.ctx, item.id)
+        if not bills and not payments:
+            return None
+        uses = " and ".join(
+            f"{n} {what}{'' if n == 1 else 's'}"
+            for n, what in ((bills, "invoice"), (payments, "payment"))
+            if n
+        )
+        verb = "refers" if bills + payments == 1 else "refer"
+        return (
+            f"{item.name} cannot be deleted: {uses} {verb} to them, and a reviewer needs to "
+            "see who was paid.\n\nTo correct their details, press Enter on them instead."
+        )
 
 
 def human_size(size: int) -> str:
@@ -173,22 +192,23 @@ class EvidenceScreen(TableScreen):
     CHOICE_LABEL = "kind"
     SORT = ("added", True)
     DATED = False  # the page is not filtered by month (documents have no money date)
+    FLEX = "links"  # what it proves wraps, so Kind and Size stay whole at 80 columns
     HELP = (
-        "Every stored receipt, invoice and payslip. Enter or o opens one. "
-        "Attach new ones from Money out or Invoices (a)."
+        "Every stored receipt, invoice and payslip. Enter or o opens one, "
+        "n attaches a new one, d detaches one attached by mistake."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open", "Open", id="evidence.open"),
-        Binding("n", "explain", "Add", id="evidence.new"),
-        Binding("d,delete", "keep", "Delete", show=False, id="evidence.delete"),
+        Binding("n", "new", "Attach", id="evidence.new", priority=True),
+        Binding("d,delete", "detach", "Detach", id="evidence.detach"),
     ]
+    # The file's type and hash are in the workbook's Evidence sheet; here they only pushed
+    # Kind off an 80-column screen ("rece").
     COLUMNS: ClassVar[list[Column]] = [
         Column("name", "File", "name"),
-        Column("links", "Evidence for"),
         Column("kind", "Kind", "kind"),
+        Column("links", "Evidence for"),
         Column("size", "Size", "size", right=True),
-        Column("type", "Type"),
-        Column("sha", "SHA-256"),
     ]
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
@@ -198,24 +218,71 @@ class EvidenceScreen(TableScreen):
         document = item.record
         return [
             document.filename,
+            words.DOCUMENT_KIND_WORDS.get(document.kind.value, document.kind.value),
             "; ".join(item.evidence_for) or "(not linked)",
-            document.kind.value,
             human_size(document.size),
-            document.media_type,
-            document.sha256[:12],
         ]
 
     def choices(self) -> list[tuple[str, str]]:
-        return [(k.value, k.value) for k in DocumentKind]
+        return [(words.DOCUMENT_KIND_WORDS.get(k.value, k.value), k.value) for k in DocumentKind]
+
+    def form(self, item: Evidence | None) -> Any:
+        return AttachToForm() if item is None else None
 
     def action_edit(self) -> None:
         self.action_open()
 
-    def action_explain(self) -> None:
-        self.notify("To add a receipt, select the payment in Money out (3) and press a.")
+    def action_detach(self) -> None:
+        """Untie the highlighted file from the record it proves (which one, if several)."""
+        item = self.selected
+        if item is None:
+            return
+        name = item.record.filename
+        links = list(zip(item.record.links, item.evidence_for, strict=False))
+        if not links:
+            self.app.push_screen(
+                NoticeDialog(
+                    f"'{name}' is not attached to anything, so no export includes it. "
+                    "It stays in the database's history."
+                )
+            )
+        elif len(links) == 1:
+            self._ask_detach(item, links[0])
+        else:
 
-    def action_keep(self) -> None:
-        self.notify("Evidence is kept: a reviewer may ask for it. Deleting a payment unlinks it.")
+            def chosen(link: tuple[str, str] | None) -> None:
+                if link is not None:
+                    self._ask_detach(item, link)
+
+            self.app.push_screen(
+                ChoiceDialog(
+                    f"'{name}' proves {len(links)} records. Detach it from which one?",
+                    [(label, (tag, label)) for tag, label in links],
+                ),
+                chosen,
+            )
+
+    def _ask_detach(self, item: Evidence, link: tuple[str, str]) -> None:
+        tag, what = link
+        question = (
+            f"Detach '{item.record.filename}' from {what}?\n"
+            "The file stays in the history; it leaves that record and its exports."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_detach(item.record.id, tag, f"'{item.record.filename}' from {what}")
+
+        self.app.push_screen(ConfirmDialog(question, yes="Yes, detach", no="No, keep it"), answered)
+
+    @work(thread=True, exit_on_error=False, group="detach")
+    def run_detach(self, document_id: int, tag: str, description: str) -> None:
+        documents.detach_document(self.ctx, self.person.id, document_id, **documents.target_of(tag))
+        self.app.call_from_thread(self._detached, description)
+
+    def _detached(self, description: str) -> None:
+        self.notify(f"Detached {description}.", timeout=6)
+        self.reload()
 
     def action_open(self) -> None:
         if self.selected is not None:
