@@ -148,6 +148,12 @@ class KentcardApp(App[None]):
         if not isinstance(self.screen, SettingsDialog):
             self.push_screen(SettingsDialog())
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q or q: a form with something typed in it asks before it is thrown away."""
+        ask = getattr(self.screen, "ask_before_quitting", None)
+        if ask is None or not ask():
+            await super().action_quit()
+
     def _remember_theme(self, _theme: object) -> None:
         try:
             save_prefs(self.settings, {**load_prefs(self.settings), "theme": self.theme})
