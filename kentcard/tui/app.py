@@ -51,6 +51,7 @@ class KentcardApp(App[None]):
         Binding("7", "go('review')", "Review", show=False, id="go.review"),
         Binding("8", "go('reconcile')", "Reconcile", show=False, id="go.reconcile"),
         Binding("9", "go('export')", "Export", show=False, id="go.export"),
+        Binding("0", "go('plan')", "Plan and person", show=False, id="go.plan"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f2", "settings", "Settings", id="app.settings"),
         Binding("q", "quit", "Quit", id="app.quit"),
