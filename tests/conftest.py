@@ -62,6 +62,7 @@ SLOW_FILES = frozenset(
         "tests/test_layering.py",
         "tests/test_readme.py",
         "tests/tui/test_tmux_demo.py",
+        "tests/tui/test_tmux_month.py",
         "tests/export/test_libreoffice.py",
         "tests/export/test_recalculated_accounts.py",
     }
