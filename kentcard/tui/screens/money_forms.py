@@ -51,8 +51,8 @@ def money_text(value: Any) -> str:
     return "" if value is None else f"{value.pence // 100}.{value.pence % 100:02d}"
 
 
-def date_field(value: object, label: str = "Date (YYYY-MM-DD)", name: str = "date") -> Field:
-    return Field(name, label, text_of(value), required(parse_date, name), "YYYY-MM-DD")
+def date_field(value: object, label: str = "Date", name: str = "date") -> Field:
+    return Field(name, label, text_of(value), required(parse_date, name), "e.g. 5/11/2026")
 
 
 def amount_field(value: Any, label: str = "Amount (£)", name: str = "amount") -> Field:

@@ -70,7 +70,7 @@ class InvoiceForm(FormDialog):
                     text_of(inv and inv.number),
                     required(lambda t, f: t.strip(), "number"),
                 ),
-                date_field(inv.issue_date if inv else today, "Invoice date (YYYY-MM-DD)"),
+                date_field(inv.issue_date if inv else today, "Invoice date"),
                 Field("hours", "Hours (e.g. 23.5)", text_of(hours), optional(parse_hours, "hours")),
                 Field(
                     "rate",
@@ -81,13 +81,13 @@ class InvoiceForm(FormDialog):
                 amount,
                 Field(
                     "period-start",
-                    "Care from (YYYY-MM-DD)",
+                    "Care from (date)",
                     text_of(inv and inv.period_start),
                     optional(parse_date, "period-start"),
                 ),
                 Field(
                     "period-end",
-                    "Care to (YYYY-MM-DD)",
+                    "Care to (date)",
                     text_of(inv and inv.period_end),
                     optional(parse_date, "period-end"),
                 ),

@@ -242,10 +242,10 @@ class LockForm(FormDialog):
             [
                 Field(
                     "to",
-                    "Reviewed up to (YYYY-MM-DD)",
+                    "Reviewed up to (date)",
                     "" if default is None else default.isoformat(),
                     required(up_to_today, "to"),
-                    "YYYY-MM-DD",
+                    "e.g. 31/10/2026",
                 ),
                 Field(
                     "reason",

@@ -36,9 +36,9 @@ class ReviewScreen(FindingOpener):
         )
         with Horizontal(id="period"):
             yield Label("From", classes="inline-label")
-            yield Input(placeholder="YYYY-MM-DD", id="from")
+            yield Input(placeholder="e.g. 1/11/2026", id="from")
             yield Label("To", classes="inline-label")
-            yield Input(placeholder="YYYY-MM-DD", id="to")
+            yield Input(placeholder="e.g. 1/11/2026", id="to")
             yield Button("Show", id="show", variant="primary")
         yield Static("", id="period-error", classes="field-error")
         yield Table(id="findings", cursor_type="row", zebra_stripes=True)
