@@ -66,6 +66,9 @@ The app cannot change its text size; your terminal can, and the app fits itself 
 - **Review**: what a KCC reviewer would ask about for a period; `Enter` fixes each.
 - **Reconcile**: import a card statement and tie each line to your entries.
 - **Export**: the workbook, CSV files or evidence pack to send to KCC.
+- **Plan and person**: the support plan (a new plan from a date, its budget lines) and the
+  person's details.
+- **Dates** can be typed the UK way, `5/11/2026`.
 
 ## Your data
 
