@@ -192,8 +192,8 @@ def _negative(day: date, balance: Money, what: str) -> Finding:
     return Finding(
         Kind.NEGATIVE_BALANCE,
         day,
-        f"The card balance {what} {words.day_words(day)} ({format_money(balance)}): a prepaid "
-        "card cannot, so a payment in is missing or an entry is wrong",
+        f"The card balance {what} {words.day_words(day)}: a prepaid card cannot, so a "
+        "payment in is missing or an entry is wrong",
         None,
         balance,
     )
