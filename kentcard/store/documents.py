@@ -64,35 +64,13 @@ def link(*, session: Session, document_id: int, target: str, target_id: int) -> 
     payment or another) gets no new document line, so without this nothing would say
     that this record gained it.
     """
-    assert target in TARGETS
-    column = getattr(DocumentLinkRow, target)
-    found = session.exec(
-        select(DocumentLinkRow).where(
-            DocumentLinkRow.document_id == document_id, column == target_id
-        )
-    ).first()
+    found = _link_of(session, document_id, target, target_id)
     if found is not None:
         return found
     row = DocumentLinkRow(document_id=document_id, **{target: target_id})
     session.add(row)
     session.flush()
-    document = session.get(DocumentRow, document_id)
-    assert document is not None
-    entity = target.removesuffix("_id")
-    audit.record(
-        session=session,
-        entity=entity,
-        entity_id=target_id,
-        action="update",  # the record gained evidence; its own columns are unchanged
-        recipient_id=document.recipient_id,
-        extra={
-            "attached": f"document:{document_id}",
-            "to": f"{entity.replace('_', '-')}:{target_id}",
-            "sha256": document.sha256,
-            "filename": document.filename,
-            "kind": document.kind,
-        },
-    )
+    _audit_link(session, document_id, target, target_id, ("attached", "to"))
     return row
 
 
@@ -102,35 +80,50 @@ def unlink(*, session: Session, document_id: int, target: str, target_id: int) -
     The document and its bytes stay: the audit log refers to them, and another record may
     still be linked to the same file. Returns False when there was no such link.
     """
-    assert target in TARGETS
-    column = getattr(DocumentLinkRow, target)
-    found = session.exec(
-        select(DocumentLinkRow).where(
-            DocumentLinkRow.document_id == document_id, column == target_id
-        )
-    ).first()
+    found = _link_of(session, document_id, target, target_id)
     if found is None:
         return False
     session.delete(found)
     session.flush()
+    _audit_link(session, document_id, target, target_id, ("detached", "from"))
+    return True
+
+
+def _link_of(
+    session: Session, document_id: int, target: str, target_id: int
+) -> DocumentLinkRow | None:
+    assert target in TARGETS
+    column = getattr(DocumentLinkRow, target)
+    return session.exec(
+        select(DocumentLinkRow).where(
+            DocumentLinkRow.document_id == document_id, column == target_id
+        )
+    ).first()
+
+
+def _audit_link(
+    session: Session, document_id: int, target: str, target_id: int, words: tuple[str, str]
+) -> None:
+    """An audit line on the record that gained or lost the document: its own columns are
+    unchanged, so the line names the file (`attached … to …` or `detached … from …`)."""
     document = session.get(DocumentRow, document_id)
     assert document is not None
     entity = target.removesuffix("_id")
+    what, where = words
     audit.record(
         session=session,
         entity=entity,
         entity_id=target_id,
-        action="update",  # the record lost evidence; its own columns are unchanged
+        action="update",
         recipient_id=document.recipient_id,
         extra={
-            "detached": f"document:{document_id}",
-            "from": f"{entity.replace('_', '-')}:{target_id}",
+            what: f"document:{document_id}",
+            where: f"{entity.replace('_', '-')}:{target_id}",
             "sha256": document.sha256,
             "filename": document.filename,
             "kind": document.kind,
         },
     )
-    return True
 
 
 def unlink_all(*, session: Session, target: str, target_id: int) -> int:
