@@ -34,9 +34,9 @@ def month_summary(db: Path, size: Size) -> list[Row]:
     import sqlite3
 
     from kentcard.core.dates import Month
-    from kentcard.factory import open_context
+    from kentcard.services.opening import open_context
+    from kentcard.services.settings import Settings
     from kentcard.services.summary import month_summary as summarise
-    from kentcard.settings import Settings
 
     month = Month.of(TODAY)
     ctx = open_context(Settings.resolve(db=str(db), env=env()))

@@ -46,8 +46,8 @@ def text_of(app: Any, selector: str) -> str:
 async def kentcard_run(db: str, launched: float) -> dict[str, float]:
     from textual.widgets import DataTable
 
-    from kentcard.factory import make_app
-    from kentcard.settings import Settings
+    from kentcard.services.settings import Settings
+    from kentcard.tui.launch import make_app
     from kentcard.tui.screens.dashboard import DashboardScreen
     from kentcard.tui.screens.setup import PersonDialog
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kentcard.factory import open_context
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 
 TODAY = date(2026, 11, 25)
 

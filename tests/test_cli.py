@@ -305,10 +305,10 @@ def test_no_arguments_opens_the_app_on_the_chosen_database(run, tmp_path, monkey
     The app itself is driven by the Pilot tests in tests/tui; here only the hand-over is
     checked, since a real terminal cannot run inside the test runner.
     """
-    import kentcard.tui.app
+    import kentcard.tui.launch
 
     opened = []
-    monkeypatch.setattr(kentcard.tui.app, "run_app", lambda settings: opened.append(settings))
+    monkeypatch.setattr(kentcard.tui.launch, "run_app", lambda settings: opened.append(settings))
     result = run()
     assert result.exit_code == 0
     assert [s.db for s in opened] == [str(tmp_path / "db" / "k.sqlite3")]

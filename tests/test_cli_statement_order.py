@@ -129,10 +129,10 @@ def test_a_payment_that_settled_with_a_tip_is_not_a_new_line_nor_are_those_after
     spent = "SELECT sum(amount_pence) FROM money_out"
     assert query(tmp_path, spent) == [(3500,)]  # 3.00 + 20.00 + 10.00 + 2.00
 
-    from kentcard.factory import open_context
     from kentcard.services import reconcile, reconcile_actions
     from kentcard.services.balance_check import balance_mismatch
-    from kentcard.settings import Settings
+    from kentcard.services.opening import open_context
+    from kentcard.services.settings import Settings
 
     ctx = open_context(Settings.resolve())
     try:

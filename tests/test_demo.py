@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from kentcard.cli import app
 from kentcard.core.errors import KentcardError
-from kentcard.demo import fresh_demo_file
-from kentcard.factory import open_context
+from kentcard.services.demo import fresh_demo_file
+from kentcard.services.opening import open_context
 from kentcard.services.recipients import setup_recipient
-from kentcard.settings import Settings
-from kentcard.tui import app as tui_app
+from kentcard.services.settings import Settings
+from kentcard.tui import launch as tui_app
 
 TABLES = ("recipient", "plan", "provider", "money_in", "money_out", "invoice", "allocation")
 

@@ -146,3 +146,48 @@ def test_workbook_and_csv_export_do_not_build_the_orm(tmp_path: Path) -> None:
         loaded = loaded_after_commands(db, [[*export, "--out", out]], tmp_path)
         assert {"kentcard", "sqlalchemy"} <= loaded
         assert not loaded & {"textual", "sqlmodel", "alembic"}, fmt
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another round a loop (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in edges[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = [stack.pop()]
+            while group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(edges):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_cycle_finder_finds_a_loop() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_import_cycles() -> None:
+    """No module imports, even inside a function, one that imports it back round a loop."""
+    import grimp
+
+    graph = grimp.build_graph("kentcard", exclude_type_checking_imports=True)
+    edges = {
+        module: {m for m in graph.find_modules_directly_imported_by(module) if m in graph.modules}
+        for module in graph.modules
+    }
+    assert _cycles(edges) == []

@@ -23,7 +23,7 @@ from kentcard.core.dates import parse_date
 from kentcard.core.errors import InputError, KentcardError
 from kentcard.core.money import Money, parse_money
 from kentcard.core.records import Recipient
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 
 if TYPE_CHECKING:  # the database layer loads only when a command needs it (not for --help)
     from kentcard.services.context import Context
@@ -251,7 +251,7 @@ def context(invoked: typer.Context) -> Context:
     """The database for this command, opened once."""
     run = invocation(invoked)
     if run.opened is None:
-        from kentcard.factory import open_context
+        from kentcard.services.opening import open_context
 
         run.opened = open_context(run.settings)
         if run.opened.db.read_only:
@@ -319,7 +319,7 @@ def root(
 
 
 def launch_app(settings: Settings) -> None:
-    from kentcard.tui.app import run_app
+    from kentcard.tui.launch import run_app
 
     run_app(settings)
 

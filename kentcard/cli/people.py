@@ -35,8 +35,8 @@ def demo(invoked: typer.Context) -> None:
     """Build a realistic sample year in db/demo.sqlite3 (never your real data) and open it."""
     from pathlib import Path
 
-    from kentcard.demo import build_demo, demo_settings, fresh_demo_file
-    from kentcard.factory import open_context
+    from kentcard.services.demo import build_demo, demo_settings, fresh_demo_file
+    from kentcard.services.opening import open_context
 
     settings = demo_settings(invocation(invoked).settings, Path.cwd())
     fresh_demo_file(Path(settings.db), invocation(invoked).settings.db)

@@ -17,7 +17,7 @@ before it is moved into place. Those files are special-category personal data, s
   its `.part` files: at once when its process has ended, or after a day when the process
   id is in use again by something else (after a restart, say).
 
-Standard library only: the factory calls `clean_leftovers` when a database is opened.
+Standard library only: `services/opening` calls `clean_leftovers` when a database is opened.
 """
 
 from __future__ import annotations

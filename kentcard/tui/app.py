@@ -18,7 +18,7 @@ from kentcard.core.errors import KentcardError
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
 from kentcard.services.people import list_recipients
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.commands import KentcardCommands
 from kentcard.tui.messages import PersonFound
 from kentcard.tui.prefs import load_prefs, save_prefs
@@ -182,14 +182,3 @@ class KentcardApp(App[None]):
             )
         self._exit_renderables.append(shown)
         self._close_messages_no_wait()
-
-
-def run_app(settings: Settings) -> None:
-    """Open the app on the database the settings name (the CLI calls this)."""
-    from kentcard.factory import make_app
-
-    app = make_app(settings)
-    try:
-        app.run()
-    finally:
-        app.ctx.db.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kentcard.core.folders import private_folder
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 
 PREFS_NAME = "kentcard-app.json"
 

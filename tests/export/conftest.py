@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kentcard.cli import app
-from kentcard.factory import open_context
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
-from kentcard.settings import Settings
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 from tests.conftest import TODAY
 from tests.export.ledger import END, START, Ledger, build
 

@@ -24,15 +24,15 @@ import pytest
 from kentcard.core.money import Money
 from kentcard.core.records import Frequency, PlanLine, Source
 from kentcard.export.safety import TRIGGERS, csv_text, is_risky
-from kentcard.factory import open_context
 from kentcard.services.context import Context
 from kentcard.services.export import Format, export
 from kentcard.services.invoices import InvoiceDraft, add_invoice
 from kentcard.services.ledger import InvoiceClaim, add_money_in, add_money_out
+from kentcard.services.opening import open_context
 from kentcard.services.plans import set_plan
 from kentcard.services.providers import add_provider
 from kentcard.services.recipients import setup_recipient
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from tests.conftest import TODAY
 from tests.export.ledger import make_file
 

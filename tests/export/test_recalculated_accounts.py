@@ -31,11 +31,11 @@ from kentcard.cli import app
 from kentcard.core.dates import Month
 from kentcard.core.money import round_half_up
 from kentcard.core.records import Frequency, Source
-from kentcard.factory import open_context
 from kentcard.services.export import Format, export
+from kentcard.services.opening import open_context
 from kentcard.services.period import read_period
 from kentcard.services.review import Kind, kind_heading
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from tests.conftest import TODAY
 from tests.export.accounts import SEEDS, AccountSpec, build, generate
 

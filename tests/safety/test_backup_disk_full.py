@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from kentcard.factory import open_context
 from kentcard.services import recipients
 from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
-from kentcard.settings import Settings
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 from kentcard.store.backup import vacuum_into
 from kentcard.store.engine import url_for
 from tests.safety.process import quiet_env, run_kentcard

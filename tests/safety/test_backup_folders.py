@@ -97,9 +97,9 @@ def test_nested_new_database_folders_are_private_under_umask_000(
 
 def test_rotation_folders_are_private_under_umask_000(tmp_path: Path, open_umask: None) -> None:
     """The start-up backup's folders are made 0700 at every level, whatever the umask."""
-    from kentcard.factory import open_context
     from kentcard.services import recipients
-    from kentcard.settings import Settings
+    from kentcard.services.opening import open_context
+    from kentcard.services.settings import Settings
 
     db = tmp_path / "k.sqlite3"
     ctx = open_context(Settings(db=str(db), exports=tmp_path / "exports", keep_daily=0))

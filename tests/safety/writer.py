@@ -15,9 +15,9 @@ from pathlib import Path
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
-from kentcard.factory import open_context
 from kentcard.services import invoices, ledger, people
-from kentcard.settings import Settings
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 
 
 def ack(*parts: object) -> None:

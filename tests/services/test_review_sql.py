@@ -18,8 +18,8 @@ import pytest
 
 from bench.generate import TODAY, Size, generate
 from kentcard.core.dates import Month
-from kentcard.factory import open_context
 from kentcard.services.context import Context
+from kentcard.services.opening import open_context
 from kentcard.services.period import read_period
 from kentcard.services.review import (
     Kind,
@@ -29,7 +29,7 @@ from kentcard.services.review import (
     review,
     review_order,
 )
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 
 PEOPLE = (1, 2, 3)
 PERIODS = (

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from kentcard.core.money import Money
-from kentcard.factory import open_context
 from kentcard.services import ledger
-from kentcard.settings import Settings
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 from kentcard.store.engine import make_engine, url_for
 from kentcard.store.migrate import alembic_config, upgrade
 

@@ -22,13 +22,13 @@ from kentcard.core.dates import Month
 from kentcard.core.errors import NotFoundError
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.records import InvoiceStatus, Source
-from kentcard.factory import open_context
 from kentcard.services import browse
 from kentcard.services.context import Context
 from kentcard.services.maintenance import verify
+from kentcard.services.opening import open_context
 from kentcard.services.reports import monthly_by_category
+from kentcard.services.settings import Settings
 from kentcard.services.summary import month_summary
-from kentcard.settings import Settings
 from kentcard.store import account, queries
 from kentcard.store.engine import url_for
 

@@ -8,9 +8,9 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from kentcard.factory import open_context
+from kentcard.services.opening import open_context
+from kentcard.services.settings import Settings
 from kentcard.services.statement_import import import_statement
-from kentcard.settings import Settings
 from tests.fixtures.make_fixture import STATEMENT
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"

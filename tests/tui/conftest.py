@@ -1,4 +1,4 @@
-"""TUI fixtures: the real app (through the factory) on a real SQLite file, 'today' fixed."""
+"""TUI fixtures: the real app (from `tui/launch.make_app`) on a real SQLite file, 'today' fixed."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from textual.pilot import Pilot
 
 from kentcard.core.money import Money
 from kentcard.core.records import Frequency, PlanLine, ProviderKind, Source
-from kentcard.factory import make_app
 from kentcard.services import invoices, ledger, plans, providers, recipients
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 
 SIZE = (100, 34)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import OptionList, Static
 
-from kentcard.demo import build_demo
-from kentcard.factory import make_app
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.demo import build_demo
+from kentcard.services.settings import Settings
+from kentcard.tui.launch import make_app
 from kentcard.tui.widgets.navbar import SECTIONS, NavBar
 from kentcard.tui.widgets.spendbar import SpendBar
 from tests.tui.conftest import settle

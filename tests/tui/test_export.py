@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Select, Static
 
 from kentcard.services import period_lock
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.export import ExportScreen
 from kentcard.tui.widgets.dialogs import ConfirmDialog

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, Input, Static
 
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui import prefs
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm
@@ -37,7 +37,8 @@ async def shown(pilot, dialog: FileBrowserDialog, folder: Path) -> None:  # type
     as long as the picker is open, so `settle`, which waits for every worker, cannot)."""
     tree = dialog.query_one(FileTree)
     for _ in range(200):
-        if Path(tree.path) == folder and tree.root.children and tree.cursor_line == 0:
+        listed = Path(tree.path) == folder and tree.root.children and tree.cursor_line == 0
+        if listed and dialog.focused is not None:  # and focus has settled somewhere
             return
         await pilot.pause(0.02)
     raise AssertionError(f"the picker never showed {folder}")

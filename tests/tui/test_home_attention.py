@@ -12,11 +12,11 @@ from textual.widgets import Input, OptionList
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.core.records import Frequency, PlanLine, Source
-from kentcard.factory import make_app
 from kentcard.services import ledger, people, plans, recipients, review
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from kentcard.tui.screens.money_forms import MoneyInForm
 from tests.tui.conftest import SIZE, settle
 

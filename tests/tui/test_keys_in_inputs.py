@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from kentcard.factory import make_app
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from kentcard.tui.screens.money_forms import MoneyOutForm
 from kentcard.tui.screens.reconcile import ReconcileScreen
 from kentcard.tui.screens.review import ReviewScreen

@@ -9,12 +9,12 @@ from textual.widgets import DataTable, Input
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
-from kentcard.demo import build_demo
-from kentcard.factory import make_app
 from kentcard.services import ledger, people
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.demo import build_demo
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from tests.tui.conftest import settle
 from tests.tui.test_table_widths import shown
 

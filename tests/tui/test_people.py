@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
-from kentcard.factory import make_app
 from kentcard.services import recipients
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
+from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
 from kentcard.tui.screens.setup import PersonDialog, SetupForm
 from tests.tui.conftest import SIZE, settle

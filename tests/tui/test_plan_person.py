@@ -12,12 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
 from kentcard.core.dates import Month
-from kentcard.factory import make_app
 from kentcard.services import people, plans, summary
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.store import audit
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
 from kentcard.tui.screens.plan_forms import PersonForm, PlanForm
 from kentcard.tui.screens.plan_person import PlanPersonScreen

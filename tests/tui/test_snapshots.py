@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from kentcard.demo import build_demo
-from kentcard.factory import make_app
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.demo import build_demo
+from kentcard.services.settings import Settings
+from kentcard.tui.launch import make_app
 from tests.tui.conftest import settle
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from kentcard.core.dates import Month
-from kentcard.factory import make_app
 from kentcard.services import people, plans, summary
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
 from kentcard.tui.screens.setup import SetupForm
 from kentcard.tui.widgets.spendbar import SpendBar

@@ -6,11 +6,11 @@ import pytest
 from textual.widgets import DataTable
 
 from kentcard.core.money import format_money
-from kentcard.demo import build_demo
-from kentcard.factory import make_app
 from kentcard.services.context import Context
-from kentcard.settings import Settings
+from kentcard.services.demo import build_demo
+from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
+from kentcard.tui.launch import make_app
 from tests.tui.conftest import SIZE, settle
 
 

@@ -1,6 +1,7 @@
-"""The one place that wires settings → engine → services → app.
+"""Opening a database for use: settings → engine → current schema → start-up backup → context.
 
-Used by the command line and the tests alike; nothing connects at import time.
+The command line, the app and the tests all open a database here; nothing connects at
+import time.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from kentcard.export.scratch import clean_leftovers
 from kentcard.services.context import Context
 from kentcard.services.maintenance import AutomaticBackupError, rotate_daily
-from kentcard.settings import Settings
+from kentcard.services.settings import Settings
 from kentcard.store.engine import (
     Database,
     StorageError,
@@ -31,8 +32,6 @@ from kentcard.store.migrate import (
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-
-    from kentcard.tui.app import KentcardApp
 
 
 def say_on_stderr(message: str) -> None:
@@ -92,10 +91,3 @@ def _check_readable(engine: Engine) -> None:
         "this database was made by an older version of kentcard and must be upgraded by "
         "someone who can write to it (its file and its folder); it was not changed"
     )
-
-
-def make_app(settings: Settings, context: Context | None = None) -> KentcardApp:
-    """The terminal app on the settings' database (or on `context`, as the tests give it)."""
-    from kentcard.tui.app import KentcardApp
-
-    return KentcardApp(settings, context if context is not None else open_context(settings))

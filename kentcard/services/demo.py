@@ -26,7 +26,7 @@ from kentcard.services import (
     statement_import,
 )
 from kentcard.services.context import Context
-from kentcard.settings import DEMO_DB, Settings
+from kentcard.services.settings import DEMO_DB, Settings
 
 AGENCY, PA, SHOP, CLUB = (
     "Bright Homecare Ltd",
