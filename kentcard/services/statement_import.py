@@ -8,6 +8,7 @@ later deleted.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -15,14 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
 from kentcard.core.credits import classify_credit
 from kentcard.core.errors import InputError
 from kentcard.core.money import Money
-from kentcard.core.records import Origin
 from kentcard.importers.columns import ColumnMap
 from kentcard.importers.statement import (
     MAX_STATEMENT_BYTES,
@@ -120,10 +119,11 @@ def _import(
     dry_run: bool,
 ) -> ImportReport:
     parsed = parse_statement(data, mapping)
+    digest = hashlib.sha256(data).hexdigest()
     try:
         with ctx.db.write() as session:
             queries.recipient(session=session, recipient_id=recipient_id)
-            report = _apply(session, recipient_id, parsed, filename, dry_run)
+            report = _apply(session, recipient_id, parsed, filename, digest, dry_run)
             if provider and mapping is not None and not mapping.is_empty():
                 store.save_mapping(
                     session=session,
@@ -149,7 +149,12 @@ def _mapping(
 
 
 def _apply(
-    session: Session, recipient_id: int, parsed: ParsedStatement, filename: str, dry_run: bool
+    session: Session,
+    recipient_id: int,
+    parsed: ParsedStatement,
+    filename: str,
+    sha256: str,
+    dry_run: bool,
 ) -> ImportReport:
     lines = in_order(parsed.lines)
     keys = keyed(lines)
@@ -161,11 +166,24 @@ def _apply(
         lines=len(lines),
         skipped=len(parsed.skipped),
     )
-    _save(session, recipient_id, batch_id, plan, keys)
+    created = _save(session, recipient_id, batch_id, plan, keys)
+    counts = Counter(p.action.value for p in plan)
+    store.record_import(
+        session=session,
+        batch_id=batch_id,
+        sha256=sha256,
+        counts={
+            "matched": counts[Action.MATCHED.value],
+            "created": counts[Action.NEW.value],
+            "needs_decision": counts[Action.DECISION.value],
+            "already_imported": counts[Action.ALREADY.value],
+            "skipped": len(parsed.skipped),
+        },
+        entry_ids=created,
+    )
     balance = None
     if parsed.has_balance and lines:
         balance = check_balances(session.connection(), recipient_id, lines[0].date, lines[-1].date)
-    counts = Counter(p.action.value for p in plan)
     return ImportReport(
         dry_run=dry_run,
         batch_id=None if dry_run else batch_id,
@@ -291,158 +309,79 @@ def _save(
     batch_id: int,
     plan: list[PlannedLine],
     keys: list[tuple[str, int]],
-) -> None:
-    """Create the new entries with their audit lines, then store every new line.
-
-    Rows are plain tuples in the store's column order: no object or dict per line. The
-    audit lines go in the same order as ever (money out, money in, the batch), each
-    kind's written as soon as its entries are, so their text is not all held at once.
-    """
+) -> dict[str, list[int]]:
+    """Create the new entries, then store every line not already imported; the ids created
+    by kind ("money_out", "money_in") for the import's audit record."""
     providers = store.providers_by_name(session=session, recipient_id=recipient_id)
-    new_out: list[int] = []
-    new_in: list[int] = []
-    for i, planned in enumerate(plan):
-        if planned.action is Action.NEW:
-            (new_out if planned.line.amount.pence < 0 else new_in).append(i)
-    days = _IsoDays()
-    extra = {"origin": "statement", "statement_batch": batch_id}
-    out_ids = _create(
-        session,
-        "money_out",
-        [_money_out(plan[i].line, recipient_id, providers, days) for i in new_out],
-        recipient_id,
-        extra,
+    new = [i for i, planned in enumerate(plan) if planned.action is Action.NEW]
+    ids = store.add_entries(
+        session=session,
+        recipient_id=recipient_id,
+        entries=[_entry(plan[i], providers) for i in new],
     )
-    in_ids = _create(
-        session,
-        "money_in",
-        [_money_in(plan[i], recipient_id, days) for i in new_in],
-        recipient_id,
-        extra,
+    created = dict(zip(new, ids, strict=True))
+    store.add_lines(
+        session=session,
+        recipient_id=recipient_id,
+        batch_id=batch_id,
+        lines=[
+            _line(planned, key, created.get(i))
+            for i, (planned, key) in enumerate(zip(plan, keys, strict=True))
+            if planned.action is not Action.ALREADY
+        ],
     )
-    created: dict[int, tuple[int | None, int | None]]
-    created = dict(zip(new_out, ((i, None) for i in out_ids), strict=True))
-    created.update(zip(new_in, ((None, i) for i in in_ids), strict=True))
-    rows = [
-        _line_row(planned, key, created.get(i), recipient_id, batch_id, days)
-        for i, (planned, key) in enumerate(zip(plan, keys, strict=True))
-        if planned.action is not Action.ALREADY
-    ]
-    store.insert_rows(session=session, table=store.LINE, columns=store.LINE_COLUMNS, rows=rows)
-    audit = store.audit_rows(
-        "statement_batch",
-        [batch_id],
-        ("lines", "new", "stored"),
-        [(len(plan), len(new_out) + len(new_in), len(rows))],
-        recipient_id,
-        {},
-    )
-    store.insert_rows(session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit)
+    out_ids = [created[i] for i in new if plan[i].line.amount.pence < 0]
+    in_ids = [created[i] for i in new if plan[i].line.amount.pence > 0]
+    return {"money_out": out_ids, "money_in": in_ids}
 
 
-_AUDIT_CHUNK = 50_000  # audit lines made and written at a time
-_ENTRIES = {"money_out": (store.OUT, store.OUT_COLUMNS), "money_in": (store.IN, store.IN_COLUMNS)}
-
-
-def _create(
-    session: Session,
-    entity: str,
-    rows: list[tuple[Any, ...]],
-    recipient_id: int,
-    extra: dict[str, Any],
-) -> list[int]:
-    """Insert new entries and their 'create' audit lines; the entries' ids, in order."""
-    table, columns = _ENTRIES[entity]
-    ids = store.insert_returning_ids(session=session, table=table, columns=columns, rows=rows)
-    for start in range(0, len(rows), _AUDIT_CHUNK):
-        part = slice(start, start + _AUDIT_CHUNK)
-        audit = store.audit_rows(entity, ids[part], columns, rows[part], recipient_id, extra)
-        store.insert_rows(
-            session=session, table=store.AUDIT, columns=store.AUDIT_COLUMNS, rows=audit
+def _entry(
+    planned: PlannedLine, providers: dict[str, tuple[int, str, str | None]]
+) -> store.NewEntry:
+    """The entry a new line creates: money out paid to the payee (a provider when the name
+    is one), or money in from the source the line was classified as."""
+    line = planned.line
+    if line.amount.pence > 0:
+        return store.NewEntry(
+            date=line.date,
+            amount=line.amount,
+            description=line.description or None,
+            source=planned.source,
         )
-    return ids
-
-
-class _IsoDays(dict[date, str]):
-    """ISO text of each date, worked out once per day (a statement has many lines a day)."""
-
-    def __missing__(self, day: date) -> str:
-        self[day] = text = day.isoformat()
-        return text
+    payee = (line.payee or line.description or "Statement line")[:120]
+    provider = providers.get(payee.casefold()) if providers else None
+    return store.NewEntry(
+        date=line.date,
+        amount=line.amount,
+        description=line.description or None,
+        payee=provider[1] if provider else payee,
+        provider_id=provider[0] if provider else None,
+        category=provider[2] if provider else None,
+    )
 
 
 _STATE = {Action.MATCHED: "matched", Action.NEW: "created", Action.DECISION: "decision"}
 
 
-def _line_row(
-    planned: PlannedLine,
-    key: tuple[str, int],
-    created: tuple[int | None, int | None] | None,
-    recipient_id: int,
-    batch_id: int,
-    days: _IsoDays,
-) -> tuple[Any, ...]:
-    """A row in `store.LINE_COLUMNS` order; `created` is (money out id, money in id) if new."""
+def _line(planned: PlannedLine, key: tuple[str, int], created: int | None) -> store.NewLine:
+    """The line to keep: tied to the entry it created or matched, if any."""
     line = planned.line
+    ident: int | None = created
     if created is not None:
-        out_id, in_id = created
+        kind = "money-out" if line.amount.pence < 0 else "money-in"
     else:  # matched ("money-out:12"), or waiting for a decision (no entry)
-        kind, _, ident = (planned.entry or "").partition(":")
-        out_id = int(ident) if kind == "money-out" else None
-        in_id = int(ident) if kind == "money-in" else None
-    return (
-        recipient_id,
-        batch_id,
-        key[0],
-        key[1],
-        days[line.date],
-        line.amount.pence,
-        line.description,
-        line.payee,
-        None if line.balance is None else line.balance.pence,
-        _STATE[planned.action],
-        out_id,
-        in_id,
-        planned.replaces,
+        kind, _, text = (planned.entry or "").partition(":")
+        ident = int(text) if text else None
+    return store.NewLine(
+        fingerprint=key[0],
+        occurrence=key[1],
+        date=line.date,
+        amount=line.amount,
+        description=line.description,
+        payee=line.payee,
+        balance=line.balance,
+        state=_STATE[planned.action],
+        money_out_id=ident if kind == "money-out" else None,
+        money_in_id=ident if kind == "money-in" else None,
+        replaces_line_id=planned.replaces,
     )
-
-
-def _money_out(
-    line: StatementLine,
-    recipient_id: int,
-    providers: dict[str, tuple[int, str, str | None]],
-    days: _IsoDays,
-) -> tuple[Any, ...]:
-    """A row in `store.OUT_COLUMNS` order."""
-    payee = (line.payee or line.description or "Statement line")[:120]
-    provider = providers.get(payee.casefold()) if providers else None
-    return (
-        recipient_id,
-        days[line.date],
-        -line.amount.pence,
-        provider[1] if provider else payee,
-        provider[0] if provider else None,
-        provider[2] if provider else None,
-        line.description or None,
-        None,
-        _STATEMENT,
-        None,
-    )
-
-
-def _money_in(planned: PlannedLine, recipient_id: int, days: _IsoDays) -> tuple[Any, ...]:
-    """A row in `store.IN_COLUMNS` order."""
-    line = planned.line
-    return (
-        recipient_id,
-        days[line.date],
-        line.amount.pence,
-        planned.source,
-        None,
-        line.description or None,
-        None,
-        _STATEMENT,
-    )
-
-
-_STATEMENT = Origin.STATEMENT.value
