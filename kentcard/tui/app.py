@@ -6,6 +6,7 @@ import os
 from concurrent.futures import Future
 from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, work
 from textual.app import App
@@ -23,6 +24,7 @@ from kentcard.tui.commands import KentcardCommands
 from kentcard.tui.messages import PersonFound
 from kentcard.tui.prefs import load_prefs, save_prefs
 from kentcard.tui.screens import SCREENS
+from kentcard.tui.textual_private import CrashHandlingApp
 from kentcard.tui.themes import STANDARD, THEMES
 from kentcard.tui.widgets.focus import highlight_first
 
@@ -35,7 +37,7 @@ def plain_error(error: BaseException | None) -> str:
     return f"Something went wrong ({name}). Nothing was changed and your data is safe."
 
 
-class KentcardApp(App[None]):
+class KentcardApp(CrashHandlingApp[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kentcard"
     MODES = SCREENS
@@ -168,17 +170,14 @@ class KentcardApp(App[None]):
         if event.state is WorkerState.ERROR:
             self.report_error(event.worker.error)
 
-    def _fatal_error(self) -> None:
-        """Exit on a bug without Textual's traceback, whose local variables hold personal data."""
-        self.bell()
+    def crash_message(self, error: BaseException | None) -> RenderableType:
+        """What a bug prints on the way out: never Textual's traceback, whose local variables
+        hold personal data; with KENTCARD_DEBUG set, a traceback without them."""
         if os.environ.get("KENTCARD_DEBUG"):
             from rich.traceback import Traceback
 
-            shown: Any = Traceback(show_locals=False)
-        else:
-            shown = Text(
-                f"kentcard stopped: {plain_error(self._exception)} Everything saved before "
-                "this is kept. Set KENTCARD_DEBUG=1 to see the details (no personal data)."
-            )
-        self._exit_renderables.append(shown)
-        self._close_messages_no_wait()
+            return Traceback(show_locals=False)
+        return Text(
+            f"kentcard stopped: {plain_error(error)} Everything saved before "
+            "this is kept. Set KENTCARD_DEBUG=1 to see the details (no personal data)."
+        )

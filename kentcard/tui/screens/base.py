@@ -13,6 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
+from kentcard.tui.textual_private import mark_styles_current
 from kentcard.tui.widgets.footer import KeyFooter
 from kentcard.tui.widgets.navbar import NavBar
 
@@ -31,7 +32,7 @@ class Section(Screen[None]):
         # from the stylesheet as it stands when they mount. Textual would still count the new
         # screen as out of date and re-parse every stylesheet and restyle every screen (0.1-0.2 s
         # on each first visit); a later theme change still reaches it through the count.
-        self._css_update_count = self.app._css_update_count
+        mark_styles_current(self)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -23,6 +23,7 @@ from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Source
 from kentcard.core.validate import clean_text, parse_choice
 from kentcard.services import allocations, browse, documents, ledger
 from kentcard.tui.messages import RecordSaved
+from kentcard.tui.textual_private import GutterSelectionList
 from kentcard.tui.widgets.form import (
     Field,
     FormDialog,
@@ -268,7 +269,7 @@ class InvoicesLoaded(Message):
         self.problem = problem
 
 
-class TickList(SelectionList[int]):
+class TickList(GutterSelectionList[int]):
     """Invoices to tick: each line starts ☑ (ticked) or ☐ (not), so the mark never rests on a
     colour alone; the first line is highlighted as soon as the list has focus, so Space or
     Enter ticks it at once."""
@@ -285,9 +286,7 @@ class TickList(SelectionList[int]):
     }
     """
     TICKED, UNTICKED = "☑ ", "☐ "
-
-    def _get_left_gutter_width(self) -> int:
-        return len(self.TICKED)
+    GUTTER = len(TICKED)
 
     def render_line(self, y: int) -> Strip:
         line = OptionList.render_line(self, y)  # the invoice's words, without Textual's toggle

@@ -14,9 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, OptionList, Static
+from textual.widgets.directory_tree import DirEntry
 from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
 
 from kentcard.tui.prefs import load_prefs, save_prefs
+from kentcard.tui.textual_private import ListingDirectoryTree
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -137,7 +140,7 @@ def remember_folder(app: Any, folder: Path) -> None:
         save_prefs(settings, {**load_prefs(settings), LAST_FOLDER: str(folder)})
 
 
-class FileTree(DirectoryTree):
+class FileTree(ListingDirectoryTree):
     """A folder's files and folders, without the hidden ones (names starting with a dot)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
@@ -150,8 +153,7 @@ class FileTree(DirectoryTree):
             super().__init__()
             self.count = count
 
-    def _populate_node(self, node: Any, content: Iterable[Path]) -> None:
-        super()._populate_node(node, content)
+    def folder_listed(self, node: TreeNode[DirEntry]) -> None:
         if node is self.root:
             if self.cursor_line < 0 and node.children:
                 self.cursor_line = 0  # the first row is highlighted: Enter acts on it

@@ -14,15 +14,17 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from kentcard.tui.textual_private import FooterKey
 
 
 class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
-        self._shown: tuple[Any, ...] | None = None
+        self._shown: tuple[object, ...] | None = None
+        self._keys_ready = False  # Footer's own flag: the screen has said its keys once
 
-    def _keys_shown(self) -> tuple[Any, ...]:
+    def _keys_shown(self) -> tuple[object, ...]:
         """What the footer would show: each visible binding, whether enabled, its tooltip."""
         keys = [
             (binding.key, binding.action, binding.description, enabled, tooltip)
@@ -32,7 +34,7 @@ class KeyFooter(Footer):
         return (*keys, self.show_command_palette, self.compact)
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
+        if self._keys_ready:
             self._shown = self._keys_shown()
         for widget in super().compose():
             # Keys follow the footer's own (never compact) style; the palette key keeps its
@@ -50,4 +52,5 @@ class KeyFooter(Footer):
             and self._keys_shown() == self._shown
         ):
             return
+        self._keys_ready = True
         super().bindings_changed(screen)

@@ -8,17 +8,17 @@ what the fixed-width columns leave (at least `minimum` cells); rows added with
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey
+
+from kentcard.tui.textual_private import MeasuringDataTable
 
 
-class Table(DataTable[object]):
+class Table(MeasuringDataTable):
     flexible: ColumnKey | None = None
     minimum = 20
 
@@ -45,22 +45,20 @@ class Table(DataTable[object]):
         if (column.auto_width, column.width) != (False, width):
             column.auto_width, column.width = False, width
             # Wrapped rows were measured at the old width: measure every row again.
-            self._new_rows.update(self.rows)
-            self._require_update_dimensions = True
+            self.measure_rows_again()
             self.refresh()
 
-    def _on_resize(self, _event: events.Resize) -> None:
+    def on_resize(self, _event: events.Resize) -> None:
         self._fit()
 
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Measure new rows, then forget lines drawn before they were measured.
+    def rows_measured(self) -> None:
+        """New rows were measured: forget lines drawn before they were.
 
         A page drawn between adding its rows and the next idle moment (when DataTable
         measures them) was cached at the old column widths, and stayed cut off
         ("receip" for "receipt") until something else cleared the cache.
         """
-        super()._update_dimensions(new_rows)
-        self._clear_caches()
+        self.forget_drawn_lines()
         self.refresh()
 
 
