@@ -111,3 +111,40 @@ def test_audit_refuses_an_unknown_kind(run) -> None:  # type: ignore[no-untyped-
     """A record written wrongly is one clear error naming the field."""
     result = CliRunner().invoke(app, ["audit", "--record", "cheese:1"])
     assert result.exit_code == 2 and result.output.startswith("kentcard: error: record:")
+
+
+def test_audit_of_an_imported_entry_names_the_import_then_its_own_changes(run) -> None:  # type: ignore[no-untyped-def]
+    """`audit --record money-out:N` for an entry an import created starts with that import
+    (file, SHA-256, date, batch, line), then the entry's own later lines; deleted, it still
+    names the import. The import itself lists the counts and the ids it created."""
+    import hashlib
+
+    sample = SAMPLES / "kentcard.csv"
+    sha = hashlib.sha256(sample.read_bytes()).hexdigest()
+    assert run("import", str(sample)).exit_code == 0
+    assert run("money-out", "explain", "1", "--reason", "no receipts given").exit_code == 0
+    shown = run("audit", "--record", "money-out:1").output.splitlines()
+    assert len(shown) == 2, shown
+    assert shown[0].split(maxsplit=2)[1:] == [
+        "create",
+        f"Created by importing statement kentcard.csv (sha256 {sha}) on "
+        f"{shown[0][:10]}, batch 1, statement-line:3",
+    ]
+    assert "update evidence_note: None -> 'no receipts given'" in shown[1]
+    history = json.loads(run("audit", "--record", "money-out:1", "--json").output)
+    assert [h["action"] for h in history] == ["create", "update"]
+    assert history[0]["detail"] == {
+        "statement_import": 1,
+        "filename": "kentcard.csv",
+        "sha256": sha,
+        "statement_line": 3,
+    }
+    assert run("money-out", "delete", "2").exit_code == 0
+    gone = run("audit", "--record", "money-out:2").output.splitlines()
+    assert [line.split()[1] for line in gone] == ["create", "delete"]
+    assert "Created by importing statement kentcard.csv" in gone[0]
+    (batch,) = run("audit", "--record", "statement-import:1").output.splitlines()
+    for part in ("created=5", "matched=0", "skipped=1", "money_out_ids=1-3", f"sha256={sha}"):
+        assert part in batch
+    line = run("audit", "--record", "statement-line:3").output
+    assert f"Imported from statement kentcard.csv (sha256 {sha})" in line

@@ -43,11 +43,27 @@ def audit(
     if not changes:
         typer.echo(f"No history for {record}.")
     for change in changes:
+        if change.summary:
+            typer.echo(f"{change.at[:19]}  {change.action:<6} {change.summary}")
+            continue
         fields = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in change.changed.items())
-        extra = ", ".join(f"{k}={v}" for k, v in sorted(change.detail.items()))
+        extra = ", ".join(f"{k}={_shown(v)}" for k, v in sorted(change.detail.items()))
         typer.echo(
             f"{change.at[:19]}  {change.action:<6} {fields}" + (f"  [{extra}]" if extra else "")
         )
+
+
+def _shown(value: Any) -> Any:
+    """A list of ids as runs (`1-3, 7`), so an import's thousands of new ids fit a line."""
+    if not (isinstance(value, list) and value and all(type(v) is int for v in value)):
+        return value
+    runs: list[list[int]] = []
+    for ident in value:
+        if runs and ident == runs[-1][1] + 1:
+            runs[-1][1] = ident
+        else:
+            runs.append([ident, ident])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 @app.command()
