@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -27,6 +27,10 @@ from kentcard.tui.screens import SCREENS
 from kentcard.tui.textual_private import CrashHandlingApp
 from kentcard.tui.themes import STANDARD, THEMES
 from kentcard.tui.widgets.focus import highlight_first
+
+if TYPE_CHECKING:
+    from kentcard.core.dates import Month
+    from kentcard.tui.screens.dashboard import Overview
 
 
 def plain_error(error: BaseException | None) -> str:
@@ -64,7 +68,7 @@ class KentcardApp(CrashHandlingApp[None]):
         self.settings = settings
         self.ctx = ctx
         self.person: Recipient | None = None
-        self.read_ahead: tuple[Any, Future[Any]] | None = None
+        self.read_ahead: tuple[Month, Future[Overview]] | None = None
         for theme in THEMES:
             self.register_theme(theme)
         chosen = load_prefs(settings).get("theme")
@@ -111,7 +115,7 @@ class KentcardApp(CrashHandlingApp[None]):
         self.read_ahead = read_ahead(self.ctx, person.id)
         self.switch_mode("dashboard")
 
-    def take_read_ahead(self, month: Any) -> Future[Any] | None:
+    def take_read_ahead(self, month: Month) -> Future[Overview] | None:
         """The home screen's reading started at start-up, if it is for `month` (once only)."""
         ahead, self.read_ahead = self.read_ahead, None
         return ahead[1] if ahead is not None and ahead[0] == month else None

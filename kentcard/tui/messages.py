@@ -1,79 +1,108 @@
-"""Messages the app's workers and dialogs post: past-tense facts, data travelling up."""
+"""Messages the app's workers and dialogs post: past-tense facts, data travelling up.
+
+Each is a dataclass (Textual calls `__post_init__` for them), so what it carries is typed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual.message import Message
 
+from kentcard.core.invoices import InvoiceState
+from kentcard.core.money import Money
+from kentcard.core.records import MoneyIn, MoneyOut, Recipient
+from kentcard.services.browse import Page
+from kentcard.services.review import Finding, Kind
 
+if TYPE_CHECKING:
+    from kentcard.tui.screens.dashboard import Overview
+
+RowT = TypeVar("RowT")
+ResultT = TypeVar("ResultT")
+
+
+@dataclass
 class PersonFound(Message):
-    """The database was read at start-up: who the account is for (None = nobody yet)."""
+    """The database was read at start-up: whose accounts it holds (empty = nobody yet)."""
 
-    def __init__(self, people: list[Any]) -> None:
-        super().__init__()
-        self.people = people
+    people: list[Recipient]
 
 
-class PageLoaded(Message):
-    """One page of a table's records, for the filters that were asked for."""
+@dataclass
+class PageLoaded(Message, Generic[RowT]):
+    """One page of a table's records, for the request (a count) that asked for it."""
 
-    def __init__(self, page: Any, request: Any) -> None:
-        super().__init__()
-        self.page = page
-        self.request = request
+    page: Page[RowT]
+    request: int
 
 
+@dataclass
 class ChoicesLoaded(Message):
-    """Options for a filter or a form (categories, providers, open invoices)."""
+    """Options for a filter or a form (categories, providers, open invoices): (words, value)."""
 
-    def __init__(self, name: str, options: list[Any]) -> None:
-        super().__init__()
-        self.name = name
-        self.options = options
+    name: str
+    options: list[tuple[str, str]]
 
 
+@dataclass
 class DashboardLoaded(Message):
-    def __init__(self, data: Any) -> None:
-        super().__init__()
-        self.data = data
+    data: Overview
 
 
+@dataclass
 class FindingsLoaded(Message):
-    def __init__(self, start: Any, end: Any, findings: list[Any]) -> None:
-        super().__init__()
-        self.start = start
-        self.end = end
-        self.findings = findings
+    start: date
+    end: date
+    findings: list[Finding]
 
 
-class RecordSaved(Message):
+@dataclass
+class RecordSaved(Message, Generic[ResultT]):
     """A form's save worked; `record` is what the service returned."""
 
-    def __init__(self, record: Any) -> None:
-        super().__init__()
-        self.record = record
+    record: ResultT
 
 
+@dataclass
 class SaveFailed(Message):
     """A form's save was refused or failed; the form stays open with what was typed."""
 
-    def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__()
-        self.reason = reason
-        self.field = field
+    reason: str
+    field: str | None = None
 
 
+@dataclass(frozen=True)
+class PaymentToFix:
+    """A payment a finding is about, with what its form suggests."""
+
+    payment: MoneyOut
+    payees: list[str]
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class InvoiceToFix:
+    """An invoice a finding is about, with the providers its form offers and their rates."""
+
+    state: InvoiceState
+    names: list[str]
+    rates: dict[str, Money | None]
+
+
+RecordToFix = PaymentToFix | InvoiceToFix | MoneyIn
+
+
+@dataclass
 class RecordOpened(Message):
     """A record was fetched so that its form can open (from the dashboard or review)."""
 
-    def __init__(self, kind: str, record: Any) -> None:
-        super().__init__()
-        self.kind = kind
-        self.record = record
+    kind: Kind | None  # what the finding said of it (None: an unpaid invoice, say)
+    record: RecordToFix
 
 
+@dataclass
 class RecordDeleted(Message):
-    def __init__(self, description: str) -> None:
-        super().__init__()
-        self.description = description
+    description: str

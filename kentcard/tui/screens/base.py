@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -13,9 +13,13 @@ from textual.worker import Worker, WorkerState
 
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
+from kentcard.tui.running import kentcard_app, the_person
 from kentcard.tui.textual_private import mark_styles_current
 from kentcard.tui.widgets.footer import KeyFooter
 from kentcard.tui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from kentcard.tui.app import KentcardApp
 
 
 class Section(Screen[None]):
@@ -56,18 +60,17 @@ class Section(Screen[None]):
         self.set_focus(main[0] if main else None)
 
     @property
-    def kapp(self) -> Any:
-        return self.app
+    def kapp(self) -> KentcardApp:
+        return kentcard_app(self)
 
     @property
     def ctx(self) -> Context:
-        ctx: Context = self.kapp.ctx
-        return ctx
+        return self.kapp.ctx
 
     @property
     def person(self) -> Recipient:
-        person: Recipient = self.kapp.person
-        return person
+        """Whose account the sections show (known before any section opens)."""
+        return the_person(self.kapp)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

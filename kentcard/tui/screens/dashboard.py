@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual import events, work
@@ -15,8 +15,10 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kentcard.core.dates import Month
-from kentcard.core.money import format_money
+from kentcard.core.invoices import InvoiceState
+from kentcard.core.money import Money, format_money
 from kentcard.services import browse, review, summary
+from kentcard.services.context import Context
 from kentcard.services.summary import MonthSummary
 from kentcard.tui.messages import DashboardLoaded
 from kentcard.tui.screens.goto import FindingOpener
@@ -29,17 +31,28 @@ ATTENTION_LIMIT = 10  # items in Home's "Needs attention" list; the rest are cou
 UNPAID_READ = 20  # invoices not yet due read for that list (there may be more)
 
 
+class MonthFigures(Protocol):
+    """One month of the chart: its budget and what was spent (`summary.monthly_history`)."""
+
+    @property
+    def month(self) -> Month: ...
+    @property
+    def budget(self) -> Money: ...
+    @property
+    def spent(self) -> Money: ...
+
+
 @dataclass(frozen=True)
 class Overview:
     month: Month
     summary: MonthSummary
-    history: list[Any]  # each with month, budget and spent
+    history: list[MonthFigures]
     findings: list[review.Finding]
-    unpaid: list[Any]
+    unpaid: list[InvoiceState]
     recent: list[browse.Payment]
 
 
-def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
+def load_overview(ctx: Context, person_id: int, month: Month) -> Overview:
     """Everything the home screen shows, read in one worker.
 
     The review is read on a second connection at the same time as the figures: both are
@@ -58,7 +71,7 @@ def load_overview(ctx: Any, person_id: int, month: Month) -> Overview:
         return Overview(month, figures, history, found.result(), unpaid, list(latest.items))
 
 
-def read_ahead(ctx: Any, person_id: int) -> tuple[Month, Future[Overview]]:
+def read_ahead(ctx: Context, person_id: int) -> tuple[Month, Future[Overview]]:
     """Start reading this month's home screen now, in a thread of its own.
 
     The app calls this the moment it knows whose account to open, so the reading runs
@@ -86,12 +99,12 @@ def more_line(data: Overview, shown: int) -> str:
     return f"… and {count} more — press 7 to see them all in Review, 4 for unpaid invoices"
 
 
-def figure(label: str, amount: Any, style: str = "") -> str:
+def figure(label: str, amount: Money, style: str = "") -> str:
     value = format_money(amount)
     return f"{label:<18}[{style or 'b'}]{value:>12}[/]"
 
 
-def short_figure(label: str, amount: Any, style: str = "") -> str:
+def short_figure(label: str, amount: Money, style: str = "") -> str:
     return f"{label} [{style or 'b'}]{format_money(amount)}[/]"
 
 
@@ -123,7 +136,7 @@ class DashboardScreen(FindingOpener):
     def __init__(self) -> None:
         super().__init__()
         self.month: Month | None = None
-        self.entries: list[tuple[Any, str | None]] = []
+        self.entries: list[tuple[review.Finding | None, str | None]] = []
         self.findings_count = 0
         self.summary: MonthSummary | None = None
 
@@ -202,7 +215,7 @@ class DashboardScreen(FindingOpener):
         self.post_message(DashboardLoaded(data))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
-        data: Overview = message.data
+        data = message.data
         if data.month != self.month:
             return
         self.summary = data.summary
@@ -282,7 +295,7 @@ class DashboardScreen(FindingOpener):
         the screen, and a list that long does not help anyone see what to do first. The
         first item is highlighted, so Enter fixes it straight away.
         """
-        items: list[tuple[tuple[Any, str | None], str]] = [
+        items: list[tuple[tuple[review.Finding | None, str | None], str]] = [
             (
                 (f, f.record),
                 f"{review.kind_title(f.kind)}: {f.message}"

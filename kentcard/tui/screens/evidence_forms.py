@@ -83,7 +83,7 @@ class AttachToForm(FormDialog):
 
     @work(thread=True, exit_on_error=False, group="targets")
     def load_targets(self) -> None:
-        options = evidence_targets(self.kapp.ctx, self.kapp.person.id)
+        options = evidence_targets(self.kapp.ctx, self.recipient.id)
         self.post_message(ChoicesLoaded("targets", options))
 
     def on_choices_loaded(self, message: ChoicesLoaded) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from kentcard.core.dates import parse_month
+from kentcard.core.dates import Month, parse_month
 from kentcard.core.money import format_plain
 from kentcard.core.records import DocumentKind
 from kentcard.services import browse, providers
 from kentcard.services.review import Finding, Kind
-from kentcard.tui.messages import RecordOpened
+from kentcard.tui.messages import InvoiceToFix, PaymentToFix, RecordOpened, RecordToFix
 from kentcard.tui.screens.base import Section
+
+if TYPE_CHECKING:
+    from kentcard.tui.widgets.form import FormDialog
 
 SURPLUS_HELP = (
     "The card holds more than the council lets you keep. Spend it on the plan, or ask KCC "
@@ -47,10 +50,10 @@ class FindingOpener(Section):
     @work(thread=True, exit_on_error=False, group="open-record")
     def fetch_record(self, what: str, number: int, kind: Kind | None) -> None:
         ctx, person = self.ctx, self.person
-        record: Any
+        record: RecordToFix
         if what == "money-out":
             payees = [p.name for p in providers.list_providers(ctx, person.id)]
-            record = (
+            record = PaymentToFix(
                 browse.money_out_by_id(ctx, number),
                 payees,
                 browse.categories(ctx, person.id),
@@ -58,32 +61,31 @@ class FindingOpener(Section):
         elif what == "invoice":
             found = providers.list_providers(ctx, person.id)
             state = browse.invoice_by_id(ctx, person.id, number)
-            record = (state, [p.name for p in found], {p.name: p.rate for p in found})
+            record = InvoiceToFix(state, [p.name for p in found], {p.name: p.rate for p in found})
         else:
             record = browse.money_in_by_id(ctx, number)
-        self.post_message(RecordOpened(f"{what}/{kind.value if kind else ''}", record))
+        self.post_message(RecordOpened(kind, record))
 
     def on_record_opened(self, message: RecordOpened) -> None:
         # The forms are imported when first opened: Home starts without them.
         from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
         from kentcard.tui.screens.other_forms import InvoiceForm
 
-        what, _, kind = message.kind.partition("/")
-        today = self.ctx.today()
-        dialog: Any
-        if what == "money-out" and kind == Kind.NO_EVIDENCE.value:
-            payment = message.record[0]
+        record, today = message.record, self.ctx.today()
+        dialog: FormDialog
+        if isinstance(record, PaymentToFix) and message.kind is Kind.NO_EVIDENCE:
+            payment = record.payment
             label = f"the payment of {payment.amount} to {payment.payee}"
             dialog = AttachForm("money_out_id", payment.id, label, DocumentKind.RECEIPT)
-        elif what == "money-out":
-            dialog = MoneyOutForm(message.record[0], today, message.record[1], message.record[2])
-        elif what == "invoice":
-            dialog = InvoiceForm(message.record[0], today, message.record[1], message.record[2])
+        elif isinstance(record, PaymentToFix):
+            dialog = MoneyOutForm(record.payment, today, record.payees, record.categories)
+        elif isinstance(record, InvoiceToFix):
+            dialog = InvoiceForm(record.state, today, record.names, record.rates)
         else:
-            dialog = MoneyInForm(message.record, today)
+            dialog = MoneyInForm(record, today)
         self.app.push_screen(dialog, self.fixed)
 
-    def fixed(self, result: Any) -> None:
+    def fixed(self, result: object | None) -> None:
         if result is not None:
             self.notify("Saved.", timeout=3)
             self.refresh_data()
@@ -91,5 +93,5 @@ class FindingOpener(Section):
     def refresh_data(self) -> None:
         """Reload after a fix."""
 
-    def month_from(self, text: str) -> Any:
+    def month_from(self, text: str) -> Month:
         return parse_month(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
@@ -21,7 +21,7 @@ from kentcard.tui.screens.table import Column, TableScreen
 SOURCE_WORDS = dict((value, label) for label, value in SOURCE_CHOICES)
 
 
-class MoneyInScreen(TableScreen):
+class MoneyInScreen(TableScreen[MoneyIn]):
     MODE = "money_in"
     CHOICE_LABEL = "source"
     HELP = "Money paid onto the card: KCC's payments, your contributions, refunds."
@@ -33,7 +33,7 @@ class MoneyInScreen(TableScreen):
         Column("note", "Note"),
     ]
 
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[MoneyIn]:
         return browse.money_in_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: MoneyIn) -> list[object]:
@@ -44,7 +44,7 @@ class MoneyInScreen(TableScreen):
     def choices(self) -> list[tuple[str, str]]:
         return list(SOURCE_CHOICES)
 
-    def form(self, item: MoneyIn | None) -> Any:
+    def form(self, item: MoneyIn | None) -> MoneyInForm:
         return MoneyInForm(item, self.ctx.today())
 
     def delete(self, item: MoneyIn) -> None:
@@ -54,7 +54,7 @@ class MoneyInScreen(TableScreen):
         return f"the {item.amount} received on {item.date}"
 
 
-class MoneyOutScreen(TableScreen):
+class MoneyOutScreen(TableScreen[Payment]):
     MODE = "money_out"
     HELP = (
         "Payments from the card. Each needs a receipt or an invoice: "
@@ -78,7 +78,7 @@ class MoneyOutScreen(TableScreen):
         self.payees: list[str] = []
         self.categories: list[str] = []
 
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Payment]:
         return browse.money_out_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Payment) -> list[object]:
@@ -91,7 +91,7 @@ class MoneyOutScreen(TableScreen):
         self.categories = browse.categories(self.ctx, self.person.id)
         return [(c, c) for c in self.categories]
 
-    def form(self, item: Payment | None) -> Any:
+    def form(self, item: Payment | None) -> MoneyOutForm:
         record = item.record if item else None
         return MoneyOutForm(record, self.ctx.today(), self.payees, self.categories)
 

@@ -238,7 +238,7 @@ class MoneyInForm(EntryForm):
         return bool(
             browse.same_money_in(
                 self.kapp.ctx,
-                self.kapp.person.id,
+                self.recipient.id,
                 day=values["date"],
                 amount=values["amount"],
                 source=values["source"],
@@ -253,7 +253,7 @@ class MoneyInForm(EntryForm):
         )
 
     def save(self, values: dict[str, Any]) -> MoneyIn:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, self.recipient
         if self.record is None:
             return ledger.add_money_in(ctx, person.id, **values)
         return ledger.edit_money_in(ctx, self.record.id, **values)
@@ -420,7 +420,7 @@ class MoneyOutForm(EntryForm):
     @work(thread=True, exit_on_error=False, group="invoices", exclusive=True)
     def load_invoices(self, payee: str) -> None:
         try:
-            found = browse.open_invoices(self.kapp.ctx, self.kapp.person.id, payee)
+            found = browse.open_invoices(self.kapp.ctx, self.recipient.id, payee)
         except Exception as error:  # the form still saves a payment without invoices
             self.post_message(InvoicesLoaded(payee, [], type(error).__name__))
         else:
@@ -534,7 +534,7 @@ class MoneyOutForm(EntryForm):
         return bool(
             browse.same_money_out(
                 self.kapp.ctx,
-                self.kapp.person.id,
+                self.recipient.id,
                 day=values["date"],
                 amount=values["amount"],
                 payee=values["payee"],
@@ -549,7 +549,7 @@ class MoneyOutForm(EntryForm):
         )
 
     def save(self, values: dict[str, Any]) -> MoneyOut:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, self.recipient
         receipt = values.pop("receipt")
         claims = [ledger.InvoiceClaim(s.invoice.number) for s in self.ticked()]
         receipts = [receipt] if receipt else []
@@ -666,5 +666,5 @@ class ExplainForm(FormDialog):
 
     def save(self, values: dict[str, Any]) -> MoneyOut:
         return ledger.explain_missing_evidence(
-            self.kapp.ctx, self.kapp.person.id, self.record.id, values["reason"]
+            self.kapp.ctx, self.recipient.id, self.record.id, values["reason"]
         )

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from kentcard.core.dates import parse_date
 from kentcard.core.errors import InputError
 from kentcard.core.invoices import InvoiceState, hours_times_rate
-from kentcard.core.money import parse_money
+from kentcard.core.money import Money, parse_money
 from kentcard.core.records import Provider, ProviderKind
 from kentcard.core.validate import format_hours, parse_choice, parse_hours
 from kentcard.services import documents, invoices, providers
@@ -33,7 +33,7 @@ def kind_words(kind: ProviderKind) -> str:
     return KIND_WORDS[kind]
 
 
-def _positive(text: str, name: str) -> Any:
+def _positive(text: str, name: str) -> Money:
     money = parse_money(text, name)
     if money.pence <= 0:
         raise InputError(name, "must be more than £0.00")
@@ -42,7 +42,11 @@ def _positive(text: str, name: str) -> Any:
 
 class InvoiceForm(FormDialog):
     def __init__(
-        self, state: InvoiceState | None, today: object, names: list[str], rates: dict[str, Any]
+        self,
+        state: InvoiceState | None,
+        today: object,
+        names: list[str],
+        rates: dict[str, Money | None],
     ) -> None:
         inv = state.invoice if state else None
         self.record, self.rates = inv, rates
@@ -112,7 +116,7 @@ class InvoiceForm(FormDialog):
     def on_mount(self) -> None:
         self.field_changed("hours")
 
-    def computed(self) -> Any:
+    def computed(self) -> Money | None:
         hours, rate = self.check("hours")[0], self.check("rate")[0]
         return hours_times_rate(hours, rate) if hours and rate else None
 
@@ -128,7 +132,7 @@ class InvoiceForm(FormDialog):
             self.query_one("#computed", Static).update(text)
 
     def save(self, values: dict[str, Any]) -> Any:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, self.recipient
         amount = values["amount"] or self.computed()
         if amount is None:
             raise InputError("amount", "give the amount, or the hours and the rate")
@@ -193,7 +197,7 @@ class ProviderForm(FormDialog):
         )
 
     def save(self, values: dict[str, Any]) -> Provider:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, self.recipient
         if self.record is None:
             return providers.add_provider(ctx, person.id, **values)
         return providers.edit_provider(ctx, self.record.id, **values)

@@ -189,7 +189,7 @@ class PlanForm(LinesForm):
     def save(self, values: dict[str, Any]) -> Plan:
         plan = plans.set_plan(
             self.kapp.ctx,
-            self.kapp.person.id,
+            self.recipient.id,
             start=values["start"],
             frequency=values["frequency"],
             council=values["council"],

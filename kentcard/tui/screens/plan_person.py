@@ -7,7 +7,7 @@ the person's details. Home's budget follows whichever plan is in force each mont
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -168,8 +168,7 @@ class PlanPersonScreen(Section):
         await self.app.push_screen(form, self._saved)
 
     async def action_edit_person(self) -> None:
-        person: Recipient = self.kapp.person
-        await self.app.push_screen(PersonForm(person), self._saved)
+        await self.app.push_screen(PersonForm(self.person), self._saved)
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {
@@ -180,7 +179,7 @@ class PlanPersonScreen(Section):
         if event.button.id in actions:
             await actions[event.button.id]()
 
-    def _saved(self, record: Any) -> None:
+    def _saved(self, record: Recipient | Plan | None) -> None:
         if record is None:
             return
         if isinstance(record, Recipient):

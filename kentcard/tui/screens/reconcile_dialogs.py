@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,9 +22,13 @@ from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services.reconcile import ReconcileLine
 from kentcard.services.reconcile_actions import create_entry_from_line
 from kentcard.services.statement_import import ImportReport, import_statement, read_statement
+from kentcard.tui.running import kentcard_app, the_person
 from kentcard.tui.screens.money_forms import SOURCE_CHOICES
 from kentcard.tui.widgets.dialogs import FileBrowserDialog
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, show_error
+
+if TYPE_CHECKING:
+    from kentcard.tui.app import KentcardApp
 
 
 class PreviewReady(Message):
@@ -76,8 +80,8 @@ class ImportDialog(ModalScreen[ImportReport | None]):
         self.data: bytes | None = None
 
     @property
-    def kapp(self) -> Any:
-        return self.app
+    def kapp(self) -> KentcardApp:
+        return kentcard_app(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form"):
@@ -133,7 +137,7 @@ class ImportDialog(ModalScreen[ImportReport | None]):
 
     @work(thread=True, exit_on_error=False, group="preview", exclusive=True)
     def run_preview(self, path: Path) -> None:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, the_person(self.kapp)
         try:
             data = read_statement(path)
             report = import_statement(ctx, person.id, data, filename=path.name, dry_run=True)
@@ -153,7 +157,7 @@ class ImportDialog(ModalScreen[ImportReport | None]):
 
     @work(thread=True, exit_on_error=False, group="import", exclusive=True)
     def run_import(self, data: bytes, filename: str) -> None:
-        ctx, person = self.kapp.ctx, self.kapp.person
+        ctx, person = self.kapp.ctx, the_person(self.kapp)
         try:
             report = import_statement(ctx, person.id, data, filename=filename)
         except Exception as error:  # the import is one transaction: nothing was saved

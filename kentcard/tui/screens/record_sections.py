@@ -7,13 +7,14 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 
 from kentcard.core import words
 from kentcard.core.invoices import InvoiceState
+from kentcard.core.money import Money
 from kentcard.core.records import DocumentKind, Provider
 from kentcard.services import browse, documents, invoices, providers
 from kentcard.services.browse import INVOICE_STATUSES, Evidence, Filters, Page
@@ -31,7 +32,7 @@ def status_words(item: InvoiceState) -> str:
     return "OVERDUE" if item.overdue else item.status.value
 
 
-class InvoicesScreen(TableScreen):
+class InvoicesScreen(TableScreen[InvoiceState]):
     MODE = "invoices"
     CHOICE_LABEL = "status"
     HELP = (
@@ -55,11 +56,11 @@ class InvoicesScreen(TableScreen):
     def __init__(self) -> None:
         super().__init__()
         self.names: list[str] = []
-        self.rates: dict[str, Any] = {}
+        self.rates: dict[str, Money | None] = {}
         self.categories: dict[str, str] = {}  # each provider's budget category
         self.all_categories: list[str] = []
 
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[InvoiceState]:
         return browse.invoice_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: InvoiceState) -> list[object]:
@@ -82,7 +83,7 @@ class InvoicesScreen(TableScreen):
         self.all_categories = browse.categories(self.ctx, self.person.id)
         return [(s.capitalize(), s) for s in INVOICE_STATUSES]
 
-    def form(self, item: InvoiceState | None) -> Any:
+    def form(self, item: InvoiceState | None) -> InvoiceForm:
         return InvoiceForm(item, self.ctx.today(), self.names, self.rates)
 
     def delete(self, item: InvoiceState) -> None:
@@ -117,7 +118,7 @@ class InvoicesScreen(TableScreen):
         )
 
 
-class ProvidersScreen(TableScreen):
+class ProvidersScreen(TableScreen[Provider]):
     MODE = "providers"
     CHOICE_LABEL = "kind"
     SORT = ("name", False)
@@ -134,7 +135,7 @@ class ProvidersScreen(TableScreen):
         super().__init__()
         self.categories: list[str] = []
 
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Provider]:
         return browse.provider_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Provider) -> list[object]:
@@ -144,7 +145,7 @@ class ProvidersScreen(TableScreen):
         self.categories = browse.categories(self.ctx, self.person.id)
         return list(PROVIDER_KINDS)
 
-    def form(self, item: Provider | None) -> Any:
+    def form(self, item: Provider | None) -> ProviderForm:
         return ProviderForm(item, self.categories)
 
     def delete(self, item: Provider) -> None:
@@ -187,7 +188,7 @@ def private_copy(name: str, content: bytes) -> Path:
     return path
 
 
-class EvidenceScreen(TableScreen):
+class EvidenceScreen(TableScreen[Evidence]):
     MODE = "evidence"
     CHOICE_LABEL = "kind"
     SORT = ("added", True)
@@ -211,7 +212,7 @@ class EvidenceScreen(TableScreen):
         Column("size", "Size", "size", right=True),
     ]
 
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Evidence]:
         return browse.document_page(self.ctx, self.person.id, filters, offset, limit)
 
     def cells(self, item: Evidence) -> list[object]:
@@ -226,7 +227,7 @@ class EvidenceScreen(TableScreen):
     def choices(self) -> list[tuple[str, str]]:
         return [(words.DOCUMENT_KIND_WORDS.get(k.value, k.value), k.value) for k in DocumentKind]
 
-    def form(self, item: Evidence | None) -> Any:
+    def form(self, item: Evidence | None) -> AttachToForm | None:
         return AttachToForm() if item is None else None
 
     def action_edit(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from rich.text import Text
 from textual import work
@@ -58,8 +58,8 @@ class ReviewScreen(FindingOpener):
         self.refresh_data()
         self.query_one("#findings", DataTable).focus()
 
-    def period(self) -> tuple[Any, Any] | None:
-        values = []
+    def period(self) -> tuple[date | None, date | None] | None:
+        values: list[date | None] = []
         for name in ("from", "to"):
             text = self.query_one(f"#{name}", Input).value
             try:
@@ -84,14 +84,13 @@ class ReviewScreen(FindingOpener):
         self.refresh_data()
 
     @work(thread=True, exit_on_error=False, group="review", exclusive=True)
-    def load(self, start: Any, end: Any) -> None:
+    def load(self, start: date | None, end: date | None) -> None:
         first, last = review.default_period(self.ctx, self.person.id)
-        start, end = start or first, end or last
-        if end < start:
+        start_on, end_on = start or first, end or last
+        if end_on < start_on:
             raise InputError("to", "is before From")
-        self.post_message(
-            FindingsLoaded(start, end, review.review(self.ctx, self.person.id, start, end))
-        )
+        found = review.review(self.ctx, self.person.id, start_on, end_on)
+        self.post_message(FindingsLoaded(start_on, end_on, found))
 
     def on_findings_loaded(self, message: FindingsLoaded) -> None:
         for name, value in (("from", message.start), ("to", message.end)):

@@ -7,7 +7,7 @@ counting, so 100,000 records open as fast as 100.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -15,6 +15,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.widget import AwaitMount
 from textual.widgets import DataTable, Input, Select, Static
 
 from kentcard.core.dates import parse_month
@@ -25,10 +26,11 @@ from kentcard.services.browse import Filters, Page
 from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
 from kentcard.tui.screens.base import Section
 from kentcard.tui.widgets.dialogs import ConfirmDialog, NoticeDialog
-from kentcard.tui.widgets.form import show_error
+from kentcard.tui.widgets.form import FormDialog, show_error
 from kentcard.tui.widgets.table import PagedTable
 
 PAGE_SIZE = 100
+RowT = TypeVar("RowT")  # what one row of a section is (a MoneyIn, a Payment, an Evidence)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ def cell(value: object, right: bool = False) -> Text:
     return Text("" if value is None else str(value), justify="right" if right else "left")
 
 
-class TableScreen(Section):
+class TableScreen(Section, Generic[RowT]):
+    """A section listing records of one type, `RowT`: each hook below is given one."""
+
     AUTO_FOCUS = "#table"  # the table, not the search box first (its blur restyles it)
     COLUMNS: ClassVar[list[Column]] = []
     CHOICE_LABEL = "category"
@@ -70,7 +74,7 @@ class TableScreen(Section):
         self.filters = Filters(sort=self.SORT[0], descending=self.SORT[1])
         self.first_row = 0
         self.total = 0
-        self.items: list[Any] = []
+        self.items: list[RowT] = []
         self.request = 0
         self.cursor_to: str | None = None  # "first" or "last" once the page asked for loads
         self.choices_asked = False
@@ -100,27 +104,27 @@ class TableScreen(Section):
         self.query_one(DataTable).focus()
 
     # -- hooks for each section ------------------------------------------------------------
-    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Any]:
+    def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[RowT]:
         """One page from `offset`, or the last page when `offset` is None."""
         raise NotImplementedError
 
-    def cells(self, item: Any) -> list[object]:
+    def cells(self, item: RowT) -> list[object]:
         raise NotImplementedError
 
     def choices(self) -> list[tuple[str, str]]:
         """Options for the third filter (runs in a worker)."""
         return []
 
-    def form(self, item: Any | None) -> Any:
+    def form(self, item: RowT | None) -> FormDialog | None:
         return None
 
-    def delete(self, item: Any) -> None:
+    def delete(self, item: RowT) -> None:
         raise NotImplementedError
 
-    def describe(self, item: Any) -> str:
+    def describe(self, item: RowT) -> str:
         return "this record"
 
-    def cannot_delete(self, item: Any) -> str | None:
+    def cannot_delete(self, item: RowT) -> str | None:
         """Why `item` cannot be deleted, said before anyone is asked (runs in a worker)."""
         return None
 
@@ -143,7 +147,7 @@ class TableScreen(Section):
         if message.name == "filter":
             self.query_one("#filter-choice", Select).set_options(message.options)
 
-    def on_page_loaded(self, message: PageLoaded) -> None:
+    def on_page_loaded(self, message: PageLoaded[RowT]) -> None:
         if message.request != self.request:
             return  # an older request finished after a newer one was made
         page = message.page
@@ -182,7 +186,7 @@ class TableScreen(Section):
         assert self.FLEX is not None
         table.flex(self.FLEX, minimum=24)
 
-    def _row(self, item: Any) -> list[Text]:
+    def _row(self, item: RowT) -> list[Text]:
         return [
             cell(value, column.right)
             for value, column in zip(self.cells(item), self.COLUMNS, strict=True)
@@ -298,7 +302,7 @@ class TableScreen(Section):
 
     # -- add, edit, delete -----------------------------------------------------------------------
     @property
-    def selected(self) -> Any | None:
+    def selected(self) -> RowT | None:
         row = self.query_one(DataTable).cursor_row
         return self.items[row] if self.items and 0 <= row < len(self.items) else None
 
@@ -320,11 +324,11 @@ class TableScreen(Section):
         event.stop()
         self.action_edit()
 
-    def _open(self, dialog: Any) -> Any:
+    def _open(self, dialog: FormDialog | None) -> AwaitMount | None:
         """Show a form; returns what to await for it to be mounted, first box focused."""
         return None if dialog is None else self.app.push_screen(dialog, self.saved)
 
-    def saved(self, record: Any) -> None:
+    def saved(self, record: object | None) -> None:
         if record is not None:
             self.notify("Saved.", timeout=3)
             self.reload()
@@ -339,10 +343,10 @@ class TableScreen(Section):
             self.check_delete(item)
 
     @work(thread=True, exit_on_error=False, group="delete")
-    def check_delete(self, item: Any) -> None:
+    def check_delete(self, item: RowT) -> None:
         self.app.call_from_thread(self._ask_delete, item, self.cannot_delete(item))
 
-    def _ask_delete(self, item: Any, refusal: str | None) -> None:
+    def _ask_delete(self, item: RowT, refusal: str | None) -> None:
         if refusal:
             self.app.push_screen(NoticeDialog(refusal))
             return
@@ -358,7 +362,7 @@ class TableScreen(Section):
         self.app.push_screen(ConfirmDialog(question), answered)
 
     @work(thread=True, exit_on_error=False, group="delete")
-    def run_delete(self, item: Any) -> None:
+    def run_delete(self, item: RowT) -> None:
         record = getattr(item, "invoice", None) or getattr(item, "record", None) or item
         kept = None
         if isinstance(record, (MoneyIn, MoneyOut, Invoice, Provider)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,8 +22,13 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from kentcard.core.errors import InputError, KentcardError
+from kentcard.core.records import Recipient
 from kentcard.tui.messages import RecordSaved, SaveFailed
+from kentcard.tui.running import kentcard_app, the_person
 from kentcard.tui.widgets.dialogs import ConfirmDialog, FileBrowserDialog
+
+if TYPE_CHECKING:
+    from kentcard.tui.app import KentcardApp
 
 Parser = Callable[[str], Any]
 
@@ -97,9 +102,14 @@ class FormDialog(ModalScreen[Any]):
 
     # -- building ---------------------------------------------------------------------------
     @property
-    def kapp(self) -> Any:
+    def kapp(self) -> KentcardApp:
         """The kentcard app, with its `ctx` and `person` (safe to read from a worker)."""
-        return self.app
+        return kentcard_app(self)
+
+    @property
+    def recipient(self) -> Recipient:
+        """Whose account the form is for (every form but the first-run setup has one)."""
+        return the_person(self.kapp)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form"):
