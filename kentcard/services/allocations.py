@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
-from kentcard.core.records import Allocation
+from kentcard.core.records import Allocation, Invoice, MoneyOut
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, convert, locks, queries
-from kentcard.store.models import AllocationRow, InvoiceRow, MoneyOutRow, ProviderRow
+from kentcard.store import invoices as store
+from kentcard.store import ledger, locks
 
 
 def matching_invoices(
@@ -42,41 +42,38 @@ def allocate(
 ) -> Allocation:
     """Settle (part of) an invoice from a payment; amount None = as much as both allow."""
     with ctx.db.write() as session:
-        payment = session.get(MoneyOutRow, money_out_id)
-        if payment is None:
-            raise NotFoundError(f"money-out {money_out_id} does not exist")
-        invoice = session.get(InvoiceRow, invoice_id)
+        payment = ledger.money_out_record(session=session, money_out_id=money_out_id)
+        try:
+            invoice = store.invoice_record(session=session, invoice_id=invoice_id)
+        except NotFoundError:
+            invoice = None
         if invoice is None or invoice.recipient_id != payment.recipient_id:
             raise NotFoundError(f"invoice {invoice_id} does not exist")
-        return convert.allocation(_add(session, payment, invoice, amount))
+        return _add(session, payment, invoice, amount)
 
 
 def unallocate(ctx: Context, allocation_id: int) -> None:
     with ctx.db.write() as session:
-        row = session.get(AllocationRow, allocation_id)
-        if row is None:
-            raise NotFoundError(f"allocation {allocation_id} does not exist")
-        payment = session.get(MoneyOutRow, row.money_out_id)
-        remove(session, row, payment.recipient_id if payment else None)
+        allocation = store.allocation_record(session=session, allocation_id=allocation_id)
+        remove(session, allocation, None)
 
 
 def allocations_of(ctx: Context, money_out_id: int) -> list[Allocation]:
     with ctx.db.read() as session:
-        rows = queries.allocations_for_money_out(session=session, money_out_id=money_out_id)
-        return [convert.allocation(r) for r in rows]
+        return store.allocations_for_money_out(session=session, money_out_id=money_out_id)
 
 
 def allocate_by_number(
-    session: Session, payment: MoneyOutRow, number: str, amount: Money | None
-) -> AllocationRow:
+    session: Session, payment: MoneyOut, number: str, amount: Money | None
+) -> Allocation:
     """Find the invoice by number (the payee's own first) and allocate to it."""
     wanted = require_text(number, "invoice", max_length=60)
-    statement = select(InvoiceRow).where(
-        InvoiceRow.recipient_id == payment.recipient_id, InvoiceRow.number == wanted
+    found = store.by_number(
+        session=session,
+        recipient_id=payment.recipient_id,
+        number=wanted,
+        provider_id=payment.provider_id,
     )
-    if payment.provider_id is not None:
-        statement = statement.where(InvoiceRow.provider_id == payment.provider_id)
-    found = session.exec(statement).all()
     if not found:
         raise NotFoundError(
             "invoice: no invoice with that number"
@@ -91,28 +88,20 @@ def allocate_by_number(
     return _add(session, payment, found[0], amount)
 
 
-def _add(
-    session: Session, payment: MoneyOutRow, invoice: InvoiceRow, amount: Money | None
-) -> AllocationRow:
-    assert payment.id is not None and invoice.id is not None
+def _add(session: Session, payment: MoneyOut, invoice: Invoice, amount: Money | None) -> Allocation:
     # Settling an old invoice from a new payment is fine; changing a locked payment is not.
     locks.ensure_open(session=session, recipient_id=payment.recipient_id, days=[payment.date])
-    already = session.exec(
-        select(AllocationRow).where(
-            AllocationRow.money_out_id == payment.id, AllocationRow.invoice_id == invoice.id
-        )
-    ).first()
-    if already is not None:
+    if store.is_allocated(session=session, money_out_id=payment.id, invoice_id=invoice.id):
         raise ConflictError("invoice: this payment is already allocated to that invoice")
     used = sum(
-        a.amount_pence
-        for a in queries.allocations_for_money_out(session=session, money_out_id=payment.id)
+        a.amount.pence
+        for a in store.allocations_for_money_out(session=session, money_out_id=payment.id)
     )
-    free = payment.amount_pence - used
+    free = payment.amount.pence - used
     if amount is None:
         outstanding = (
-            invoice.amount_pence
-            - queries.allocated_to_invoice(session=session, invoice_id=invoice.id).pence
+            invoice.amount.pence
+            - store.allocated_to_invoice(session=session, invoice_id=invoice.id).pence
         )
         pence = min(free, outstanding)
         if outstanding <= 0:
@@ -123,35 +112,25 @@ def _add(
             raise InputError("invoice", "the amount allocated must be more than £0.00")
     if pence > free or pence <= 0:
         raise InputError("invoice", "allocations add up to more than the payment")
-    row = AllocationRow(money_out_id=payment.id, invoice_id=invoice.id, amount_pence=pence)
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    provider = session.get(ProviderRow, invoice.provider_id)
-    audit.record(
+    return store.add_allocation(
         session=session,
-        entity="allocation",
-        entity_id=row.id,
-        action="create",
         recipient_id=payment.recipient_id,
-        after=row,
-        extra={"invoice": invoice.number, "provider": provider.name if provider else None},
+        money_out_id=payment.id,
+        invoice=invoice,
+        pence=pence,
     )
-    return row
 
 
-def remove(session: Session, row: AllocationRow, recipient_id: int | None) -> None:
-    assert row.id is not None
-    payment = session.get(MoneyOutRow, row.money_out_id)
+def remove(session: Session, allocation: Allocation, recipient_id: int | None) -> None:
+    """Delete an allocation (the payment's period must be open), with its audit line; the
+    audit line names the payment's person (`recipient_id` when the payment is gone)."""
+    try:
+        payment: MoneyOut | None = ledger.money_out_record(
+            session=session, money_out_id=allocation.money_out_id
+        )
+    except NotFoundError:
+        payment = None
     if payment is not None:
         locks.ensure_open(session=session, recipient_id=payment.recipient_id, days=[payment.date])
-    audit.record(
-        session=session,
-        entity="allocation",
-        entity_id=row.id,
-        action="delete",
-        recipient_id=recipient_id,
-        before=row,
-    )
-    session.delete(row)
-    session.flush()
+        recipient_id = payment.recipient_id
+    store.delete_allocation(session=session, allocation_id=allocation.id, recipient_id=recipient_id)

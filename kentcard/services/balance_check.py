@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from kentcard.core.money import Money
 from kentcard.services.context import Context
-from kentcard.store import account
+from kentcard.store import ledger, reconcile
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,12 +24,12 @@ def check_balances(
     connection: Connection, recipient_id: int, start: date, end: date
 ) -> BalanceCheck:
     """Compare the statement's end-of-day balance with the ledger's balance on each day."""
-    statement = account.day_end_balances(
+    statement = reconcile.day_end_balances(
         connection=connection, recipient_id=recipient_id, start=start, end=end
     )
     if not statement:
         return BalanceCheck(0)
-    movements = account.ledger_movements(connection=connection, recipient_id=recipient_id, end=end)
+    movements = ledger.ledger_movements(connection=connection, recipient_id=recipient_id, end=end)
     running, index = 0, 0
     for day, balance in statement:
         while index < len(movements) and movements[index][0] <= day:

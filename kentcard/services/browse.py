@@ -6,7 +6,7 @@ returns one page with the count of every match, so a table of 100,000 rows never
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -17,7 +17,7 @@ from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
 from kentcard.core.records import Document, MoneyIn, MoneyOut, Provider, Source
 from kentcard.services.context import Context
-from kentcard.store import convert, queries
+from kentcard.store import documents, invoices, ledger, plans, providers
 
 T = TypeVar("T")
 INVOICE_STATUSES = ("open", "unpaid", "part-paid", "paid", "overpaid", "overdue")
@@ -131,8 +131,8 @@ def money_out_page(
     """Payments `offset`.. in the filters' order (`offset=None`: the last page)."""
     rows, count, start = _filtered(
         ctx,
-        queries.money_out_page,
-        queries.money_out_count,
+        ledger.money_out_page,
+        ledger.money_out_count,
         filters,
         offset,
         limit,
@@ -147,8 +147,8 @@ def money_in_page(
 ) -> Page[MoneyIn]:
     rows, count, start = _filtered(
         ctx,
-        queries.money_in_page,
-        queries.money_in_count,
+        ledger.money_in_page,
+        ledger.money_in_count,
         filters,
         offset,
         limit,
@@ -164,8 +164,8 @@ def invoice_page(
     today = ctx.today()
     rows, count, start = _filtered(
         ctx,
-        queries.invoice_page,
-        queries.invoice_count,
+        invoices.invoice_page,
+        invoices.invoice_count,
         filters,
         offset,
         limit,
@@ -181,8 +181,8 @@ def provider_page(
 ) -> Page[Provider]:
     rows, count, start = _filtered(
         ctx,
-        queries.provider_page,
-        queries.provider_count,
+        providers.provider_page,
+        providers.provider_count,
         filters,
         offset,
         limit,
@@ -202,7 +202,7 @@ class Evidence:
     evidence_for: tuple[str, ...]
 
 
-def describe_link(linked: queries.LinkedRecord) -> str:
+def describe_link(linked: documents.LinkedRecord) -> str:
     """A linked record in words: the payment, invoice or money-in a person would know."""
     if linked.what == "invoice":
         return words.invoice_words(linked.number or "", linked.name)
@@ -218,8 +218,8 @@ def document_page(
     with ctx.db.read() as session:
         rows, count, start = _paged(
             session,
-            queries.document_page,
-            queries.document_count,
+            documents.document_page,
+            documents.document_count,
             filters,
             offset,
             limit,
@@ -227,18 +227,15 @@ def document_page(
             text=filters.text,
             kind=filters.choice,
         )
-        linked = queries.linked_records_by_document(
-            session=session, document_ids=[r.id for r, _, _ in rows if r.id]
+        linked = documents.linked_records_by_document(
+            session=session, document_ids=[d.id for d in rows]
         )
     items = []
-    for row, size, media_type in rows:
-        found = linked.get(row.id or 0, [])
-        tags = tuple(f"{link.what}:{link.id}" for link in found)  # as links_by_document
+    for document in rows:
+        found = linked.get(document.id, [])
+        tags = tuple(f"{link.what}:{link.id}" for link in found)  # as `Document.links`
         items.append(
-            Evidence(
-                convert.document(row, size, media_type, tags),
-                tuple(describe_link(link) for link in found),
-            )
+            Evidence(replace(document, links=tags), tuple(describe_link(link) for link in found))
         )
     return Page(tuple(items), count, start)
 
@@ -247,12 +244,10 @@ def open_invoices(ctx: Context, recipient_id: int, payee: str) -> list[InvoiceSt
     """Invoices of the provider called `payee` that still have something to pay, oldest first."""
     today = ctx.today()
     with ctx.db.read() as session:
-        provider = queries.provider_row_by_name(
-            session=session, recipient_id=recipient_id, name=payee
-        )
-        if provider is None or provider.id is None:
+        provider = providers.by_name(session=session, recipient_id=recipient_id, name=payee)
+        if provider is None:
             return []
-        rows = queries.invoice_page(
+        rows = invoices.invoice_page(
             session=session,
             recipient_id=recipient_id,
             offset=0,
@@ -278,7 +273,7 @@ def same_money_out(
     """Payments already logged on `day` for exactly `amount` to `payee` (in any case), so a
     form can warn before the same payment is saved twice; `leave_out` is the one being edited."""
     with ctx.db.read() as session:
-        found = queries.money_out(session=session, recipient_id=recipient_id, start=day, end=day)
+        found = ledger.money_out(session=session, recipient_id=recipient_id, start=day, end=day)
     wanted = payee.strip().casefold()
     return [
         m
@@ -298,7 +293,7 @@ def same_money_in(
 ) -> list[MoneyIn]:
     """Money in already logged on `day` for exactly `amount` from `source` (see same_money_out)."""
     with ctx.db.read() as session:
-        found = queries.money_in(session=session, recipient_id=recipient_id, start=day, end=day)
+        found = ledger.money_in(session=session, recipient_id=recipient_id, start=day, end=day)
     return [m for m in found if m.amount == amount and m.source == source and m.id != leave_out]
 
 
@@ -307,7 +302,7 @@ def open_not_overdue(ctx: Context, recipient_id: int, limit: int) -> list[Invoic
     (due today or later), oldest first; no count, for the home screen's list."""
     today = ctx.today()
     with ctx.db.read() as session:
-        rows = queries.invoice_page(
+        rows = invoices.invoice_page(
             session=session,
             recipient_id=recipient_id,
             offset=0,
@@ -324,29 +319,23 @@ def open_not_overdue(ctx: Context, recipient_id: int, limit: int) -> list[Invoic
 def categories(ctx: Context, recipient_id: int) -> list[str]:
     """Categories from the plan, providers and past payments, for choices and hints."""
     with ctx.db.read() as session:
-        return queries.categories_in_use(session=session, recipient_id=recipient_id)
+        return plans.categories_in_use(session=session, recipient_id=recipient_id)
 
 
 def money_out_by_id(ctx: Context, money_out_id: int) -> MoneyOut:
     with ctx.db.read() as session:
-        row = session.get(queries.MoneyOutRow, money_out_id)
-        if row is None:
-            raise NotFoundError(f"money-out {money_out_id} does not exist")
-        return convert.money_out(row)
+        return ledger.money_out_record(session=session, money_out_id=money_out_id)
 
 
 def money_in_by_id(ctx: Context, money_in_id: int) -> MoneyIn:
     with ctx.db.read() as session:
-        row = session.get(queries.MoneyInRow, money_in_id)
-        if row is None:
-            raise NotFoundError(f"money-in {money_in_id} does not exist")
-        return convert.money_in(row)
+        return ledger.money_in_record(session=session, money_in_id=money_in_id)
 
 
 def invoice_by_id(ctx: Context, recipient_id: int, invoice_id: int) -> InvoiceState:
     today = ctx.today()
     with ctx.db.read() as session:
-        found = queries.invoice_with_allocated(
+        found = invoices.invoice_with_allocated(
             session=session, recipient_id=recipient_id, invoice_id=invoice_id
         )
     if found is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
-from typing import Any
 
 from sqlmodel import Session
 
@@ -13,15 +12,10 @@ from kentcard.core.errors import ConflictError, InputError, KentcardError, NotFo
 from kentcard.core.records import Document, DocumentKind
 from kentcard.services.context import Context
 from kentcard.services.intake import Upload, read_upload
-from kentcard.store import convert, locks, queries
 from kentcard.store import documents as store
-from kentcard.store.models import DocumentRow, InvoiceRow, MoneyInRow, MoneyOutRow
+from kentcard.store import locks
 
-_TARGET_ROWS: dict[str, type[Any]] = {
-    "money_out_id": MoneyOutRow,
-    "money_in_id": MoneyInRow,
-    "invoice_id": InvoiceRow,
-}
+_TARGETS = store.TARGETS
 
 
 def read_files(paths: Sequence[str | os.PathLike[str]], field: str) -> list[Upload]:
@@ -41,7 +35,7 @@ def store_uploads(
     """Put each upload in the database and link it to one record; returns document ids."""
     ids = []
     for upload in uploads:
-        row = store.put_document(
+        document_id = store.put_document(
             session=session,
             recipient_id=recipient_id,
             sha256=upload.sha256,
@@ -50,9 +44,8 @@ def store_uploads(
             filename=upload.filename,
             kind=kind.value,
         )
-        assert row.id is not None
-        store.link(session=session, document_id=row.id, target=target, target_id=target_id)
-        ids.append(row.id)
+        store.link(session=session, document_id=document_id, target=target, target_id=target_id)
+        ids.append(document_id)
     return ids
 
 
@@ -78,10 +71,10 @@ def attach_document(
     assert target_id is not None
     upload = path if isinstance(path, Upload) else read_upload(path, "file")
     with ctx.db.write() as session:
-        record = session.get(_TARGET_ROWS[target], target_id)
-        if record is None:
+        found = store.target_owner_and_day(session=session, target=target, target_id=target_id)
+        if found is None:
             raise NotFoundError(f"{_label(target)} {target_id} does not exist")
-        recipient_id = record.recipient_id
+        recipient_id = found[0]
         [doc_id] = store_uploads(
             session=session,
             recipient_id=recipient_id,
@@ -109,8 +102,7 @@ def relink_documents(
     assert target_id is not None
     with ctx.db.write() as session:
         for document_id in document_ids:
-            document = session.get(DocumentRow, document_id)
-            if document is None or document.recipient_id != recipient_id:
+            if store.owner_of(session=session, document_id=document_id) != recipient_id:
                 raise NotFoundError(f"document {document_id} does not exist")
             store.link(session=session, document_id=document_id, target=target, target_id=target_id)
 
@@ -120,7 +112,7 @@ def target_of(tag: str) -> dict[str, int]:
     `detach_document` take (`{"money_out_id": 3}`)."""
     what, _, number = tag.partition(":")
     target = what.replace("-", "_") + "_id"
-    if target not in _TARGET_ROWS or not number.isdigit():
+    if target not in _TARGETS or not number.isdigit():
         raise InputError("target", f"{tag!r} is not a payment, money in or invoice")
     return {target: int(number)}
 
@@ -148,13 +140,12 @@ def detach_document(
     target, target_id = chosen[0]
     assert target_id is not None
     with ctx.db.write() as session:
-        document = session.get(DocumentRow, document_id)
-        if document is None or document.recipient_id != recipient_id:
+        if store.owner_of(session=session, document_id=document_id) != recipient_id:
             raise NotFoundError(f"document {document_id} does not exist")
-        record = session.get(_TARGET_ROWS[target], target_id)
-        if record is None or record.recipient_id != recipient_id:
+        found = store.target_owner_and_day(session=session, target=target, target_id=target_id)
+        if found is None or found[0] != recipient_id:
             raise NotFoundError(f"{_label(target)} {target_id} does not exist")
-        day = record.issue_date if target == "invoice_id" else record.date
+        day = found[1]
         limit = locks.locked_to(session=session, recipient_id=recipient_id)
         if limit is not None and day <= limit:
             raise ConflictError(
@@ -177,25 +168,18 @@ def _label(target: str) -> str:
 
 def list_documents(ctx: Context, recipient_id: int) -> list[Document]:
     with ctx.db.read() as session:
-        rows = queries.document_rows(session=session, recipient_id=recipient_id)
-        links = queries.links_by_document(
-            session=session, document_ids=[r.id for r, _, _ in rows if r.id]
-        )
-        return [
-            convert.document(r, size, media, tuple(links.get(r.id or 0, [])))
-            for r, size, media in rows
-        ]
+        return store.documents(session=session, recipient_id=recipient_id)
 
 
 def read_document(ctx: Context, document_id: int) -> tuple[Document, bytes]:
     """A document's record and its bytes, verified against the stored SHA-256."""
     with ctx.db.read() as session:
-        row = session.get(DocumentRow, document_id)
-        if row is None:
+        owner = store.owner_of(session=session, document_id=document_id)
+        if owner is None:
             raise NotFoundError(f"document {document_id} does not exist")
-        content = store.content_of(session=session, sha256=row.sha256)
-        document = _document(session, row.recipient_id, document_id)
-    if content is None or hashlib.sha256(content).hexdigest() != row.sha256:
+        document = _document(session, owner, document_id)
+        content = store.content_of(session=session, sha256=document.sha256)
+    if content is None or hashlib.sha256(content).hexdigest() != document.sha256:
         raise KentcardError(
             f"document {document_id}: the stored file is damaged (its hash does not match)"
         )
@@ -203,8 +187,4 @@ def read_document(ctx: Context, document_id: int) -> tuple[Document, bytes]:
 
 
 def _document(session: Session, recipient_id: int, document_id: int) -> Document:
-    for row, size, media in queries.document_rows(session=session, recipient_id=recipient_id):
-        if row.id == document_id:
-            links = queries.links_by_document(session=session, document_ids=[document_id])
-            return convert.document(row, size, media, tuple(links.get(document_id, [])))
-    raise NotFoundError(f"document {document_id} does not exist")
+    return store.document(session=session, recipient_id=recipient_id, document_id=document_id)

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
-
 from kentcard.core.dates import check_date_range
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.invoices import DEFAULT_PAYMENT_TERMS, InvoiceState
@@ -17,9 +15,9 @@ from kentcard.core.records import DocumentKind, Invoice
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
-from kentcard.store import audit, convert, locks, queries
 from kentcard.store import documents as store_documents
-from kentcard.store.models import AllocationRow, InvoiceRow, ProviderRow
+from kentcard.store import invoices as store
+from kentcard.store import locks, providers
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,23 +62,15 @@ def add_invoice(
     uploads = read_files([file] if file is not None else [], "file")
     with ctx.db.write() as session:
         locks.ensure_open(session=session, recipient_id=recipient_id, days=[draft.issue_date])
-        provider = queries.provider_row_by_name(
+        provider = providers.by_name(
             session=session, recipient_id=recipient_id, name=draft.provider
         )
-        if provider is None or provider.id is None:
+        if provider is None:
             raise NotFoundError(
                 "provider: no provider with that name; add it first with kentcard provider add NAME"
             )
-        duplicate = session.exec(
-            select(InvoiceRow).where(
-                InvoiceRow.provider_id == provider.id, InvoiceRow.number == number
-            )
-        ).first()
-        if duplicate is not None:
-            raise ConflictError(
-                f"number: this provider already has that invoice number (id {duplicate.id})"
-            )
-        row = InvoiceRow(
+        invoice = store.add_invoice(
+            session=session,
             recipient_id=recipient_id,
             provider_id=provider.id,
             number=number,
@@ -92,52 +82,36 @@ def add_invoice(
             amount_pence=draft.amount.pence,
             due_date=draft.due_date or draft.issue_date + DEFAULT_PAYMENT_TERMS,
         )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        audit.record(
-            session=session,
-            entity="invoice",
-            entity_id=row.id,
-            action="create",
-            recipient_id=recipient_id,
-            after=row,
-        )
         store_uploads(
             session=session,
             recipient_id=recipient_id,
             uploads=uploads,
             kind=DocumentKind.INVOICE,
             target="invoice_id",
-            target_id=row.id,
+            target_id=invoice.id,
         )
-        return convert.invoice(row, provider.name)
+        return invoice
 
 
 def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
     """Change any of: number, issue_date, amount, due_date, hours_centi, rate, period_*."""
     with ctx.db.write() as session:
-        row = session.get(InvoiceRow, invoice_id)
-        if row is None:
-            raise NotFoundError(f"invoice {invoice_id} does not exist")
-        provider = session.get(ProviderRow, row.provider_id)
-        assert provider is not None
+        invoice = store.invoice_record(session=session, invoice_id=invoice_id)
         locks.ensure_open(
             session=session,
-            recipient_id=row.recipient_id,
-            days=[row.issue_date, changes.get("issue_date")],
+            recipient_id=invoice.recipient_id,
+            days=[invoice.issue_date, changes.get("issue_date")],
         )
-        before = InvoiceRow.model_validate(row.model_dump())
         current = InvoiceDraft(
-            provider.name,
-            row.number,
-            row.issue_date,
-            Money(row.amount_pence),
-            row.hours_centi,
-            None if row.rate_pence is None else Money(row.rate_pence),
-            row.period_start,
-            row.period_end,
-            row.due_date,
+            invoice.provider_name,
+            invoice.number,
+            invoice.issue_date,
+            invoice.amount,
+            invoice.hours_centi,
+            invoice.rate,
+            invoice.period_start,
+            invoice.period_end,
+            invoice.due_date,
         )
         values = {name: getattr(current, name) for name in InvoiceDraft.__dataclass_fields__}
         unknown = (set(changes) - set(values)) | ({"provider"} & set(changes))
@@ -146,50 +120,33 @@ def edit_invoice(ctx: Context, invoice_id: int, **changes: Any) -> Invoice:
         values.update(changes)
         draft = InvoiceDraft(**values)
         _check(draft)
-        row.number = require_text(draft.number, "number", max_length=60)
-        row.issue_date, row.amount_pence = draft.issue_date, draft.amount.pence
-        row.due_date = draft.due_date or draft.issue_date + DEFAULT_PAYMENT_TERMS
-        row.hours_centi, row.rate_pence = (
-            draft.hours_centi,
-            None if draft.rate is None else draft.rate.pence,
-        )
-        row.period_start, row.period_end = draft.period_start, draft.period_end
-        session.add(row)
-        audit.record(
+        return store.update_invoice(
             session=session,
-            entity="invoice",
-            entity_id=invoice_id,
-            action="update",
-            recipient_id=row.recipient_id,
-            before=before,
-            after=row,
+            invoice_id=invoice_id,
+            number=require_text(draft.number, "number", max_length=60),
+            issue_date=draft.issue_date,
+            amount_pence=draft.amount.pence,
+            due_date=draft.due_date or draft.issue_date + DEFAULT_PAYMENT_TERMS,
+            hours_centi=draft.hours_centi,
+            rate_pence=None if draft.rate is None else draft.rate.pence,
+            period_start=draft.period_start,
+            period_end=draft.period_end,
         )
-        return convert.invoice(row, provider.name)
 
 
 def delete_invoice(ctx: Context, invoice_id: int) -> None:
     """Delete an invoice no payment is allocated to; its document stays in the database."""
     with ctx.db.write() as session:
-        row = session.get(InvoiceRow, invoice_id)
-        if row is None:
-            raise NotFoundError(f"invoice {invoice_id} does not exist")
-        locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.issue_date])
-        if session.exec(
-            select(AllocationRow.id).where(AllocationRow.invoice_id == invoice_id)
-        ).first():
+        invoice = store.invoice_record(session=session, invoice_id=invoice_id)
+        locks.ensure_open(
+            session=session, recipient_id=invoice.recipient_id, days=[invoice.issue_date]
+        )
+        if store.has_allocations(session=session, invoice_id=invoice_id):
             raise ConflictError(
                 "invoice: payments are allocated to it; remove those allocations first"
             )
         store_documents.unlink_all(session=session, target="invoice_id", target_id=invoice_id)
-        audit.record(
-            session=session,
-            entity="invoice",
-            entity_id=invoice_id,
-            action="delete",
-            recipient_id=row.recipient_id,
-            before=row,
-        )
-        session.delete(row)
+        store.delete_invoice(session=session, invoice_id=invoice_id)
 
 
 def invoice_states(
@@ -198,7 +155,7 @@ def invoice_states(
     """Every invoice with what has been paid against it and its status as of today."""
     day = today or ctx.today()
     with ctx.db.read() as session:
-        pairs = queries.invoices_with_allocated(session=session, recipient_id=recipient_id)
+        pairs = store.invoices_with_allocated(session=session, recipient_id=recipient_id)
     return [InvoiceState(invoice, allocated, day) for invoice, allocated in pairs]
 
 

@@ -19,10 +19,11 @@ from kentcard.services import allocations
 from kentcard.services.context import Context
 from kentcard.services.documents import read_files, store_uploads
 from kentcard.services.intake import Upload
-from kentcard.store import account, audit, convert, locks, queries
 from kentcard.store import documents as store_documents
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger as store
+from kentcard.store import locks, people, providers
 from kentcard.store import statements as store_statements
-from kentcard.store.models import MoneyInRow, MoneyOutRow
 
 _TEXT_LIMITS = {"reference": 80, "note": 500, "description": 500, "category": 60, "payee": 120}
 
@@ -55,79 +56,55 @@ def add_money_in(
     category: str | None = None,
     origin: Origin = Origin.MANUAL,
 ) -> MoneyIn:
-    row = MoneyInRow(
-        recipient_id=recipient_id,
-        date=check_date_range(date),
-        amount_pence=_amount(amount),
-        source=source.value,
-        reference=_text("reference", reference),
-        note=_text("note", note),
-        category=_text("category", category),
-        origin=origin.value,
-    )
+    day = check_date_range(date)
+    pence = _amount(amount)
+    clean_reference = _text("reference", reference)
+    clean_note = _text("note", note)
+    clean_category = _text("category", category)
     with ctx.db.write() as session:
-        account.recipient(connection=session.connection(), recipient_id=recipient_id)
-        _ensure_open(session, row)
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        audit.record(
+        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        _ensure_open(session, recipient_id, day)
+        return store.add_money_in(
             session=session,
-            entity="money_in",
-            entity_id=row.id,
-            action="create",
             recipient_id=recipient_id,
-            after=row,
+            date=day,
+            amount_pence=pence,
+            source=source,
+            reference=clean_reference,
+            note=clean_note,
+            category=clean_category,
+            origin=origin,
         )
-        return convert.money_in(row)
 
 
 def edit_money_in(ctx: Context, money_in_id: int, **changes: Any) -> MoneyIn:
     """Change any of: date, amount, source, reference, note, category."""
     with ctx.db.write() as session:
-        row = _get(session, MoneyInRow, money_in_id, "money-in")
-        _ensure_open(session, row)
-        before = MoneyInRow.model_validate(row.model_dump())
+        entry = store.money_in_record(session=session, money_in_id=money_in_id)
+        _ensure_open(session, entry.recipient_id, entry.date)
+        values: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "date":
-                row.date = check_date_range(value)
+                values["date"] = check_date_range(value)
             elif key == "amount":
-                row.amount_pence = _amount(value)
+                values["amount_pence"] = _amount(value)
             elif key == "source":
-                row.source = parse_choice(str(value), Source, "source").value
+                values["source"] = parse_choice(str(value), Source, "source").value
             elif key in ("reference", "note", "category"):
-                setattr(row, key, _text(key, value))
+                values[key] = _text(key, value)
             else:
                 raise InputError(key, "cannot be changed on a money-in")
-        _ensure_open(session, row)
-        session.add(row)
-        audit.record(
-            session=session,
-            entity="money_in",
-            entity_id=money_in_id,
-            action="update",
-            recipient_id=row.recipient_id,
-            before=before,
-            after=row,
-        )
-        return convert.money_in(row)
+        _ensure_open(session, entry.recipient_id, values.get("date", entry.date))
+        return store.update_money_in(session=session, money_in_id=money_in_id, **values)
 
 
 def delete_money_in(ctx: Context, money_in_id: int) -> None:
     with ctx.db.write() as session:
-        row = _get(session, MoneyInRow, money_in_id, "money-in")
-        _ensure_open(session, row)
+        entry = store.money_in_record(session=session, money_in_id=money_in_id)
+        _ensure_open(session, entry.recipient_id, entry.date)
         store_statements.forget_entry(session=session, money_in_id=money_in_id)
         store_documents.unlink_all(session=session, target="money_in_id", target_id=money_in_id)
-        audit.record(
-            session=session,
-            entity="money_in",
-            entity_id=money_in_id,
-            action="delete",
-            recipient_id=row.recipient_id,
-            before=row,
-        )
-        session.delete(row)
+        store.delete_money_in(session=session, money_in_id=money_in_id)
 
 
 def add_money_out(
@@ -147,39 +124,32 @@ def add_money_out(
     """Log a payment, settle invoices from it and attach its receipts, all or nothing."""
     uploads = read_files(receipts, "receipt")
     clean_payee = require_text(payee, "payee", max_length=_TEXT_LIMITS["payee"])
-    row = MoneyOutRow(
-        recipient_id=recipient_id,
-        date=check_date_range(date),
-        amount_pence=_amount(amount),
-        payee=clean_payee,
-        category=_text("category", category),
-        description=_text("description", description),
-        reference=_text("reference", reference),
-        origin=origin.value,
-    )
+    day = check_date_range(date)
+    pence = _amount(amount)
+    clean_category = _text("category", category)
+    clean_description = _text("description", description)
+    clean_reference = _text("reference", reference)
     with ctx.db.write() as session:
-        account.recipient(connection=session.connection(), recipient_id=recipient_id)
-        provider = queries.provider_row_by_name(
-            session=session, recipient_id=recipient_id, name=clean_payee
-        )
+        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        provider = providers.by_name(session=session, recipient_id=recipient_id, name=clean_payee)
         if provider is not None:
-            row.provider_id = provider.id
-            row.payee = provider.name
-            row.category = row.category or provider.category
-        _ensure_open(session, row)
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        audit.record(
+            clean_payee = provider.name
+            clean_category = clean_category or provider.category
+        _ensure_open(session, recipient_id, day)
+        payment = store.add_money_out(
             session=session,
-            entity="money_out",
-            entity_id=row.id,
-            action="create",
             recipient_id=recipient_id,
-            after=row,
+            date=day,
+            amount_pence=pence,
+            payee=clean_payee,
+            provider_id=None if provider is None else provider.id,
+            category=clean_category,
+            description=clean_description,
+            reference=clean_reference,
+            origin=origin,
         )
-        _settle_and_attach(session, row, invoices, uploads)
-        return convert.money_out(row)
+        _settle_and_attach(session, payment, invoices, uploads)
+        return payment
 
 
 def edit_money_out(
@@ -194,65 +164,50 @@ def edit_money_out(
     invoices from it and attach more receipts. One transaction: all of it or none."""
     uploads = read_files(receipts, "receipt")
     with ctx.db.write() as session:
-        row = _get(session, MoneyOutRow, money_out_id, "money-out")
-        _ensure_open(session, row)
-        before = MoneyOutRow.model_validate(row.model_dump())
+        entry = store.money_out_record(session=session, money_out_id=money_out_id)
+        _ensure_open(session, entry.recipient_id, entry.date)
+        values: dict[str, Any] = {}
         for key, value in changes.items():
             if key == "date":
-                row.date = check_date_range(value)
+                values["date"] = check_date_range(value)
             elif key == "amount":
-                row.amount_pence = _amount(value)
+                values["amount_pence"] = _amount(value)
             elif key == "payee":
-                row.payee = require_text(value, "payee", max_length=_TEXT_LIMITS["payee"])
-                provider = queries.provider_row_by_name(
-                    session=session, recipient_id=row.recipient_id, name=row.payee
+                values["payee"] = require_text(value, "payee", max_length=_TEXT_LIMITS["payee"])
+                provider = providers.by_name(
+                    session=session, recipient_id=entry.recipient_id, name=values["payee"]
                 )
-                row.provider_id = None if provider is None else provider.id
+                values["provider_id"] = None if provider is None else provider.id
             elif key in ("category", "description", "reference"):
-                setattr(row, key, _text(key, value))
+                values[key] = _text(key, value)
             else:
                 raise InputError(key, "cannot be changed on a money-out")
         allocated = sum(
-            a.amount_pence
-            for a in queries.allocations_for_money_out(session=session, money_out_id=money_out_id)
+            a.amount.pence
+            for a in store_invoices.allocations_for_money_out(
+                session=session, money_out_id=money_out_id
+            )
         )
-        if allocated > row.amount_pence:
+        if allocated > values.get("amount_pence", entry.amount.pence):
             raise InputError("amount", "is less than what this payment already settles on invoices")
-        _ensure_open(session, row)
-        session.add(row)
-        audit.record(
-            session=session,
-            entity="money_out",
-            entity_id=money_out_id,
-            action="update",
-            recipient_id=row.recipient_id,
-            before=before,
-            after=row,
-        )
-        _settle_and_attach(session, row, invoices, uploads)
-        return convert.money_out(row)
+        _ensure_open(session, entry.recipient_id, values.get("date", entry.date))
+        payment = store.update_money_out(session=session, money_out_id=money_out_id, **values)
+        _settle_and_attach(session, payment, invoices, uploads)
+        return payment
 
 
 def delete_money_out(ctx: Context, money_out_id: int) -> None:
     """Delete a payment and its allocations; its receipts stay in the database, unlinked."""
     with ctx.db.write() as session:
-        row = _get(session, MoneyOutRow, money_out_id, "money-out")
-        _ensure_open(session, row)
+        entry = store.money_out_record(session=session, money_out_id=money_out_id)
+        _ensure_open(session, entry.recipient_id, entry.date)
         store_statements.forget_entry(session=session, money_out_id=money_out_id)
-        for allocation in queries.allocations_for_money_out(
+        for allocation in store_invoices.allocations_for_money_out(
             session=session, money_out_id=money_out_id
         ):
-            allocations.remove(session, allocation, row.recipient_id)
+            allocations.remove(session, allocation, entry.recipient_id)
         store_documents.unlink_all(session=session, target="money_out_id", target_id=money_out_id)
-        audit.record(
-            session=session,
-            entity="money_out",
-            entity_id=money_out_id,
-            action="delete",
-            recipient_id=row.recipient_id,
-            before=row,
-        )
-        session.delete(row)
+        store.delete_money_out(session=session, money_out_id=money_out_id)
 
 
 EVIDENCE_NOTE_LIMIT = 200
@@ -270,66 +225,53 @@ def explain_missing_evidence(
     """
     text = clean_text(note, "reason", max_length=EVIDENCE_NOTE_LIMIT)
     with ctx.db.write() as session:
-        row = session.get(MoneyOutRow, money_out_id)
-        if row is None or row.recipient_id != recipient_id:
+        try:
+            entry = store.money_out_record(session=session, money_out_id=money_out_id)
+        except NotFoundError:
+            entry = None
+        if entry is None or entry.recipient_id != recipient_id:
             raise NotFoundError(f"money-out {money_out_id} does not exist")
-        if row.evidence_note == text:
-            return convert.money_out(row)
-        before = MoneyOutRow.model_validate(row.model_dump())
-        row.evidence_note = text
-        session.add(row)
-        audit.record(
+        if entry.evidence_note == text:
+            return entry
+        return store.update_money_out(
             session=session,
-            entity="money_out",
-            entity_id=money_out_id,
-            action="update",
-            recipient_id=row.recipient_id,
-            before=before,
-            after=row,
+            money_out_id=money_out_id,
+            evidence_note=text,
             extra={"event": "evidence explained" if text else "evidence explanation cleared"},
         )
-        return convert.money_out(row)
 
 
 def list_money_in(
     ctx: Context, recipient_id: int, start: date | None = None, end: date | None = None
 ) -> list[MoneyIn]:
     with ctx.db.read() as session:
-        return queries.money_in(session=session, recipient_id=recipient_id, start=start, end=end)
+        return store.money_in(session=session, recipient_id=recipient_id, start=start, end=end)
 
 
 def list_money_out(
     ctx: Context, recipient_id: int, start: date | None = None, end: date | None = None
 ) -> list[MoneyOut]:
     with ctx.db.read() as session:
-        return queries.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
+        return store.money_out(session=session, recipient_id=recipient_id, start=start, end=end)
 
 
 def _settle_and_attach(
-    session: Session, row: MoneyOutRow, claims: Sequence[InvoiceClaim], uploads: list[Upload]
+    session: Session, payment: MoneyOut, claims: Sequence[InvoiceClaim], uploads: list[Upload]
 ) -> None:
     """Allocate the payment to each claimed invoice and link its receipts, in the caller's
     transaction (files were read before it began)."""
-    assert row.id is not None
     for claim in claims:
-        allocations.allocate_by_number(session, row, claim.number, claim.amount)
+        allocations.allocate_by_number(session, payment, claim.number, claim.amount)
     store_uploads(
         session=session,
-        recipient_id=row.recipient_id,
+        recipient_id=payment.recipient_id,
         uploads=uploads,
         kind=DocumentKind.RECEIPT,
         target="money_out_id",
-        target_id=row.id,
+        target_id=payment.id,
     )
 
 
-def _ensure_open(session: Session, row: MoneyInRow | MoneyOutRow) -> None:
+def _ensure_open(session: Session, recipient_id: int, day: date) -> None:
     """The one lock check for an entry, before and after a change to it."""
-    locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date])
-
-
-def _get(session: Session, table: type[Any], record_id: int, label: str) -> Any:
-    row = session.get(table, record_id)
-    if row is None:
-        raise NotFoundError(f"{label} {record_id} does not exist")
-    return row
+    locks.ensure_open(session=session, recipient_id=recipient_id, days=[day])

@@ -9,12 +9,12 @@ from __future__ import annotations
 from kentcard.core.errors import KentcardError, NotFoundError
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
-from kentcard.store import account
+from kentcard.store import people
 
 
 def list_recipients(ctx: Context) -> list[Recipient]:
     with ctx.db.connect() as connection:
-        return account.recipients(connection=connection)
+        return people.recipients(connection=connection)
 
 
 def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:

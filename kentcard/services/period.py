@@ -1,8 +1,9 @@
 """One person's ledger for a review period, read in one go (for the review and the export).
 
-Each table is read once with a plain query (see `store.period_rows`) and the month-by-month
-figures come from one grouped query; everything a review or an export shows is worked out
-from this in memory. The figures are the same as `month_summary`'s (tests cross-check them).
+Each table is read once with a plain query (see the `store` module of its kind) and the
+month-by-month figures come from one grouped query; everything a review or an export shows
+is worked out from this in memory. The figures are the same as `month_summary`'s (tests
+cross-check them).
 
 Months are rows of the period: a month the period only partly covers counts only the
 period's days (its budget prorated by days, its spending and receipts within those days).
@@ -26,7 +27,11 @@ from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, Money
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Plan, Recipient, Source
 from kentcard.services.context import Context
-from kentcard.store import account, period_rows
+from kentcard.store import documents as store_documents
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger as store_ledger
+from kentcard.store import people as store_people
+from kentcard.store import plans as store_plans
 
 RECEIVED = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
 Progress = Callable[[float, str], None]
@@ -160,35 +165,35 @@ def read_period(
     as_at = min(end, today)
     step = progress or (lambda _share, _what: None)
     with ctx.db.connect() as connection:
-        person = account.recipient(connection=connection, recipient_id=recipient_id)
-        plans = account.plans(connection=connection, recipient_id=recipient_id)
-        opening = account.balance_on(
+        person = store_people.recipient(connection=connection, recipient_id=recipient_id)
+        plans = store_plans.plans(connection=connection, recipient_id=recipient_id)
+        opening = store_ledger.balance_on(
             connection=connection,
             recipient_id=recipient_id,
             day=start - timedelta(days=1),
         )
         totals = (
-            period_rows.month_totals(
+            store_ledger.month_totals(
                 session=connection, recipient_id=recipient_id, start=start, end=as_at
             )
             if start <= as_at
-            else period_rows.MonthTotals()
+            else store_ledger.MonthTotals()
         )
         step(0.05, "Reading payments")
-        money_out = period_rows.money_out_lines(
+        money_out = store_ledger.money_out_lines(
             session=connection, recipient_id=recipient_id, start=start, end=end
         )
         step(0.15, "Reading money in and invoices")
-        money_in = period_rows.money_in_records(session=connection, recipient_id=recipient_id)
+        money_in = store_ledger.money_in_records(session=connection, recipient_id=recipient_id)
         bills = (
-            period_rows.invoice_lines(
+            store_invoices.invoice_lines(
                 session=connection, recipient_id=recipient_id, issued_by=as_at
             )
             if invoices
             else []
         )
         allocations = (
-            period_rows.allocation_lines(
+            store_invoices.allocation_lines(
                 session=connection, recipient_id=recipient_id, paid_by=as_at
             )
             if invoices
@@ -196,7 +201,7 @@ def read_period(
         )
         step(0.22, "Reading evidence")
         docs = (
-            period_rows.document_lines(session=connection, recipient_id=recipient_id)
+            store_documents.document_lines(session=connection, recipient_id=recipient_id)
             if documents
             else []
         )
@@ -228,7 +233,7 @@ def month_spans(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
-def _spent(totals: period_rows.MonthTotals, month: Month) -> int:
+def _spent(totals: store_ledger.MonthTotals, month: Month) -> int:
     """Money out less refunds."""
     return totals.out.get(month, 0) - totals.received.get(month, {}).get(Source.REFUND.value, 0)
 
@@ -238,7 +243,7 @@ def period_months(
     start: date,
     end: date,
     opening: Money,
-    totals: period_rows.MonthTotals,
+    totals: store_ledger.MonthTotals,
 ) -> list[PeriodMonth]:
     """Each month's figures over the period's days; balances run on from `opening`.
 

@@ -8,14 +8,13 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from kentcard.core.dates import EARLIEST, check_date_range
+from kentcard.core.dates import check_date_range
 from kentcard.core.errors import ConflictError, InputError
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
-from kentcard.store import account, audit, locks
-from kentcard.store.models import PeriodLockRow
+from kentcard.store import locks, people
 
-ENTITY = "period_lock"  # audit lines for a person's lock use their recipient id
+ENTITY = locks.ENTITY  # audit lines for a person's lock use their recipient id
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +35,8 @@ def _who() -> str:
 
 def current_lock(ctx: Context, recipient_id: int) -> PeriodLock | None:
     with ctx.db.read() as session:
-        row = locks.lock_row(session=session, recipient_id=recipient_id)
-        return None if row is None else _record(row)
+        found = locks.lock(session=session, recipient_id=recipient_id)
+        return None if found is None else _record(found)
 
 
 def lock_period(ctx: Context, recipient_id: int, to: date, reason: str | None = None) -> PeriodLock:
@@ -57,28 +56,23 @@ def check_lock(ctx: Context, to: date, reason: str | None) -> str | None:
 
 def lock_in(session: Session, recipient_id: int, to: date, note: str | None) -> PeriodLock:
     """Lock up to `to` in the caller's transaction, with its audit line."""
-    account.recipient(connection=session.connection(), recipient_id=recipient_id)
-    row = locks.lock_row(session=session, recipient_id=recipient_id)
-    if row is not None and row.locked_to >= to:
+    people.recipient(connection=session.connection(), recipient_id=recipient_id)
+    found = locks.lock(session=session, recipient_id=recipient_id)
+    if found is not None and found.locked_to >= to:
         raise ConflictError(
-            f"to: the period is already locked up to {row.locked_to}; "
+            f"to: the period is already locked up to {found.locked_to}; "
             "to lock less, use kentcard unlock --from DATE --reason WHY"
         )
-    before = None if row is None else PeriodLockRow.model_validate(row.model_dump())
-    row = row or PeriodLockRow(recipient_id=recipient_id, locked_to=to, locked_at="", locked_by="")
-    row.locked_to, row.locked_at, row.locked_by, row.reason = to, audit.now_utc(), _who(), note
-    session.add(row)
-    audit.record(
+    saved = locks.save_lock(
         session=session,
-        entity=ENTITY,
-        entity_id=recipient_id,
-        action="create" if before is None else "update",
         recipient_id=recipient_id,
-        before=before,
-        after=row,
+        locked_to=to,
+        locked_by=_who(),
+        reason=note,
         extra={"event": "lock"},
     )
-    return _record(row)
+    assert saved is not None
+    return _record(saved)
 
 
 def unlock_period(ctx: Context, recipient_id: int, start: date, reason: str) -> PeriodLock | None:
@@ -86,28 +80,19 @@ def unlock_period(ctx: Context, recipient_id: int, start: date, reason: str) -> 
     check_date_range(start, "from")
     why = require_text(reason, "reason", max_length=300)
     with ctx.db.write() as session:
-        row = locks.lock_row(session=session, recipient_id=recipient_id)
-        if row is None or row.locked_to < start:
+        found = locks.lock(session=session, recipient_id=recipient_id)
+        if found is None or found.locked_to < start:
             raise ConflictError(f"from: nothing from {start} on is locked")
-        before = PeriodLockRow.model_validate(row.model_dump())
-        row.locked_to = start - timedelta(days=1)
-        row.locked_at, row.locked_by, row.reason = audit.now_utc(), _who(), why
-        audit.record(
+        saved = locks.save_lock(
             session=session,
-            entity=ENTITY,
-            entity_id=recipient_id,
-            action="update",
             recipient_id=recipient_id,
-            before=before,
-            after=row,
+            locked_to=start - timedelta(days=1),
+            locked_by=_who(),
+            reason=why,
             extra={"event": "unlock", "reason": why},
         )
-        if row.locked_to < EARLIEST:
-            session.delete(row)
-            return None
-        session.add(row)
-        return _record(row)
+        return None if saved is None else _record(saved)
 
 
-def _record(row: PeriodLockRow) -> PeriodLock:
-    return PeriodLock(row.recipient_id, row.locked_to, row.locked_at, row.locked_by, row.reason)
+def _record(lock: locks.Lock) -> PeriodLock:
+    return PeriodLock(*lock)

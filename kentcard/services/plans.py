@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
-
-from kentcard.core.errors import ConflictError, InputError
+from kentcard.core.errors import InputError
 from kentcard.core.money import MAX_PENCE, Money, total
 from kentcard.core.records import Frequency, Plan, PlanLine
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import account, audit, locks
-from kentcard.store.models import PlanLineRow, PlanRow
+from kentcard.store import locks, people
+from kentcard.store import plans as store
 
 
 def set_plan(
@@ -32,48 +30,27 @@ def set_plan(
     a plan that starts on the same day is replaced; a later plan is a conflict."""
     _validate(start, end, council, contribution, lines, first_payment)
     with ctx.db.write() as session:
-        account.recipient(connection=session.connection(), recipient_id=recipient_id)
+        people.recipient(connection=session.connection(), recipient_id=recipient_id)
         # A plan from `start` changes the budget of start's whole month onwards.
         locks.ensure_open(
             session=session, recipient_id=recipient_id, days=[start.replace(day=1)], field="start"
         )
-        _make_room(session, recipient_id, start)
-        row = PlanRow(
-            recipient_id=recipient_id,
-            start_date=start,
-            end_date=end,
-            frequency=frequency.value,
-            council_pence=council.pence,
-            contribution_pence=contribution.pence,
-            first_payment=first_payment,
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        for line in lines:
-            session.add(
-                PlanLineRow(plan_id=row.id, category=line.category, amount_pence=line.amount.pence)
-            )
-        audit.record(
+        return store.add_plan(
             session=session,
-            entity="plan",
-            entity_id=row.id,
-            action="create",
             recipient_id=recipient_id,
-            after=row,
-            extra={"lines": {line.category: line.amount.pence for line in lines}},
-        )
-        session.flush()
-        return next(
-            p
-            for p in account.plans(connection=session.connection(), recipient_id=recipient_id)
-            if p.id == row.id
+            start=start,
+            end=end,
+            frequency=frequency,
+            council=council,
+            contribution=contribution,
+            first_payment=first_payment,
+            lines=lines,
         )
 
 
 def list_plans(ctx: Context, recipient_id: int) -> list[Plan]:
     with ctx.db.read() as session:
-        return account.plans(connection=session.connection(), recipient_id=recipient_id)
+        return store.plans(connection=session.connection(), recipient_id=recipient_id)
 
 
 def _validate(
@@ -108,45 +85,3 @@ def _validate(
         )
     if first_payment is not None and first_payment < start - timedelta(days=31):
         raise InputError("first-payment", "is more than a month before the plan starts")
-
-
-def _make_room(session: Session, recipient_id: int, start: date) -> None:
-    existing = session.exec(
-        select(PlanRow)
-        .where(PlanRow.recipient_id == recipient_id)
-        .order_by(col(PlanRow.start_date))
-    ).all()
-    for old in existing:
-        assert old.id is not None
-        if old.start_date > start:
-            raise ConflictError(
-                f"start: a plan already starts later, on {old.start_date}; set plans in date order"
-            )
-        if old.start_date == start:
-            for line in session.exec(select(PlanLineRow).where(PlanLineRow.plan_id == old.id)):
-                session.delete(line)
-            audit.record(
-                session=session,
-                entity="plan",
-                entity_id=old.id,
-                action="delete",
-                recipient_id=recipient_id,
-                before=old,
-                extra={"reason": "replaced"},
-            )
-            session.delete(old)
-        elif old.end_date is None or old.end_date >= start:
-            before = PlanRow.model_validate(old.model_dump())
-            old.end_date = start - timedelta(days=1)
-            session.add(old)
-            audit.record(
-                session=session,
-                entity="plan",
-                entity_id=old.id,
-                action="update",
-                recipient_id=recipient_id,
-                before=before,
-                after=old,
-                extra={"reason": "ended by a new plan"},
-            )
-    session.flush()

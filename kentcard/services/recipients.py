@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func
-from sqlmodel import select
-
-from kentcard.core.errors import ConflictError, InputError, NotFoundError
+from kentcard.core.errors import InputError
 from kentcard.core.money import Money
 from kentcard.core.records import Recipient
 from kentcard.core.validate import clean_text, parse_card_last4, require_text
 from kentcard.services.context import Context
-from kentcard.store import audit, convert
-from kentcard.store.models import MoneyInRow, RecipientRow
+from kentcard.store import people
 
 
 def setup_recipient(
@@ -38,45 +34,14 @@ def setup_recipient(
         if as_of is None:
             raise InputError("as-of", "is required with an opening balance (the date it was read)")
     with ctx.db.write() as session:
-        taken = session.exec(
-            select(RecipientRow).where(func.lower(RecipientRow.name) == clean_name.lower())
-        ).first()
-        if taken is not None:
-            raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
-        row = RecipientRow(
-            name=clean_name, kcc_ref=ref, card_last4=last4, created_at=audit.now_utc()
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        audit.record(
-            session=session,
-            entity="recipient",
-            entity_id=row.id,
-            action="create",
-            recipient_id=row.id,
-            after=row,
+        person = people.add_recipient(
+            session=session, name=clean_name, kcc_ref=ref, card_last4=last4
         )
         if opening_balance is not None and opening_balance.pence > 0 and as_of is not None:
-            opening = MoneyInRow(
-                recipient_id=row.id,
-                date=as_of,
-                amount_pence=opening_balance.pence,
-                source="opening",
-                note="Opening balance",
+            people.add_opening_balance(
+                session=session, recipient_id=person.id, day=as_of, pence=opening_balance.pence
             )
-            session.add(opening)
-            session.flush()
-            assert opening.id is not None
-            audit.record(
-                session=session,
-                entity="money_in",
-                entity_id=opening.id,
-                action="create",
-                recipient_id=row.id,
-                after=opening,
-            )
-        return convert.recipient(row)
+        return person
 
 
 def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient:
@@ -84,22 +49,9 @@ def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient
     if not 0 <= weeks <= 52:
         raise InputError("retained-weeks", "must be between 0 and 52")
     with ctx.db.write() as session:
-        row = session.get(RecipientRow, recipient_id)
-        if row is None:
-            raise NotFoundError(f"recipient {recipient_id} does not exist")
-        before = RecipientRow.model_validate(row.model_dump())
-        row.retained_weeks = weeks
-        session.add(row)
-        audit.record(
-            session=session,
-            entity="recipient",
-            entity_id=recipient_id,
-            action="update",
-            recipient_id=recipient_id,
-            before=before,
-            after=row,
+        return people.update_recipient(
+            session=session, recipient_id=recipient_id, retained_weeks=weeks
         )
-        return convert.recipient(row)
 
 
 def update_recipient(
@@ -118,30 +70,8 @@ def update_recipient(
     last4 = parse_card_last4(card_last4)
     if retained_weeks is not None and not 0 <= retained_weeks <= 52:
         raise InputError("retained-weeks", "must be between 0 and 52")
+    values: dict[str, object] = {"name": clean_name, "kcc_ref": ref, "card_last4": last4}
+    if retained_weeks is not None:
+        values["retained_weeks"] = retained_weeks
     with ctx.db.write() as session:
-        row = session.get(RecipientRow, recipient_id)
-        if row is None:
-            raise NotFoundError(f"recipient {recipient_id} does not exist")
-        taken = session.exec(
-            select(RecipientRow).where(
-                func.lower(RecipientRow.name) == clean_name.lower(),
-                RecipientRow.id != recipient_id,
-            )
-        ).first()
-        if taken is not None:
-            raise ConflictError(f"name: someone called that is already set up (id {taken.id})")
-        before = RecipientRow.model_validate(row.model_dump())
-        row.name, row.kcc_ref, row.card_last4 = clean_name, ref, last4
-        if retained_weeks is not None:
-            row.retained_weeks = retained_weeks
-        session.add(row)
-        audit.record(
-            session=session,
-            entity="recipient",
-            entity_id=recipient_id,
-            action="update",
-            recipient_id=recipient_id,
-            before=before,
-            after=row,
-        )
-        return convert.recipient(row)
+        return people.update_recipient(session=session, recipient_id=recipient_id, **values)

@@ -129,7 +129,7 @@ def replaced_lines(session: Session, rows: Sequence[Any]) -> dict[int, tuple[str
     for row in rows:
         if row.state != "decision" or row.replaces_line_id is None:
             continue
-        old = store.line_row(session=session, line_id=row.replaces_line_id)
+        old = store.line(session=session, line_id=row.replaces_line_id)
         entry = _entry_of(old)
         if entry is not None:
             out[row.id] = (entry, Money(old.amount_pence))

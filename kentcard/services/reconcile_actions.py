@@ -7,12 +7,13 @@ check in `store.locks`) to touch a line or an entry dated in a locked, reviewed 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
 from kentcard.core.errors import ConflictError, InputError
 from kentcard.core.money import Money
-from kentcard.core.records import Origin, Source
+from kentcard.core.records import MoneyIn, MoneyOut, Origin, Source
 from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services import period_lock
 from kentcard.services.context import Context
@@ -22,17 +23,17 @@ from kentcard.services.reconcile import (
     statement_lines,
     suggestions,
 )
-from kentcard.store import audit, locks, queries
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger, locks
 from kentcard.store import reconcile as store
 from kentcard.store import statements as store_statements
-from kentcard.store.models import MoneyInRow, MoneyOutRow, StatementLineRow
 
-ENTITY = "statement_line"
+ENTITY = store.ENTITY
 
 
 def _one(ctx: Context, line_id: int) -> ReconcileLine:
     with ctx.db.read() as session:
-        row = store.line_row(session=session, line_id=line_id)
+        row = store.line(session=session, line_id=line_id)
     [line] = [
         x
         for x in statement_lines(ctx, row.recipient_id, start=row.date, end=row.date)
@@ -41,17 +42,13 @@ def _one(ctx: Context, line_id: int) -> ReconcileLine:
     return line
 
 
-def _snapshot(row: StatementLineRow) -> StatementLineRow:
-    return StatementLineRow.model_validate(row.model_dump())
-
-
-def _tie(session: Session, row: StatementLineRow, entry: str, state: str, event: str) -> None:
+def _tie(session: Session, row: store.Line, entry: str, state: str, event: str) -> None:
     """Tie the line to `entry` after every check; one audit line for the change."""
     kind, entry_id = parse_entry(entry)
-    target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+    target = store.entry(session=session, kind=kind, entry_id=entry_id)
     if target.recipient_id != row.recipient_id:
         raise InputError("entry", f"{entry} belongs to someone else")
-    signed = -target.amount_pence if kind == "money-out" else target.amount_pence
+    signed = -target.amount.pence if kind == "money-out" else target.amount.pence
     if signed != row.amount_pence:
         raise InputError(
             "entry",
@@ -64,32 +61,19 @@ def _tie(session: Session, row: StatementLineRow, entry: str, state: str, event:
             f"entry: {entry} is already tied to statement line {other}; unmatch that first"
         )
     locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date, target.date])
-    before = _snapshot(row)
-    row.state = state
-    row.money_out_id = entry_id if kind == "money-out" else None
-    row.money_in_id = entry_id if kind == "money-in" else None
-    session.add(row)
-    _audit(session, row, before, event, entry)
-
-
-def _audit(
-    session: Session, row: StatementLineRow, before: StatementLineRow, event: str, entry: str
-) -> None:
-    assert row.id is not None
-    audit.record(
+    store.update_line(
         session=session,
-        entity=ENTITY,
-        entity_id=row.id,
-        action="update",
-        recipient_id=row.recipient_id,
-        before=before,
-        after=row,
-        extra={"event": event, "entry": entry},
+        line_id=row.id,
+        event=event,
+        entry=entry,
+        state=state,
+        money_out_id=entry_id if kind == "money-out" else None,
+        money_in_id=entry_id if kind == "money-in" else None,
     )
 
 
-def _untied_line(session: Session, line_id: int) -> StatementLineRow:
-    row = store.line_row(session=session, line_id=line_id)
+def _untied_line(session: Session, line_id: int) -> store.Line:
+    row = store.line(session=session, line_id=line_id)
     tied = row.money_out_id or row.money_in_id
     if tied is not None:
         kind = "money-out" if row.money_out_id else "money-in"
@@ -109,20 +93,25 @@ def match_line(ctx: Context, line_id: int, entry: str) -> ReconcileLine:
 def unmatch_line(ctx: Context, line_id: int) -> ReconcileLine:
     """Untie a line: it needs a decision again; its entry stays in the ledger."""
     with ctx.db.write() as session:
-        row = store.line_row(session=session, line_id=line_id)
+        row = store.line(session=session, line_id=line_id)
         if row.money_out_id is None and row.money_in_id is None:
             raise ConflictError("line: it is not tied to an entry")
         kind = "money-out" if row.money_out_id is not None else "money-in"
         entry_id = row.money_out_id or row.money_in_id
         assert entry_id is not None
-        target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+        target = store.entry(session=session, kind=kind, entry_id=entry_id)
         locks.ensure_open(
             session=session, recipient_id=row.recipient_id, days=[row.date, target.date]
         )
-        before = _snapshot(row)
-        row.state, row.money_out_id, row.money_in_id = "decision", None, None
-        session.add(row)
-        _audit(session, row, before, "unmatch", f"{kind}:{entry_id}")
+        store.update_line(
+            session=session,
+            line_id=line_id,
+            event="unmatch",
+            entry=f"{kind}:{entry_id}",
+            state="decision",
+            money_out_id=None,
+            money_in_id=None,
+        )
     return _one(ctx, line_id)
 
 
@@ -141,12 +130,12 @@ def accept_suggestion(ctx: Context, line_id: int) -> ReconcileLine:
     return _one(ctx, line_id)
 
 
-def _accept(session: Session, row: StatementLineRow) -> None:
+def _accept(session: Session, row: store.Line) -> None:
     lines = store.lines(
         session=session, recipient_id=row.recipient_id, start=row.date, end=row.date
     )
     idea = suggestions(session, row.recipient_id, [r for r in lines if r.id == row.id])
-    entry = idea.get(row.id, (None, ()))[0] if row.id is not None else None
+    entry = idea.get(row.id, (None, ()))[0]
     if entry is None:
         raise ConflictError(
             "line: there is no single entry to match it with; choose one by hand "
@@ -155,10 +144,10 @@ def _accept(session: Session, row: StatementLineRow) -> None:
     _tie(session, row, entry, "matched", "accept suggestion")
 
 
-def _take_new_amount(session: Session, row: StatementLineRow) -> None:
+def _take_new_amount(session: Session, row: store.Line) -> None:
     """The entry of the line `row` replaces gets `row`'s amount; `row` takes the line's place."""
     assert row.replaces_line_id is not None
-    old = store.line_row(session=session, line_id=row.replaces_line_id)
+    old = store.line(session=session, line_id=row.replaces_line_id)
     kind = "money-out" if old.money_out_id is not None else "money-in"
     entry_id = old.money_out_id or old.money_in_id
     if entry_id is None or old.state not in ("matched", "created"):
@@ -166,45 +155,46 @@ def _take_new_amount(session: Session, row: StatementLineRow) -> None:
             "line: the line it looked like is no longer tied to an entry; "
             "match it or create an entry from it instead"
         )
-    target = store.entry_row(session=session, kind=kind, entry_id=entry_id)
+    target = store.entry(session=session, kind=kind, entry_id=entry_id)
     locks.ensure_open(
         session=session, recipient_id=row.recipient_id, days=[row.date, old.date, target.date]
     )
     pence = abs(row.amount_pence)
     allocated = 0
     if kind == "money-out":
-        allocations = queries.allocations_for_money_out(session=session, money_out_id=entry_id)
-        allocated = sum(a.amount_pence for a in allocations)
+        allocations = store_invoices.allocations_for_money_out(
+            session=session, money_out_id=entry_id
+        )
+        allocated = sum(a.amount.pence for a in allocations)
     if allocated > pence:
         raise ConflictError(
             f"line: {Money(allocated)} of {kind}:{entry_id} settles invoices, more than the new "
             f"amount {Money(pence)}; change what it settles first"
         )
-    before_entry = type(target).model_validate(target.model_dump())
-    target.amount_pence = pence
-    session.add(target)
-    audit.record(
-        session=session,
-        entity=kind.replace("-", "_"),
-        entity_id=entry_id,
-        action="update",
-        recipient_id=row.recipient_id,
-        before=before_entry,
-        after=target,
-        extra={"event": "new amount on statement", "statement_line": row.id},
-    )
-    before_old = _snapshot(old)
+    extra = {"event": "new amount on statement", "statement_line": row.id}
+    if kind == "money-out":
+        ledger.update_money_out(
+            session=session, money_out_id=entry_id, amount_pence=pence, extra=extra
+        )
+    else:
+        ledger.update_money_in(
+            session=session, money_in_id=entry_id, amount_pence=pence, extra=extra
+        )
     moved = _move_later_balances(session, old, row.amount_pence - old.amount_pence)
-    old.state, old.money_out_id, old.money_in_id = "replaced", None, None
-    session.add(old)
-    _audit(
-        session, old, before_old, f"replaced; {moved} later balance(s) moved", f"{kind}:{entry_id}"
+    store.update_line(
+        session=session,
+        line_id=old.id,
+        event=f"replaced; {moved} later balance(s) moved",
+        entry=f"{kind}:{entry_id}",
+        state="replaced",
+        money_out_id=None,
+        money_in_id=None,
     )
     session.flush()
     _tie(session, row, f"{kind}:{entry_id}", "matched", "new amount")
 
 
-def _move_later_balances(session: Session, old: StatementLineRow, delta: int) -> int:
+def _move_later_balances(session: Session, old: store.Line, delta: int) -> int:
     """Move by `delta` the running balances its download showed after the replaced line.
 
     They were worked out with the old amount; moved, they agree with the new one, so the
@@ -241,7 +231,7 @@ def accept_all_suggestions(
         )
         ideas = {k: e for k, (e, _) in suggestions(session, recipient_id, rows).items() if e}
         for line_id, entry in ideas.items():
-            row = store.line_row(session=session, line_id=line_id)
+            row = store.line(session=session, line_id=line_id)
             _tie(session, row, entry, "matched", "accept suggestion")
         return len(ideas)
 
@@ -260,39 +250,30 @@ def create_entry_from_line(
     with ctx.db.write() as session:
         row = _untied_line(session, line_id)
         locks.ensure_open(session=session, recipient_id=row.recipient_id, days=[row.date])
-        entry: MoneyOutRow | MoneyInRow
+        extra = {"origin": "statement", "statement_line": line_id}
         if row.amount_pence < 0:
-            entry = _money_out(session, row, payee, category, description)
+            made: MoneyOut | MoneyIn = _money_out(session, row, payee, category, description, extra)
+            kind = "money-out"
         else:
-            entry = _money_in(row, source, note, category)
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-        kind = "money-out" if isinstance(entry, MoneyOutRow) else "money-in"
-        audit.record(
-            session=session,
-            entity=kind.replace("-", "_"),
-            entity_id=entry.id,
-            action="create",
-            recipient_id=row.recipient_id,
-            after=entry,
-            extra={"origin": "statement", "statement_line": line_id},
-        )
-        _tie(session, row, f"{kind}:{entry.id}", "created", "create entry")
+            made = _money_in(session, row, source, note, category, extra)
+            kind = "money-in"
+        _tie(session, row, f"{kind}:{made.id}", "created", "create entry")
     return _one(ctx, line_id)
 
 
 def _money_out(
     session: Session,
-    row: StatementLineRow,
+    row: store.Line,
     payee: str | None,
     category: str | None,
     description: str | None,
-) -> MoneyOutRow:
+    extra: dict[str, Any],
+) -> MoneyOut:
     name = require_text(payee, "payee", max_length=120)
     providers = store_statements.providers_by_name(session=session, recipient_id=row.recipient_id)
     provider = providers.get(name.casefold())
-    return MoneyOutRow(
+    return ledger.add_money_out(
+        session=session,
         recipient_id=row.recipient_id,
         date=row.date,
         amount_pence=-row.amount_pence,
@@ -300,23 +281,31 @@ def _money_out(
         provider_id=provider[0] if provider else None,
         category=clean_text(category, "category", max_length=60) or (provider and provider[2]),
         description=clean_text(description, "description", max_length=500),
-        origin=Origin.STATEMENT.value,
+        origin=Origin.STATEMENT,
+        extra=extra,
     )
 
 
 def _money_in(
-    row: StatementLineRow, source: Source | str | None, note: str | None, category: str | None
-) -> MoneyInRow:
+    session: Session,
+    row: store.Line,
+    source: Source | str | None,
+    note: str | None,
+    category: str | None,
+    extra: dict[str, Any],
+) -> MoneyIn:
     if source is None or not str(source).strip():
         raise InputError("source", "is required: kcc, contribution, refund, opening or other")
-    return MoneyInRow(
+    return ledger.add_money_in(
+        session=session,
         recipient_id=row.recipient_id,
         date=row.date,
         amount_pence=row.amount_pence,
-        source=parse_choice(str(source), Source, "source").value,
+        source=parse_choice(str(source), Source, "source"),
         note=clean_text(note, "note", max_length=500),
         category=clean_text(category, "category", max_length=60),
-        origin=Origin.STATEMENT.value,
+        origin=Origin.STATEMENT,
+        extra=extra,
     )
 
 

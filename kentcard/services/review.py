@@ -23,6 +23,9 @@ from kentcard.core.records import MoneyIn, Plan, Source
 from kentcard.services.balance_check import BalanceCheck, balance_mismatch
 from kentcard.services.context import Context
 from kentcard.services.period import PeriodLedger, read_period
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger as store_ledger
+from kentcard.store import plans as store_plans
 
 
 class Kind(StrEnum):
@@ -102,11 +105,9 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
     what was paid against each summed in SQL: a large account has tens of thousands of
     invoices settled long ago, and the home screen reviews one month.
     """
-    from kentcard.store import queries  # here, not above: `export` needs none of the ORM
-
     ledger = read_period(ctx, recipient_id, start, end, invoices=False)
     with ctx.db.read() as session:
-        invoices = queries.invoices_to_review(
+        invoices = store_invoices.invoices_to_review(
             session=session, recipient_id=recipient_id, day=ledger.as_at, issued_from=start
         )
     outstanding = Money(sum(max(0, line.pence - paid) for line, paid in invoices))
@@ -423,12 +424,10 @@ def statement_status(check: BalanceCheck) -> str:
 def default_period(ctx: Context, recipient_id: int) -> tuple[date, date]:
     """From the first plan's start (or the first entry) to the end of this month, worked
     out as at today: the month is judged on its whole budget, not on the days so far."""
-    from kentcard.store import queries
-
     today = ctx.today()
     with ctx.db.read() as session:
-        plans = queries.plans(session=session, recipient_id=recipient_id)
-        first_in = queries.money_in(session=session, recipient_id=recipient_id)[:1]
+        plans = store_plans.plans(connection=session.connection(), recipient_id=recipient_id)
+        first_in = store_ledger.money_in(session=session, recipient_id=recipient_id)[:1]
     starts = [p.start for p in plans[:1]] + [m.date for m in first_in]
     return (min(starts) if starts else today.replace(day=1)), Month.of(today).last
 
@@ -486,14 +485,12 @@ def attention(ctx: Context, recipient_id: int, month: Month) -> list[Finding]:
     another month is shown; an explained missing receipt is answered, and only Review
     lists it.
     """
-    from kentcard.store import queries
-
     first, last = default_period(ctx, recipient_id)
     first, last = min(first, month.first), max(last, month.last)
     ledger = read_period(ctx, recipient_id, first, last, invoices=False)
     with ctx.db.read() as session:
         # Invoices still owed (any may be overdue) and those issued in the month shown.
-        invoices = queries.invoices_to_review(
+        invoices = store_invoices.invoices_to_review(
             session=session, recipient_id=recipient_id, day=ledger.as_at, issued_from=month.first
         )
     outstanding = Money(sum(max(0, line.pence - paid) for line, paid in invoices))

@@ -16,7 +16,10 @@ from kentcard.services.reports import (
     categories_for,
     monthly_by_category,
 )
-from kentcard.store import account
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger as store_ledger
+from kentcard.store import people as store_people
+from kentcard.store import plans as store_plans
 
 RECEIVED_SOURCES = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
 
@@ -49,18 +52,18 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
     today = ctx.today()
     balance_day = month.last if month.last < today else today
     with ctx.db.connect() as connection:
-        person = account.recipient(connection=connection, recipient_id=recipient_id)
-        plans = account.plans(connection=connection, recipient_id=recipient_id)
-        received = account.received_by_source(
+        person = store_people.recipient(connection=connection, recipient_id=recipient_id)
+        plans = store_plans.plans(connection=connection, recipient_id=recipient_id)
+        received = store_ledger.received_by_source(
             connection=connection, recipient_id=recipient_id, start=month.first, end=balance_day
         )
-        spent = account.spent_by_category(
+        spent = store_ledger.spent_by_category(
             connection=connection, recipient_id=recipient_id, start=month.first, end=balance_day
         )
-        balance = account.balance_on(
+        balance = store_ledger.balance_on(
             connection=connection, recipient_id=recipient_id, day=balance_day
         )
-        owed = account.outstanding_total(
+        owed = store_invoices.outstanding_total(
             connection=connection, recipient_id=recipient_id, day=balance_day
         )
     surplus = rules.surplus(balance, owed, _plan_for(plans, balance_day), person.retained_weeks)

@@ -1,13 +1,34 @@
-"""Files inside the database: bytes once per SHA-256, a document per person, links to records."""
+"""Files inside the database: bytes once per SHA-256, a document per person, links to records.
+
+Reads return core records (`Document`, `DocumentLine`, `LinkedRecord`); writes return ids and
+write their audit lines in the caller's transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from datetime import date
+from typing import Any, NamedTuple
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection, and_, func
+from sqlalchemy import select as core_select
+from sqlmodel import Session, col, select
 
-from kentcard.store import audit
-from kentcard.store.models import BlobRow, DocumentLinkRow, DocumentRow
+from kentcard.core.errors import NotFoundError
+from kentcard.core.lines import DocumentLine
+from kentcard.core.records import Document
+from kentcard.store import audit, convert
+from kentcard.store._sql import anything, ordered, rows, search, table
+from kentcard.store.models import (
+    BlobRow,
+    DocumentLinkRow,
+    DocumentRow,
+    InvoiceRow,
+    MoneyInRow,
+    MoneyOutRow,
+    ProviderRow,
+)
 
 TARGETS = ("money_out_id", "money_in_id", "invoice_id")
 
@@ -21,8 +42,9 @@ def put_document(
     media_type: str,
     filename: str,
     kind: str,
-) -> DocumentRow:
-    """Store the bytes unless they are already there; reuse the person's document for them."""
+) -> int:
+    """Store the bytes unless they are already there; reuse the person's document for them.
+    Returns the document's id."""
     if session.get(BlobRow, sha256) is None:
         session.add(
             BlobRow(sha256=sha256, size=len(content), media_type=media_type, content=content)
@@ -34,7 +56,8 @@ def put_document(
         )
     ).first()
     if existing is not None:
-        return existing
+        assert existing.id is not None
+        return existing.id
     row = DocumentRow(
         recipient_id=recipient_id,
         sha256=sha256,
@@ -53,10 +76,10 @@ def put_document(
         recipient_id=recipient_id,
         after=row,
     )
-    return row
+    return row.id
 
 
-def link(*, session: Session, document_id: int, target: str, target_id: int) -> DocumentLinkRow:
+def link(*, session: Session, document_id: int, target: str, target_id: int) -> None:
     """Tie a document to one record (idempotent: linking twice keeps one link).
 
     Each new link is an audit line on the record it proves, naming the document, its
@@ -64,14 +87,11 @@ def link(*, session: Session, document_id: int, target: str, target_id: int) -> 
     payment or another) gets no new document line, so without this nothing would say
     that this record gained it.
     """
-    found = _link_of(session, document_id, target, target_id)
-    if found is not None:
-        return found
-    row = DocumentLinkRow(document_id=document_id, **{target: target_id})
-    session.add(row)
+    if _link_of(session, document_id, target, target_id) is not None:
+        return
+    session.add(DocumentLinkRow(document_id=document_id, **{target: target_id}))
     session.flush()
     _audit_link(session, document_id, target, target_id, ("attached", "to"))
-    return row
 
 
 def unlink(*, session: Session, document_id: int, target: str, target_id: int) -> bool:
@@ -152,3 +172,216 @@ def bad_blobs(*, session: Session) -> list[str]:
         ):
             bad.append(blob.sha256)
     return bad
+
+
+# --- Reads ----------------------------------------------------------------------------------------
+
+_TARGET_ROWS: dict[str, type[Any]] = {
+    "money_out_id": MoneyOutRow,
+    "money_in_id": MoneyInRow,
+    "invoice_id": InvoiceRow,
+}
+
+
+def target_owner_and_day(
+    *, session: Session, target: str, target_id: int
+) -> tuple[int, date] | None:
+    """The person a payment, money-in or invoice belongs to and its date (an invoice's issue
+    date), or None when there is no such record."""
+    record = session.get(_TARGET_ROWS[target], target_id)
+    if record is None:
+        return None
+    return record.recipient_id, record.issue_date if target == "invoice_id" else record.date
+
+
+def owner_of(*, session: Session, document_id: int) -> int | None:
+    """The person a document belongs to, or None when there is no such document."""
+    row = session.get(DocumentRow, document_id)
+    return None if row is None else row.recipient_id
+
+
+def _document_rows(
+    session: Session, recipient_id: int, document_id: int | None = None
+) -> list[tuple[DocumentRow, int, str]]:
+    statement = (
+        select(DocumentRow, BlobRow.size, BlobRow.media_type)
+        .join(BlobRow, col(BlobRow.sha256) == DocumentRow.sha256)
+        .where(DocumentRow.recipient_id == recipient_id)
+        .order_by(col(DocumentRow.id))
+    )
+    if document_id is not None:
+        statement = statement.where(DocumentRow.id == document_id)
+    return [(doc, size, media) for doc, size, media in session.exec(statement)]
+
+
+def _links_by_document(session: Session, document_ids: list[int]) -> dict[int, list[str]]:
+    """Each document's links as readable tags: `money-out:12`, `invoice:3`, `money-in:4`."""
+    out: dict[int, list[str]] = defaultdict(list)
+    if not document_ids:
+        return out
+    for found in session.exec(
+        select(DocumentLinkRow)
+        .where(col(DocumentLinkRow.document_id).in_(document_ids))
+        .order_by(col(DocumentLinkRow.id))
+    ):
+        if found.money_out_id is not None:
+            out[found.document_id].append(f"money-out:{found.money_out_id}")
+        elif found.invoice_id is not None:
+            out[found.document_id].append(f"invoice:{found.invoice_id}")
+        elif found.money_in_id is not None:
+            out[found.document_id].append(f"money-in:{found.money_in_id}")
+    return out
+
+
+def documents(*, session: Session, recipient_id: int) -> list[Document]:
+    """Every stored document of the person, each with its links, oldest first."""
+    found = _document_rows(session, recipient_id)
+    links = _links_by_document(session, [r.id for r, _, _ in found if r.id])
+    return [
+        convert.document(r, size, media, tuple(links.get(r.id or 0, [])))
+        for r, size, media in found
+    ]
+
+
+def document(*, session: Session, recipient_id: int, document_id: int) -> Document:
+    """One of the person's documents with its links, or NotFoundError."""
+    for row, size, media in _document_rows(session, recipient_id, document_id):
+        links = _links_by_document(session, [document_id])
+        return convert.document(row, size, media, tuple(links.get(document_id, [])))
+    raise NotFoundError(f"document {document_id} does not exist")
+
+
+def document_lines(*, session: Session | Connection, recipient_id: int) -> list[DocumentLine]:
+    """Every stored document of this person with its links, in one joined query."""
+    doc, blob, link_table = table(DocumentRow), table(BlobRow), table(DocumentLinkRow)
+    d = doc.c
+    statement = (
+        core_select(
+            d.id, d.sha256, d.filename, blob.c.media_type, blob.c.size, d.kind, d.added_at,
+            link_table.c.money_out_id, link_table.c.money_in_id, link_table.c.invoice_id,
+        )
+        .join(blob, blob.c.sha256 == d.sha256)
+        .outerjoin(link_table, link_table.c.document_id == d.id)
+        .where(d.recipient_id == recipient_id)
+        .order_by(d.id, link_table.c.id)
+    )  # fmt: skip
+    found: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
+    for *head, out_id, in_id, invoice_id in rows(session, statement):
+        _, links = found.setdefault(head[0], (tuple(head), []))
+        if out_id is not None:
+            links.append(f"money-out:{out_id}")
+        elif invoice_id is not None:
+            links.append(f"invoice:{invoice_id}")
+        elif in_id is not None:
+            links.append(f"money-in:{in_id}")
+    return [DocumentLine._make((*head, tuple(links))) for head, links in found.values()]
+
+
+class LinkedRecord(NamedTuple):
+    """What a document is evidence for, as a person knows it: a payment (date, payee,
+    amount), an invoice (number, provider) or a money-in (date, source, amount)."""
+
+    what: str  # "money-out", "invoice" or "money-in"
+    id: int
+    date: date | None
+    name: str  # the payee, the invoice's provider or the money-in's source
+    amount_pence: int | None
+    number: str | None = None
+
+
+def linked_records_by_document(
+    *, session: Session, document_ids: list[int]
+) -> dict[int, list[LinkedRecord]]:
+    """Each document's linked payments, invoices and money-in, in one query for all of them."""
+    out: dict[int, list[LinkedRecord]] = defaultdict(list)
+    if not document_ids:
+        return out
+    link_row, paid, received = DocumentLinkRow, MoneyOutRow, MoneyInRow
+    statement: Any = (
+        core_select(
+            col(link_row.document_id),
+            col(link_row.money_out_id),
+            col(paid.date).label("out_date"),
+            col(paid.payee),
+            col(paid.amount_pence).label("out_pence"),
+            col(link_row.invoice_id),
+            col(InvoiceRow.number),
+            col(ProviderRow.name),
+            col(link_row.money_in_id),
+            col(received.date).label("in_date"),
+            col(received.source),
+            col(received.amount_pence).label("in_pence"),
+        )
+        .select_from(link_row)
+        .outerjoin(paid, col(paid.id) == link_row.money_out_id)
+        .outerjoin(InvoiceRow, col(InvoiceRow.id) == link_row.invoice_id)
+        .outerjoin(ProviderRow, col(ProviderRow.id) == InvoiceRow.provider_id)
+        .outerjoin(received, col(received.id) == link_row.money_in_id)
+        .where(col(link_row.document_id).in_(document_ids))
+        .order_by(col(link_row.id))
+    )
+    for r in session.execute(statement):
+        if r.money_out_id is not None:
+            found = LinkedRecord("money-out", r.money_out_id, r.out_date, r.payee, r.out_pence)
+        elif r.invoice_id is not None:
+            found = LinkedRecord("invoice", r.invoice_id, None, r.name, None, r.number)
+        else:
+            found = LinkedRecord("money-in", r.money_in_id, r.in_date, r.source, r.in_pence)
+        out[r.document_id].append(found)
+    return out
+
+
+# --- Paged reads for the terminal app's tables -----------------------------------------------
+
+
+def _document_where(recipient_id: int, text: str | None, kind: str | None) -> Any:
+    return and_(
+        col(DocumentRow.recipient_id) == recipient_id,
+        search(text, col(DocumentRow.filename), col(BlobRow.media_type)),
+        anything() if kind is None else col(DocumentRow.kind) == kind,
+    )
+
+
+def document_page(
+    *,
+    session: Session,
+    recipient_id: int,
+    offset: int,
+    limit: int,
+    text: str | None = None,
+    kind: str | None = None,
+    sort: str = "added",
+    descending: bool = True,
+) -> list[Document]:
+    """One page of stored documents (their links left empty: see
+    `linked_records_by_document`)."""
+    columns = {
+        "added": col(DocumentRow.id),
+        "name": func.lower(DocumentRow.filename),
+        "kind": col(DocumentRow.kind),
+        "size": col(BlobRow.size),
+    }
+    base = select(DocumentRow, BlobRow.size, BlobRow.media_type).join(
+        BlobRow, col(BlobRow.sha256) == DocumentRow.sha256
+    )
+    statement = ordered(
+        base.where(_document_where(recipient_id, text, kind)),
+        columns,
+        sort,
+        descending,
+        col(DocumentRow.id),
+    )
+    found = session.exec(statement.offset(offset).limit(limit))
+    return [convert.document(d, s, m, ()) for d, s, m in found]
+
+
+def document_count(
+    *, session: Session, recipient_id: int, text: str | None = None, kind: str | None = None
+) -> int:
+    counted = (
+        select(func.count())
+        .select_from(DocumentRow)
+        .join(BlobRow, col(BlobRow.sha256) == DocumentRow.sha256)
+        .where(_document_where(recipient_id, text, kind))
+    )
+    return int(session.exec(counted).one())

@@ -1,20 +1,30 @@
-"""Reads and row look-ups for reconciling statement lines with ledger entries.
+"""Reads and writes for reconciling statement lines with ledger entries, and the card
+statement's day-end balances.
 
 Lines come back with the entry each is tied to (kind, id, label), so the Reconcile screen
 shows both sides from one query; entries come back with the line that accounts for them.
+A change to a line writes its audit line in the caller's transaction.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, literal, select, union_all, update
+from sqlalchemy import Connection, func, literal, select, union_all, update
 from sqlmodel import Session
 
 from kentcard.core.errors import NotFoundError
-from kentcard.store.models import MoneyInRow, MoneyOutRow, StatementLineRow
-from kentcard.store.statements import BATCH, IN, LINE, OUT
+from kentcard.core.records import MoneyIn, MoneyOut
+from kentcard.store import _sql, audit, convert
+from kentcard.store.models import MoneyInRow, MoneyOutRow, StatementBatchRow, StatementLineRow
+
+LINE = _sql.table(StatementLineRow)
+OUT = _sql.table(MoneyOutRow)
+IN = _sql.table(MoneyInRow)
+BATCH = _sql.table(StatementBatchRow)
+ENTITY = "statement_line"
 
 
 def lines(
@@ -112,22 +122,80 @@ def batches(*, session: Session, recipient_id: int) -> list[Any]:
     return list(session.execute(statement))
 
 
-def line_row(*, session: Session, line_id: int) -> StatementLineRow:
+class Line(NamedTuple):
+    """A stored statement line as the reconcile actions see it."""
+
+    id: int
+    recipient_id: int
+    batch_id: int
+    date: date
+    amount_pence: int
+    balance_pence: int | None
+    state: str
+    money_out_id: int | None
+    money_in_id: int | None
+    replaces_line_id: int | None
+
+
+def _line(row: StatementLineRow) -> Line:
+    assert row.id is not None
+    return Line(
+        row.id,
+        row.recipient_id,
+        row.batch_id,
+        row.date,
+        row.amount_pence,
+        row.balance_pence,
+        row.state,
+        row.money_out_id,
+        row.money_in_id,
+        row.replaces_line_id,
+    )
+
+
+def _line_row(session: Session, line_id: int) -> StatementLineRow:
     row = session.get(StatementLineRow, line_id)
     if row is None:
         raise NotFoundError(f"statement line {line_id} does not exist")
     return row
 
 
-def entry_row(*, session: Session, kind: str, entry_id: int) -> MoneyOutRow | MoneyInRow:
-    row: MoneyOutRow | MoneyInRow | None = (
-        session.get(MoneyOutRow, entry_id)
-        if kind == "money-out"
-        else session.get(MoneyInRow, entry_id)
+def line(*, session: Session, line_id: int) -> Line:
+    """The statement line with this id, or NotFoundError."""
+    return _line(_line_row(session, line_id))
+
+
+def update_line(*, session: Session, line_id: int, event: str, entry: str, **values: Any) -> Line:
+    """Change these columns of a line, with one audit line naming the event and the entry."""
+    row = _line_row(session, line_id)
+    before = StatementLineRow.model_validate(row.model_dump())
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    audit.record(
+        session=session,
+        entity=ENTITY,
+        entity_id=line_id,
+        action="update",
+        recipient_id=row.recipient_id,
+        before=before,
+        after=row,
+        extra={"event": event, "entry": entry},
     )
-    if row is None:
-        raise NotFoundError(f"{kind}:{entry_id} does not exist")
-    return row
+    return _line(row)
+
+
+def entry(*, session: Session, kind: str, entry_id: int) -> MoneyOut | MoneyIn:
+    """The money-out or money-in with this id, or NotFoundError."""
+    if kind == "money-out":
+        out_row = session.get(MoneyOutRow, entry_id)
+        if out_row is not None:
+            return convert.money_out(out_row)
+    else:
+        in_row = session.get(MoneyInRow, entry_id)
+        if in_row is not None:
+            return convert.money_in(in_row)
+    raise NotFoundError(f"{kind}:{entry_id} does not exist")
 
 
 def line_tied_to(*, session: Session, kind: str, entry_id: int) -> int | None:
@@ -174,3 +242,47 @@ def move_balances(*, session: Session, line_ids: list[int], delta: int) -> None:
             .where(LINE.c.id.in_(line_ids))
             .values(balance_pence=LINE.c.balance_pence + delta)
         )
+
+
+# --- The card statement's day-end balances ---------------------------------------------------
+
+
+def day_end_balances(
+    *, connection: Connection, recipient_id: int, start: date, end: date
+) -> list[tuple[date, int]]:
+    """The card statement's balance at the end of each day in [start, end] that has one.
+
+    A line replaced by a later download's, and a later download's line still waiting to
+    replace one, are two versions of one payment: only the one in the ledger counts.
+    """
+    c = LINE.c
+    statement = (
+        select(c.date, c.amount_pence, c.balance_pence)
+        .where(
+            c.recipient_id == recipient_id,
+            c.balance_pence.is_not(None),
+            c.state != "replaced",
+            (c.replaces_line_id.is_(None)) | (c.state != "decision"),
+            c.date.between(start, end),
+        )
+        .order_by(c.date, c.id)
+    )
+    days: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for day, pence, balance in connection.execute(statement):
+        days[str(day)[:10]].append((int(pence), int(balance)))
+    return [(date.fromisoformat(day), _day_end(lines)) for day, lines in days.items()]
+
+
+def _day_end(lines: list[tuple[int, int]]) -> int:
+    """The balance after a day's lines (amount, balance after), whatever their order.
+
+    The day's first line is the one whose balance before it is no other line's balance
+    after; the day ends at that balance plus the day's amounts. Should the lines not
+    single one out (a data error, or a day that ends where it began), the last stored
+    line's balance is taken.
+    """
+    after = Counter(balance for _, balance in lines)
+    firsts = {balance - pence for pence, balance in lines if after[balance - pence] == 0}
+    if len(firsts) == 1:
+        return firsts.pop() + sum(pence for pence, _ in lines)
+    return lines[-1][1]

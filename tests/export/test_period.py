@@ -22,7 +22,8 @@ from kentcard.services.period import month_spans, read_period
 from kentcard.services.plans import list_plans
 from kentcard.services.review import KIND_WORDS, Kind, review
 from kentcard.services.summary import month_summary
-from kentcard.store import account
+from kentcard.store import invoices as store_invoices
+from kentcard.store import ledger as store_ledger
 from tests.export.ledger import END, START, Ledger
 from tests.services.helpers import monthly_plan, person
 
@@ -65,13 +66,13 @@ def test_part_months_count_only_the_periods_days(ctx: Context, ledger: Ledger) -
     ]
     with ctx.db.connect() as connection:  # the reads `kentcard budget` makes, over those days
         for line in period.months:
-            spent = account.spent_by_category(
+            spent = store_ledger.spent_by_category(
                 connection=connection, recipient_id=ledger.rid, start=line.first, end=line.last
             )
-            received = account.received_by_source(
+            received = store_ledger.received_by_source(
                 connection=connection, recipient_id=ledger.rid, start=line.first, end=line.last
             )
-            balance = account.balance_on(
+            balance = store_ledger.balance_on(
                 connection=connection, recipient_id=ledger.rid, day=line.last
             )
             assert line.spent == Money(sum(m.pence for m in spent.values())), line.first
@@ -87,7 +88,7 @@ def test_outstanding_equals_the_sql_total_on_every_day(ctx: Context, ledger: Led
     period = read_period(ctx, ledger.rid, START, END)
     with ctx.db.connect() as connection:
         for day in (date(2026, 5, 31), date(2026, 10, 13), date(2026, 10, 21), END):
-            expected = account.outstanding_total(
+            expected = store_invoices.outstanding_total(
                 connection=connection, recipient_id=ledger.rid, day=day
             )
             assert period.outstanding(day) == expected, day

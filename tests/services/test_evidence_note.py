@@ -11,7 +11,7 @@ from kentcard.core.errors import InputError, NotFoundError
 from kentcard.core.money import Money
 from kentcard.services import history, ledger, period_lock
 from kentcard.services.context import Context
-from kentcard.store import period_rows
+from kentcard.store import ledger as store_ledger
 from tests.services.helpers import counts, last_audit_id, person, rows
 
 LUNCH = "the lunch club gives no receipts"
@@ -44,7 +44,7 @@ def test_set_is_stripped_kept_and_returned(
     [listed] = ledger.list_money_out(ctx, rid)
     assert listed.evidence_note == LUNCH
     with ctx.db.read() as session:
-        [line] = period_rows.money_out_lines(
+        [line] = store_ledger.money_out_lines(
             session=session, recipient_id=rid, start=date(2026, 11, 1), end=date(2026, 11, 30)
         )
     assert (line.evidenced, line.evidence_note) == (False, LUNCH)

@@ -29,7 +29,7 @@ from kentcard.services.opening import open_context
 from kentcard.services.reports import monthly_by_category
 from kentcard.services.settings import Settings
 from kentcard.services.summary import month_summary
-from kentcard.store import account, queries
+from kentcard.store import invoices as store_invoices
 from kentcard.store.engine import url_for
 
 SIZE = Size(3000, 4)
@@ -70,11 +70,13 @@ def test_outstanding_total_matches_invoice_by_invoice(scale: Context, path: Path
     with scale.db.read() as session, scale.db.connect() as connection:
         for rid in people:
             for day in DAYS:
-                pairs = queries.invoices_with_allocated(
+                pairs = store_invoices.invoices_with_allocated(
                     session=session, recipient_id=rid, issued_by=day
                 )
                 by_hand = sum(max(0, (inv.amount - paid).pence) for inv, paid in pairs)
-                total = account.outstanding_total(connection=connection, recipient_id=rid, day=day)
+                total = store_invoices.outstanding_total(
+                    connection=connection, recipient_id=rid, day=day
+                )
                 assert total.pence == by_hand
                 owed_somewhere |= by_hand > 0
     assert owed_somewhere  # the data has part-paid invoices, so the test can fail
@@ -168,7 +170,7 @@ def test_summary_and_page_queries_read_through_the_indexes(scale: Context, path:
 def invoice_states_by_hand(scale: Context, rid: int) -> list[InvoiceState]:
     """Every invoice with all that is allocated to it, from the plain whole-list query."""
     with scale.db.read() as session:
-        pairs = queries.invoices_with_allocated(session=session, recipient_id=rid)
+        pairs = store_invoices.invoices_with_allocated(session=session, recipient_id=rid)
     return [InvoiceState(invoice, paid, TODAY) for invoice, paid in pairs]
 
 
