@@ -177,8 +177,8 @@ def storage_error(error: OperationalError) -> KentcardError | OperationalError:
 class Database:
     """Hands out sessions: `write()` for one user action's transaction, `read()` for queries.
 
-    `connect()` is a read transaction on a plain Core connection, for the reads in
-    `store.account` that need no ORM (a command that only reports never loads it).
+    `connect()` is a read transaction on a plain Core connection, for the store's Core reads
+    (a person, their plans, a month's sums) that need no ORM session.
     """
 
     def __init__(self, engine: Engine) -> None:
