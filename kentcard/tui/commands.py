@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from kentcard.tui.app import KentcardApp
 
 SECTIONS = [
     ("dashboard", "Home: this month at a glance"),
@@ -37,9 +40,9 @@ PLAN_ACTIONS = [
 class KentcardCommands(Provider):
     """Go to any section, add any record, change months, open help and settings."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app: Any = self.app
-        found: list[tuple[str, Callable[[], Any], str]] = [
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = cast("KentcardApp", self.app)
+        found: list[tuple[str, Callable[[], object], str]] = [
             (f"Go to {label.split(':')[0]}", partial(app.run_action, f"go('{mode}')"), label)
             for mode, label in SECTIONS
         ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from kentcard.core.folders import private_folder
 from kentcard.services.settings import Settings
@@ -23,7 +22,7 @@ def prefs_path(settings: Settings) -> Path | None:
     return Path(db).expanduser().absolute().parent / PREFS_NAME
 
 
-def load_prefs(settings: Settings) -> dict[str, Any]:
+def load_prefs(settings: Settings) -> dict[str, object]:
     path = prefs_path(settings)
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path else {}
@@ -32,7 +31,7 @@ def load_prefs(settings: Settings) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def save_prefs(settings: Settings, prefs: dict[str, Any]) -> None:
+def save_prefs(settings: Settings, prefs: dict[str, object]) -> None:
     """Write atomically, readable by the owner only (0600)."""
     path = prefs_path(settings)
     if path is None:

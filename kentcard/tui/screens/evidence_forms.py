@@ -8,10 +8,11 @@ from textual import work
 from textual.widgets import Select
 
 from kentcard.core import words
-from kentcard.core.records import DocumentKind
+from kentcard.core.records import Document, DocumentKind
 from kentcard.core.validate import parse_choice
 from kentcard.services import browse, documents
 from kentcard.services.browse import Filters
+from kentcard.services.context import Context
 from kentcard.tui.messages import ChoicesLoaded
 from kentcard.tui.screens.money_forms import KIND_CHOICES
 from kentcard.tui.widgets.form import Field, FormDialog, required, unquote_path
@@ -19,7 +20,7 @@ from kentcard.tui.widgets.form import Field, FormDialog, required, unquote_path
 RECENT = 150  # payments and invoices offered, newest first; older ones: from their own section
 
 
-def evidence_targets(ctx: Any, recipient_id: int) -> list[tuple[str, str]]:
+def evidence_targets(ctx: Context, recipient_id: int) -> list[tuple[str, str]]:
     """The newest payments, those still without a receipt first, then the newest invoices;
     each as its words and its link tag (`money-out:3`)."""
     newest = Filters(sort="date", descending=True)
@@ -45,7 +46,7 @@ def evidence_targets(ctx: Any, recipient_id: int) -> list[tuple[str, str]]:
     return options
 
 
-class AttachToForm(FormDialog):
+class AttachToForm(FormDialog[Document]):
     """Choose the payment or invoice, the file, and what it is; saving attaches it."""
 
     title_text = "Attach a file to a payment or an invoice"
@@ -93,7 +94,7 @@ class AttachToForm(FormDialog):
         select.set_options(message.options)
         select.prompt = "Choose the payment or invoice" if message.options else "Nothing yet"
 
-    def save(self, values: dict[str, Any]) -> Any:
+    def save(self, values: dict[str, Any]) -> Document:
         return documents.attach_document(
             self.kapp.ctx,
             values["file"],

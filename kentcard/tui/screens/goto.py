@@ -72,7 +72,7 @@ class FindingOpener(Section):
         from kentcard.tui.screens.other_forms import InvoiceForm
 
         record, today = message.record, self.ctx.today()
-        dialog: FormDialog
+        dialog: FormDialog[object]
         if isinstance(record, PaymentToFix) and message.kind is Kind.NO_EVIDENCE:
             payment = record.payment
             label = f"the payment of {payment.amount} to {payment.payee}"

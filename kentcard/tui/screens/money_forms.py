@@ -4,7 +4,7 @@ and saying why a payment has no receipt."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,7 +19,7 @@ from kentcard.core import words
 from kentcard.core.dates import parse_date
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money, format_money, parse_positive_money, total
-from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut, Source
+from kentcard.core.records import Document, DocumentKind, MoneyIn, MoneyOut, Source
 from kentcard.core.validate import clean_text, parse_choice
 from kentcard.services import allocations, browse, documents, ledger
 from kentcard.tui.messages import RecordSaved
@@ -48,7 +48,7 @@ def text_of(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def money_text(value: Any) -> str:
+def money_text(value: Money | None) -> str:
     return "" if value is None else f"{value.pence // 100}.{value.pence % 100:02d}"
 
 
@@ -56,7 +56,7 @@ def date_field(value: object, label: str = "Date", name: str = "date") -> Field:
     return Field(name, label, text_of(value), required(parse_date, name), "e.g. 5/11/2026")
 
 
-def amount_field(value: Any, label: str = "Amount (£)", name: str = "amount") -> Field:
+def amount_field(value: Money | None, label: str = "Amount (£)", name: str = "amount") -> Field:
     return Field(name, label, money_text(value), required(parse_positive_money, name), "e.g. 45.99")
 
 
@@ -80,7 +80,10 @@ class NotesFound(Message):
         self.notes = notes
 
 
-class EntryForm(FormDialog):
+EntryT = TypeVar("EntryT", MoneyIn, MoneyOut, covariant=True)
+
+
+class EntryForm(FormDialog[EntryT], Generic[EntryT]):
     """A money-in or money-out form that warns, and never refuses, when the entry looks
     mistaken: a date more than about two months ahead, or the same entry already logged.
 
@@ -197,7 +200,7 @@ class EntryForm(FormDialog):
         )
 
 
-class MoneyInForm(EntryForm):
+class MoneyInForm(EntryForm[MoneyIn]):
     NOTE_AFTER = "source"
     WATCHED = ("date", "amount", "source")
     record: MoneyIn | None
@@ -308,7 +311,7 @@ def payee_key(payee: str) -> str:
     return payee.strip().casefold()
 
 
-class MoneyOutForm(EntryForm):
+class MoneyOutForm(EntryForm[MoneyOut]):
     """A payment: who, how much, which of the payee's unpaid invoices it pays, its receipt.
 
     The payee's unpaid invoices are listed under Paid to; when the amount is exactly what one
@@ -597,7 +600,7 @@ def pay_invoice_form(
     )
 
 
-class AttachForm(FormDialog):
+class AttachForm(FormDialog[Document]):
     """Attach a receipt, invoice or other document to one payment or invoice."""
 
     def __init__(
@@ -624,7 +627,7 @@ class AttachForm(FormDialog):
             ]
         )
 
-    def save(self, values: dict[str, Any]) -> Any:
+    def save(self, values: dict[str, Any]) -> Document:
         return documents.attach_document(
             self.kapp.ctx, values["file"], kind=values["kind"], **{self.target: self.target_id}
         )
@@ -636,7 +639,7 @@ def describe_payment(record: MoneyOut) -> str:
     return f"{format_money(record.amount)} to {record.payee} on {when}"
 
 
-class ExplainForm(FormDialog):
+class ExplainForm(FormDialog[MoneyOut]):
     """Say why a payment has no receipt; saving an empty box removes the explanation."""
 
     def __init__(self, record: MoneyOut, evidenced: bool = False) -> None:

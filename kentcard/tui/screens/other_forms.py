@@ -11,7 +11,7 @@ from kentcard.core.dates import parse_date
 from kentcard.core.errors import InputError
 from kentcard.core.invoices import InvoiceState, hours_times_rate
 from kentcard.core.money import Money, parse_money
-from kentcard.core.records import Provider, ProviderKind
+from kentcard.core.records import Invoice, Provider, ProviderKind
 from kentcard.core.validate import format_hours, parse_choice, parse_hours
 from kentcard.services import documents, invoices, providers
 from kentcard.tui.screens.money_forms import amount_field, date_field, money_text, text_of
@@ -40,7 +40,7 @@ def _positive(text: str, name: str) -> Money:
     return money
 
 
-class InvoiceForm(FormDialog):
+class InvoiceForm(FormDialog[Invoice]):
     def __init__(
         self,
         state: InvoiceState | None,
@@ -79,7 +79,7 @@ class InvoiceForm(FormDialog):
                 Field(
                     "rate",
                     "Hourly rate (£)",
-                    money_text(inv and inv.rate),
+                    money_text(inv.rate if inv else None),
                     optional(_positive, "rate"),
                 ),
                 amount,
@@ -131,7 +131,7 @@ class InvoiceForm(FormDialog):
                 text += f" — not the amount typed ({typed}); a reviewer would ask why"
             self.query_one("#computed", Static).update(text)
 
-    def save(self, values: dict[str, Any]) -> Any:
+    def save(self, values: dict[str, Any]) -> Invoice:
         ctx, person = self.kapp.ctx, self.recipient
         amount = values["amount"] or self.computed()
         if amount is None:
@@ -162,7 +162,7 @@ class InvoiceForm(FormDialog):
         return record
 
 
-class ProviderForm(FormDialog):
+class ProviderForm(FormDialog[Provider]):
     def __init__(self, record: Provider | None, categories: list[str]) -> None:
         self.record = record
         self.title_text = f"Edit provider {record.name}" if record else "Add a provider"
@@ -184,7 +184,7 @@ class ProviderForm(FormDialog):
                 Field(
                     "rate",
                     "Hourly rate (£), if any",
-                    money_text(record and record.rate),
+                    money_text(record.rate if record else None),
                     optional(_positive, "rate"),
                 ),
                 Field(

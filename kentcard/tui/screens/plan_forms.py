@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
@@ -68,7 +68,10 @@ def plan_fields(frequency: str, council: str, contribution: str) -> list[Field]:
     ]
 
 
-class LinesForm(FormDialog):
+SavedT = TypeVar("SavedT", Plan, Recipient, covariant=True)
+
+
+class LinesForm(FormDialog[SavedT], Generic[SavedT]):
     """A form with budget lines after its contribution, checked against the payment live."""
 
     # The grey example in an empty box reads as an example, not as something filled in.
@@ -139,7 +142,7 @@ class LinesForm(FormDialog):
         return f"{format_money(Money(payment.pence - added))} of each payment is in no budget line."
 
 
-class PlanForm(LinesForm):
+class PlanForm(LinesForm[Plan]):
     """A new plan from a date, as `kentcard plan set` does: the plan in force ends the day
     before; a plan from the day the latest one starts replaces it."""
 
@@ -212,7 +215,7 @@ def parse_weeks(text: str, field: str) -> int:
     return weeks
 
 
-class PersonForm(FormDialog):
+class PersonForm(FormDialog[Recipient]):
     """The person the account is for: name, KCC reference, card, weeks of budget kept."""
 
     title_text = "The person's details"

@@ -6,6 +6,7 @@ calls one service in a thread worker and then reloads both tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -88,7 +89,7 @@ def tied_words(line: ReconcileLine) -> str:
     return words if day == str(line.date) else f"{day}  {words}"
 
 
-def _money(pence_text: Any) -> Text:
+def _money(pence_text: object) -> Text:
     return Text(str(pence_text), justify="right")
 
 
@@ -314,7 +315,7 @@ class ReconcileScreen(Section):
         self.app.push_screen(ConfirmDialog(question, yes="Yes, lock it"), answered)
 
     @work(thread=True, exit_on_error=False, group="reconcile-change")
-    def change(self, call: Any, said: str | None) -> None:
+    def change(self, call: Callable[[], object], said: str | None) -> None:
         """Run one service call; errors reach the person through the worker error handler."""
         result = call()
         self.post_message(LineChanged(said or str(result)))

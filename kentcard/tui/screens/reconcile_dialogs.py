@@ -3,6 +3,7 @@ line, and choose the period to mark reviewed and lock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -180,11 +181,11 @@ def _plain(error: BaseException) -> str:
     return plain_error(error)
 
 
-def _text(limit: int) -> Any:
+def _text(limit: int) -> Callable[[str, str], str | None]:
     return lambda text, name: clean_text(text, name, max_length=limit)
 
 
-class CreateEntryForm(FormDialog):
+class CreateEntryForm(FormDialog[ReconcileLine]):
     """Log a statement line as a new payment (who, category) or money in (where from)."""
 
     def __init__(self, line: ReconcileLine, categories: list[str]) -> None:
@@ -228,7 +229,7 @@ class CreateEntryForm(FormDialog):
         return create_entry_from_line(self.kapp.ctx, self.line.id, **values)
 
 
-class LockForm(FormDialog):
+class LockForm(FormDialog[dict[str, Any]]):
     """The last day of the reviewed period and why; the screen asks to confirm before locking."""
 
     title_text = "Mark reviewed and lock"

@@ -19,7 +19,7 @@ from kentcard.tui.screens.plan_forms import LinesForm, plan_fields
 from kentcard.tui.widgets.form import Field, optional, required
 
 
-class SetupForm(LinesForm):
+class SetupForm(LinesForm[Recipient]):
     """Asked once, on an empty database. Saving twice never makes two people.
 
     The budget lines are rows (as many as the plan has), checked against KCC's amount plus

@@ -115,7 +115,7 @@ class TableScreen(Section, Generic[RowT]):
         """Options for the third filter (runs in a worker)."""
         return []
 
-    def form(self, item: RowT | None) -> FormDialog | None:
+    def form(self, item: RowT | None) -> FormDialog[object] | None:
         return None
 
     def delete(self, item: RowT) -> None:
@@ -324,7 +324,7 @@ class TableScreen(Section, Generic[RowT]):
         event.stop()
         self.action_edit()
 
-    def _open(self, dialog: FormDialog | None) -> AwaitMount | None:
+    def _open(self, dialog: FormDialog[object] | None) -> AwaitMount | None:
         """Show a form; returns what to await for it to be mounted, first box focused."""
         return None if dialog is None else self.app.push_screen(dialog, self.saved)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -77,14 +77,17 @@ class NoticeDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ChoiceDialog(ModalScreen[Any]):
+ChoiceT = TypeVar("ChoiceT")
+
+
+class ChoiceDialog(ModalScreen[ChoiceT | None], Generic[ChoiceT]):
     """Pick one of a few things (↑↓ and Enter, or a click); Esc picks nothing (None)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel", id="choice.cancel"),
     ]
 
-    def __init__(self, question: str, choices: Iterable[tuple[str, Any]]) -> None:
+    def __init__(self, question: str, choices: Iterable[tuple[str, ChoiceT]]) -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.choices = list(choices)
@@ -112,7 +115,7 @@ LAST_FOLDER = "last_folder"
 _remembered: dict[str, Path] = {}  # the last folder a file was picked from, this session
 
 
-def starting_folder(app: Any = None) -> Path:
+def starting_folder(app: object = None) -> Path:
     """Where the file picker opens: the last folder a file was picked from (this session,
     else as remembered beside the database), else Downloads, Pictures or Documents, else home.
     """
@@ -130,7 +133,7 @@ def starting_folder(app: Any = None) -> Path:
     return home
 
 
-def remember_folder(app: Any, folder: Path) -> None:
+def remember_folder(app: object, folder: Path) -> None:
     """Keep the folder for the next picker; in the app's settings file too, when it has one."""
     _remembered[LAST_FOLDER] = folder
     settings = getattr(app, "settings", None)

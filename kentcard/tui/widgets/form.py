@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -30,7 +30,9 @@ from kentcard.tui.widgets.dialogs import ConfirmDialog, FileBrowserDialog
 if TYPE_CHECKING:
     from kentcard.tui.app import KentcardApp
 
-Parser = Callable[[str], Any]
+Parser = Callable[[str], Any]  # a field's text to its value: a date, Money, an enum, text
+ResultT = TypeVar("ResultT", covariant=True)  # what a form's save returns
+ValueT = TypeVar("ValueT")
 
 
 @dataclass
@@ -83,7 +85,9 @@ def save_error(error: BaseException) -> SaveFailed:
     return SaveFailed(f"something went wrong ({type(error).__name__})")
 
 
-class FormDialog(ModalScreen[Any]):
+class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
+    """A form whose save returns a `ResultT`; it closes with that, or None if cancelled."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
@@ -258,7 +262,7 @@ class FormDialog(ModalScreen[Any]):
         self.leave(lambda _none: self.app.exit(), None)
         return True
 
-    def leave(self, then: Callable[[Any], object], value: Any) -> None:
+    def leave(self, then: Callable[[ValueT], object], value: ValueT) -> None:
         if not self.typed():
             then(value)
             return
@@ -301,11 +305,11 @@ class FormDialog(ModalScreen[Any]):
         else:
             self.post_message(RecordSaved(record))
 
-    def save(self, values: dict[str, Any]) -> Any:
+    def save(self, values: dict[str, Any]) -> ResultT:
         """Call the service (in a worker thread); raise to keep the form open."""
         raise NotImplementedError
 
-    def on_record_saved(self, message: RecordSaved) -> None:
+    def on_record_saved(self, message: RecordSaved[ResultT]) -> None:
         self.dismiss(message.record)
 
     def on_save_failed(self, message: SaveFailed) -> None:

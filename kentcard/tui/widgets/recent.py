@@ -6,16 +6,18 @@ wraps (at 120 columns `receipt ✓` used to fall onto a line of its own).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from datetime import date
+from typing import ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from kentcard.core.money import format_money
+from kentcard.services.browse import Payment
 
 
-def payment_line(day: Any, payee: str, amount: str, width: int) -> str:
+def payment_line(day: date, payee: str, amount: str, width: int) -> str:
     """`19 Nov  TESCO STORES 2841      £8.45  `: the line before its receipt mark, so that
     with the mark (`MARK_WIDTH` cells) it takes at most `width` cells."""
     room = max(6, width - (6 + 2 + 1 + 10 + 2 + MARK_WIDTH))
@@ -30,7 +32,7 @@ class RecentPayments(Widget):
     """The last few payments: date, payee, amount, and whether a receipt is attached."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"recent--missing"}
-    payments: reactive[tuple[Any, ...]] = reactive((), layout=True)
+    payments: reactive[tuple[Payment, ...]] = reactive((), layout=True)
 
     def render(self) -> Text:
         if not self.payments:
