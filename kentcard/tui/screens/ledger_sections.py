@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from kentcard.core.records import DocumentKind, MoneyIn
+from kentcard.core.records import DocumentKind, MoneyIn, MoneyOut
 from kentcard.services import browse, ledger, providers
 from kentcard.services.browse import Filters, Page, Payment
 from kentcard.tui.screens.money_forms import (
@@ -46,6 +46,9 @@ class MoneyInScreen(TableScreen[MoneyIn]):
 
     def form(self, item: MoneyIn | None) -> MoneyInForm:
         return MoneyInForm(item, self.ctx.today())
+
+    def undo_record(self, item: MoneyIn) -> MoneyIn:
+        return item
 
     def delete(self, item: MoneyIn) -> None:
         ledger.delete_money_in(self.ctx, item.id)
@@ -94,6 +97,9 @@ class MoneyOutScreen(TableScreen[Payment]):
     def form(self, item: Payment | None) -> MoneyOutForm:
         record = item.record if item else None
         return MoneyOutForm(record, self.ctx.today(), self.payees, self.categories)
+
+    def undo_record(self, item: Payment) -> MoneyOut:
+        return item.record
 
     def delete(self, item: Payment) -> None:
         ledger.delete_money_out(self.ctx, item.record.id)

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from kentcard.core import words
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
-from kentcard.core.records import DocumentKind, Provider
+from kentcard.core.records import DocumentKind, Invoice, Provider
 from kentcard.services import browse, documents, invoices, providers
 from kentcard.services.browse import INVOICE_STATUSES, Evidence, Filters, Page
 from kentcard.tui.screens.evidence_forms import AttachToForm
@@ -86,6 +86,9 @@ class InvoicesScreen(TableScreen[InvoiceState]):
     def form(self, item: InvoiceState | None) -> InvoiceForm:
         return InvoiceForm(item, self.ctx.today(), self.names, self.rates)
 
+    def undo_record(self, item: InvoiceState) -> Invoice:
+        return item.invoice
+
     def delete(self, item: InvoiceState) -> None:
         invoices.delete_invoice(self.ctx, item.invoice.id)
 
@@ -147,6 +150,9 @@ class ProvidersScreen(TableScreen[Provider]):
 
     def form(self, item: Provider | None) -> ProviderForm:
         return ProviderForm(item, self.categories)
+
+    def undo_record(self, item: Provider) -> Provider:
+        return item
 
     def delete(self, item: Provider) -> None:
         providers.delete_provider(self.ctx, item.id)

@@ -20,7 +20,6 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kentcard.core.dates import parse_month
 from kentcard.core.errors import InputError
-from kentcard.core.records import Invoice, MoneyIn, MoneyOut, Provider
 from kentcard.services import undo
 from kentcard.services.browse import Filters, Page
 from kentcard.tui.messages import ChoicesLoaded, PageLoaded, RecordDeleted
@@ -123,6 +122,11 @@ class TableScreen(Section, Generic[RowT]):
 
     def describe(self, item: RowT) -> str:
         return "this record"
+
+    def undo_record(self, item: RowT) -> undo.Record | None:
+        """The record a deletion of `item` removes, kept so that u can put it back (None:
+        a deletion that cannot be undone)."""
+        return None
 
     def cannot_delete(self, item: RowT) -> str | None:
         """Why `item` cannot be deleted, said before anyone is asked (runs in a worker)."""
@@ -363,10 +367,8 @@ class TableScreen(Section, Generic[RowT]):
 
     @work(thread=True, exit_on_error=False, group="delete")
     def run_delete(self, item: RowT) -> None:
-        record = getattr(item, "invoice", None) or getattr(item, "record", None) or item
-        kept = None
-        if isinstance(record, (MoneyIn, MoneyOut, Invoice, Provider)):
-            kept = undo.before_delete(self.ctx, record)
+        record = self.undo_record(item)
+        kept = None if record is None else undo.before_delete(self.ctx, record)
         self.delete(item)
         description = self.describe(item)
         if kept is not None:
