@@ -366,22 +366,28 @@ _STATE = {Action.MATCHED: "matched", Action.NEW: "created", Action.DECISION: "de
 def _line(planned: PlannedLine, key: tuple[str, int], created: int | None) -> store.NewLine:
     """The line to keep: tied to the entry it created or matched, if any."""
     line = planned.line
-    ident: int | None = created
-    if created is not None:
-        kind = "money-out" if line.amount.pence < 0 else "money-in"
-    else:  # matched ("money-out:12"), or waiting for a decision (no entry)
-        kind, _, text = (planned.entry or "").partition(":")
-        ident = int(text) if text else None
+    out_id = in_id = None
+    if created is not None:  # most lines of a new statement: no text to read
+        if line.amount.pence < 0:
+            out_id = created
+        else:
+            in_id = created
+    elif planned.entry:  # matched: "money-out:12"
+        kind, _, ident = planned.entry.partition(":")
+        if kind == "money-out":
+            out_id = int(ident)
+        else:
+            in_id = int(ident)
     return store.NewLine(
-        fingerprint=key[0],
-        occurrence=key[1],
-        date=line.date,
-        amount=line.amount,
-        description=line.description,
-        payee=line.payee,
-        balance=line.balance,
-        state=_STATE[planned.action],
-        money_out_id=ident if kind == "money-out" else None,
-        money_in_id=ident if kind == "money-in" else None,
-        replaces_line_id=planned.replaces,
+        key[0],
+        key[1],
+        line.date,
+        line.amount,
+        line.description,
+        line.payee,
+        line.balance,
+        _STATE[planned.action],
+        out_id,
+        in_id,
+        planned.replaces,
     )
