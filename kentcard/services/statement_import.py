@@ -40,7 +40,8 @@ from kentcard.services.statement_match import (
     keyed,
     match_lines,
 )
-from kentcard.store import account, locks, queries
+from kentcard.store import locks, people
+from kentcard.store import plans as plan_store
 from kentcard.store import statements as store
 
 
@@ -122,7 +123,7 @@ def _import(
     digest = hashlib.sha256(data).hexdigest()
     try:
         with ctx.db.write() as session:
-            queries.recipient(session=session, recipient_id=recipient_id)
+            people.recipient(connection=session.connection(), recipient_id=recipient_id)
             report = _apply(session, recipient_id, parsed, filename, digest, dry_run)
             if provider and mapping is not None and not mapping.is_empty():
                 store.save_mapping(
@@ -283,7 +284,7 @@ def _classified_credits(
     """New money in whose source neither the words nor the plan tell waits for a decision."""
     if not any(p.action is Action.NEW and p.line.amount.pence > 0 for p in planned):
         return planned
-    plans = account.plans(connection=session.connection(), recipient_id=recipient_id)
+    plans = plan_store.plans(connection=session.connection(), recipient_id=recipient_id)
     ask = "is this money from KCC, your contribution, a refund or something else?"
     out = []
     for p in planned:
