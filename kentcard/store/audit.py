@@ -55,6 +55,32 @@ def record(
     )
 
 
+def change(
+    *,
+    session: Session,
+    row: Any,
+    values: dict[str, Any],
+    entity: str,
+    recipient_id: int | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Set these columns of `row` and append one audit line: the values before and after."""
+    before = type(row).model_validate(row.model_dump())
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.add(row)
+    record(
+        session=session,
+        entity=entity,
+        entity_id=row.id,
+        action="update",
+        recipient_id=recipient_id,
+        before=before,
+        after=row,
+        extra=extra,
+    )
+
+
 def history(*, session: Session, entity: str, entity_id: int) -> list[AuditRow]:
     statement = (
         select(AuditRow)

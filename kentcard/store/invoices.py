@@ -97,18 +97,8 @@ def add_invoice(*, session: Session, recipient_id: int, provider_id: int, **valu
 def update_invoice(*, session: Session, invoice_id: int, **values: Any) -> Invoice:
     """Change these columns of an invoice, with one audit line: before and after."""
     row = _row(session, invoice_id)
-    before = InvoiceRow.model_validate(row.model_dump())
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.add(row)
-    audit.record(
-        session=session,
-        entity="invoice",
-        entity_id=invoice_id,
-        action="update",
-        recipient_id=row.recipient_id,
-        before=before,
-        after=row,
+    audit.change(
+        session=session, row=row, values=values, entity="invoice", recipient_id=row.recipient_id
     )
     return _record(session, row)
 

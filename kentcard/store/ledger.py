@@ -88,18 +88,12 @@ def _update(
     extra: dict[str, Any] | None,
 ) -> Any:
     row = _row(session, kind, entry_id, label)
-    before = kind.model_validate(row.model_dump())
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.add(row)
-    audit.record(
+    audit.change(
         session=session,
+        row=row,
+        values=values,
         entity=kind.__tablename__,
-        entity_id=entry_id,
-        action="update",
         recipient_id=row.recipient_id,
-        before=before,
-        after=row,
         extra=extra,
     )
     return row

@@ -104,17 +104,7 @@ def update_recipient(*, session: Session, recipient_id: int, **values: Any) -> R
         raise NotFoundError(f"recipient {recipient_id} does not exist")
     if "name" in values:
         _ensure_name_free(session, values["name"], other_than=recipient_id)
-    before = RecipientRow.model_validate(row.model_dump())
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.add(row)
-    audit.record(
-        session=session,
-        entity="recipient",
-        entity_id=recipient_id,
-        action="update",
-        recipient_id=recipient_id,
-        before=before,
-        after=row,
+    audit.change(
+        session=session, row=row, values=values, entity="recipient", recipient_id=recipient_id
     )
     return convert.recipient(row)

@@ -68,18 +68,8 @@ def update_provider(*, session: Session, provider_id: int, **values: Any) -> Pro
         other = by_name(session=session, recipient_id=row.recipient_id, name=values["name"])
         if other is not None and other.id != row.id:
             raise ConflictError("name: a provider with that name already exists")
-    before = ProviderRow.model_validate(row.model_dump())
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.add(row)
-    audit.record(
-        session=session,
-        entity="provider",
-        entity_id=provider_id,
-        action="update",
-        recipient_id=row.recipient_id,
-        before=before,
-        after=row,
+    audit.change(
+        session=session, row=row, values=values, entity="provider", recipient_id=row.recipient_id
     )
     return convert.provider(row)
 

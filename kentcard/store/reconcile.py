@@ -168,18 +168,12 @@ def line(*, session: Session, line_id: int) -> Line:
 def update_line(*, session: Session, line_id: int, event: str, entry: str, **values: Any) -> Line:
     """Change these columns of a line, with one audit line naming the event and the entry."""
     row = _line_row(session, line_id)
-    before = StatementLineRow.model_validate(row.model_dump())
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.add(row)
-    audit.record(
+    audit.change(
         session=session,
+        row=row,
+        values=values,
         entity=ENTITY,
-        entity_id=line_id,
-        action="update",
         recipient_id=row.recipient_id,
-        before=before,
-        after=row,
         extra={"event": event, "entry": entry},
     )
     return _line(row)
