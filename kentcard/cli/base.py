@@ -276,8 +276,8 @@ def note_read_only(run: Invocation) -> None:
     run.click.call_on_close(say)  # runs before the database is closed (last in, first out)
 
 
-def person(invoked: typer.Context, ref: str | None) -> Recipient:
-    from kentcard.services.people import resolve_recipient
+def chosen_recipient(invoked: typer.Context, ref: str | None) -> Recipient:
+    from kentcard.services.recipients import resolve_recipient
 
     return resolve_recipient(context(invoked), ref)
 

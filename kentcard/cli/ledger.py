@@ -12,6 +12,7 @@ from kentcard.cli.base import (
     ListWhat,
     RecipientOpt,
     app,
+    chosen_recipient,
     context,
     day,
     emit,
@@ -20,7 +21,6 @@ from kentcard.cli.base import (
     money,
     money_in_app,
     money_out_app,
-    person,
     receipt_app,
     record_id,
 )
@@ -56,7 +56,7 @@ def money_in_add(
     origin = parse_choice(source, Source, "source")
     record = add_money_in(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         date=when,
         amount=pence,
         source=origin,
@@ -118,7 +118,7 @@ def money_out_add(
     read_files(receipt or [], "receipt")  # a missing or unreadable file: before the database
     record = add_money_out(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         date=when,
         amount=pence,
         payee=payee,
@@ -169,7 +169,9 @@ def money_out_explain(
         text = clean_text(reason, "reason", max_length=EVIDENCE_NOTE_LIMIT)
         if text is None:
             raise InputError("reason", "is empty; to remove the explanation, use --clear")
-    record = explain_missing_evidence(context(invoked), person(invoked, recipient).id, ident, text)
+    record = explain_missing_evidence(
+        context(invoked), chosen_recipient(invoked, recipient).id, ident, text
+    )
     if as_json:
         emit(record, as_json)
     elif text is None:
@@ -211,7 +213,9 @@ def invoice_add(
         due_date=day(due, "due"),
     )
     read_files([file] if file is not None else [], "file")
-    emit(add_invoice(context(invoked), person(invoked, recipient).id, draft, file), as_json)
+    emit(
+        add_invoice(context(invoked), chosen_recipient(invoked, recipient).id, draft, file), as_json
+    )
 
 
 @invoice_app.command("delete")
@@ -259,7 +263,7 @@ def receipt_add(
     invoice_id = None
     if invoice is not None:
         invoice_id = find_invoice(
-            context(invoked), person(invoked, recipient).id, invoice, provider
+            context(invoked), chosen_recipient(invoked, recipient).id, invoice, provider
         ).id
     record = attach_document(
         context(invoked), upload, money_out_id=payment, invoice_id=invoice_id, kind=chosen
@@ -287,7 +291,7 @@ def list_records(
     kind = parse_choice(what, ListWhat, "list")
     chosen = parse_month(month) if month else None
     headers, rows, records = listing.rows_for(
-        context(invoked), person(invoked, recipient).id, kind.value, chosen
+        context(invoked), chosen_recipient(invoked, recipient).id, kind.value, chosen
     )
     if as_json:
         typer.echo(json.dumps(jsonable(records), ensure_ascii=False))

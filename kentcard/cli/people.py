@@ -1,4 +1,4 @@
-"""Setting up: the demo, a person, their support plan and their providers."""
+"""Setting up: the demo, a recipient, their support plan and their providers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from kentcard.cli.base import (
     JsonOpt,
     RecipientOpt,
     app,
+    chosen_recipient,
     context,
     day,
     emit,
@@ -17,7 +18,6 @@ from kentcard.cli.base import (
     invocation,
     launch_app,
     money,
-    person,
     plan_app,
     provider_app,
     record_id,
@@ -116,7 +116,7 @@ def plan_set(
     first_paid = day(first_payment, "first-payment")
     record = set_plan(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         start=first,
         end=last,
         frequency=every,
@@ -149,7 +149,7 @@ def provider_add(
     chosen, hourly = parse_choice(kind, ProviderKind, "kind"), money(rate, "rate")
     record = add_provider(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         name=name,
         kind=chosen,
         rate=hourly,

@@ -11,11 +11,11 @@ from kentcard.cli.base import (
     JsonOpt,
     RecipientOpt,
     app,
+    chosen_recipient,
     context,
     day,
     handled,
     invocation,
-    person,
     report_app,
 )
 from kentcard.core.dates import Month, parse_date, parse_month
@@ -38,7 +38,7 @@ def budget(
     given = parse_month(month) if month else None
     ctx = context(invoked)
     chosen = given or Month.of(ctx.today())
-    summary = month_summary(ctx, person(invoked, recipient).id, chosen)
+    summary = month_summary(ctx, chosen_recipient(invoked, recipient).id, chosen)
     if as_json:
         typer.echo(json.dumps(listing.summary_json(summary), ensure_ascii=False))
     else:
@@ -69,7 +69,7 @@ def report_monthly(
     first = given_first or last.shift(-11)
     if last < first:
         raise InputError("to", "is before --from")
-    months = monthly_by_category(ctx, person(invoked, recipient).id, first, last)
+    months = monthly_by_category(ctx, chosen_recipient(invoked, recipient).id, first, last)
     if as_json:
         typer.echo(json.dumps(listing.monthly_json(first, last, months), ensure_ascii=False))
     else:
@@ -96,13 +96,13 @@ def review(
     if given_start and given_end and given_end < given_start:
         raise InputError("to", "is before --from")
     ctx = context(invoked)
-    who = person(invoked, recipient).id
-    start, end = default_period(ctx, who)
+    recipient_id = chosen_recipient(invoked, recipient).id
+    start, end = default_period(ctx, recipient_id)
     start = given_start or start
     end = given_end or end
     if end < start:
         raise InputError("to", "is before --from")
-    findings = run_review(ctx, who, start, end)
+    findings = run_review(ctx, recipient_id, start, end)
     if as_json:
         typer.echo(json.dumps(listing.review_json(start, end, findings), ensure_ascii=False))
     else:
@@ -146,7 +146,7 @@ def export_command(
         target = target / name  # --out names a folder: use the usual name inside it
     written = export(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         start,
         end,
         fmt,

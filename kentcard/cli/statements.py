@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kentcard.cli.base import JsonOpt, RecipientOpt, app, context, handled, person
+from kentcard.cli.base import JsonOpt, RecipientOpt, app, chosen_recipient, context, handled
 from kentcard.core.dates import parse_date
 
 
@@ -48,7 +48,7 @@ def import_command(
     )
     report = import_statement(
         context(invoked),
-        person(invoked, recipient).id,
+        chosen_recipient(invoked, recipient).id,
         statement,
         filename=file,
         mapping=None if columns.is_empty() and not date_format else columns,
@@ -109,7 +109,7 @@ def lock(
     from kentcard.services.period_lock import lock_period
 
     last = parse_date(to, "to")
-    done = lock_period(context(invoked), person(invoked, recipient).id, last, reason)
+    done = lock_period(context(invoked), chosen_recipient(invoked, recipient).id, last, reason)
     typer.echo(f"Locked up to {done.locked_to}.")
 
 
@@ -125,5 +125,5 @@ def unlock(
     from kentcard.services.period_lock import unlock_period
 
     first = parse_date(from_, "from")
-    done = unlock_period(context(invoked), person(invoked, recipient).id, first, reason)
+    done = unlock_period(context(invoked), chosen_recipient(invoked, recipient).id, first, reason)
     typer.echo("Nothing is locked now." if done is None else f"Locked up to {done.locked_to}.")

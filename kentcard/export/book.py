@@ -1,4 +1,4 @@
-"""What an export is made from: the ledger for one person and one period, already gathered.
+"""What an export is made from: the ledger for one recipient and one period, already gathered.
 
 The service fills a `ReviewBook` from the database; the writers only read it. Everything is
 a core record, a light core line (`kentcard.core.lines`: plain values, money in pence) or a
@@ -78,9 +78,9 @@ class Figure(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ReviewBook:
-    """The ledger for one person and one period, ready to be written in any format."""
+    """The ledger for one recipient and one period, ready to be written in any format."""
 
-    person: Recipient
+    recipient: Recipient
     start: date
     end: date
     today: date

@@ -131,12 +131,12 @@ def write(ws: Any, book: ReviewBook, counts: dict[str, int], styles: Styles) -> 
 
 
 def _identity(rows: Rows, book: ReviewBook) -> None:
-    person = book.person
+    recipient = book.recipient
     title = rows.add(rows.label("Direct payment review"))
     rows.rows[title - 1][0].font = TITLE
-    rows.add(rows.label("Person"), rows.label(person.name))
-    rows.add(rows.label("KCC reference"), rows.label(person.kcc_ref or "not recorded"))
-    rows.add(rows.label("Kent Card ending"), rows.label(person.card_last4 or "not recorded"))
+    rows.add(rows.label("Person"), rows.label(recipient.name))
+    rows.add(rows.label("KCC reference"), rows.label(recipient.kcc_ref or "not recorded"))
+    rows.add(rows.label("Kent Card ending"), rows.label(recipient.card_last4 or "not recorded"))
     rows.add(
         rows.label("Period"),
         rows.styles.cell(book.start, DATE_FORMAT),
@@ -285,7 +285,7 @@ def _surplus_block(rows: Rows, book: ReviewBook, counts: dict[str, int]) -> None
         rows.label(f"Invoices still to pay on {as_at}"),
         rows.money(f'=ROUND(SUMIFS({owed_col},{owed_col},">0"),2)'),
     )
-    weeks_cell = rows.styles.cell(book.person.retained_weeks, "0")
+    weeks_cell = rows.styles.cell(book.recipient.retained_weeks, "0")
     weeks_cell.fill, weeks_cell.border = INPUT_FILL, INPUT_BORDER
     weeks = rows.add(
         rows.label("Weeks of budget the council lets you keep"),
@@ -371,7 +371,7 @@ def _declaration(rows: Rows, book: ReviewBook) -> None:
     rows.block(6)
     rows.heading("Declaration")
     rows.add(rows.label("I confirm these records are complete and correct."))
-    rows.add(rows.label("Name"), rows.label(book.person.name))
+    rows.add(rows.label("Name"), rows.label(book.recipient.name))
     for what in ("Signature", "Date"):
         line = [rows.styles.cell(None) for _ in range(3)]
         for cell in line:

@@ -391,11 +391,11 @@ def _printable(
         ws.print_title_rows = "1:1"
     if area:
         ws.print_area = f"A1:{get_column_letter(area[0])}{area[1]}"
-    person = book.person
-    who = f"KCC ref. {person.kcc_ref or 'not recorded'}"
-    if person.card_last4:
-        who += f", card ending {person.card_last4}"
-    ws.oddHeader.left.text = header_text(person.name)
+    recipient = book.recipient
+    who = f"KCC ref. {recipient.kcc_ref or 'not recorded'}"
+    if recipient.card_last4:
+        who += f", card ending {recipient.card_last4}"
+    ws.oddHeader.left.text = header_text(recipient.name)
     ws.oddHeader.center.text = f"Direct payment review {uk_date(book.start)} to {uk_date(book.end)}"
     ws.oddHeader.right.text = "&A"
     ws.oddFooter.left.text = header_text(

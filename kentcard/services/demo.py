@@ -73,7 +73,7 @@ def build_demo(ctx: Context) -> None:
     """A four-weekly plan and a year of care spending, ending today."""
     today = ctx.today()
     start = Month.of(today).shift(-11).first
-    person = recipients.setup_recipient(
+    recipient = recipients.setup_recipient(
         ctx,
         name="Jo Bloggs",
         kcc_ref="DP123456",
@@ -81,7 +81,7 @@ def build_demo(ctx: Context) -> None:
         opening_balance=Money(31240),
         as_of=start - timedelta(days=1),
     )
-    rid = person.id
+    rid = recipient.id
     lines = [("Home care", 65000), ("Personal assistant", 35000), ("Equipment", 5000)]
     plans.set_plan(
         ctx,

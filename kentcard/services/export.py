@@ -148,7 +148,7 @@ def gather(
     end: date,
     progress: Progress | None = None,
 ) -> ReviewBook:
-    """Everything the export shows for one person and period, read from the ledger once."""
+    """Everything the export shows for one recipient and period, read from the ledger once."""
     check_date_range(start, "from")
     check_date_range(end, "to")
     if end < start:
@@ -188,7 +188,7 @@ def gather(
     expected = _expected(ledger)
     outstanding = ledger.outstanding(as_at)
     return ReviewBook(
-        person=ledger.person,
+        recipient=ledger.recipient,
         start=start,
         end=end,
         today=ledger.today,
@@ -242,7 +242,7 @@ def _figures(
     ledger: PeriodLedger, months: list[MonthLine], findings: list[Finding], outstanding: Money
 ) -> tuple[Figure, ...]:
     """The key figures as the app works them out (the workbook's are formulas over its sheets)."""
-    person = ledger.person
+    recipient = ledger.recipient
     received = {s: Money(0) for s in RECEIVED}
     for m in ledger.months:
         for source, amount in m.received.items():
@@ -256,9 +256,9 @@ def _figures(
     for f in findings:
         counts[f.kind] += 1
     lines = [
-        Figure("Person", person.name),
-        Figure("KCC reference", person.kcc_ref or "not recorded"),
-        Figure("Kent Card ending", person.card_last4 or "not recorded"),
+        Figure("Person", recipient.name),
+        Figure("KCC reference", recipient.kcc_ref or "not recorded"),
+        Figure("Kent Card ending", recipient.card_last4 or "not recorded"),
         Figure("Period from", words.uk_date(ledger.start)),
         Figure("Period to", words.uk_date(ledger.end)),
         Figure("Figures as at", words.uk_date(ledger.as_at)),

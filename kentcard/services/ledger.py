@@ -22,7 +22,7 @@ from kentcard.services.intake import Upload
 from kentcard.store import documents as store_documents
 from kentcard.store import invoices as store_invoices
 from kentcard.store import ledger as store
-from kentcard.store import locks, people, providers
+from kentcard.store import locks, providers, recipients
 from kentcard.store import statements as store_statements
 
 _TEXT_LIMITS = {"reference": 80, "note": 500, "description": 500, "category": 60, "payee": 120}
@@ -62,7 +62,7 @@ def add_money_in(
     clean_note = _text("note", note)
     clean_category = _text("category", category)
     with ctx.db.write() as session:
-        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
         _ensure_open(session, recipient_id, day)
         return store.add_money_in(
             session=session,
@@ -130,7 +130,7 @@ def add_money_out(
     clean_description = _text("description", description)
     clean_reference = _text("reference", reference)
     with ctx.db.write() as session:
-        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
         provider = providers.by_name(session=session, recipient_id=recipient_id, name=clean_payee)
         if provider is not None:
             clean_payee = provider.name

@@ -1,4 +1,4 @@
-"""One person's ledger for a review period, read in one go (for the review and the export).
+"""One recipient's ledger for a review period, read in one go (for the review and the export).
 
 Each table is read once with a plain query (see the `store` module of its kind) and the
 month-by-month figures come from one grouped query; everything a review or an export shows
@@ -30,8 +30,8 @@ from kentcard.services.context import Context
 from kentcard.store import documents as store_documents
 from kentcard.store import invoices as store_invoices
 from kentcard.store import ledger as store_ledger
-from kentcard.store import people as store_people
 from kentcard.store import plans as store_plans
+from kentcard.store import recipients as store_recipients
 
 RECEIVED = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
 Progress = Callable[[float, str], None]
@@ -73,9 +73,9 @@ class PeriodMonth:
 
 @dataclass(frozen=True, slots=True)
 class PeriodLedger:
-    """Everything recorded for one person that a review of [start, end] looks at."""
+    """Everything recorded for one recipient that a review of [start, end] looks at."""
 
-    person: Recipient
+    recipient: Recipient
     start: date
     end: date
     today: date
@@ -83,7 +83,7 @@ class PeriodLedger:
     opening: Money  # the balance on the day before `start`
     money_in: list[
         MoneyIn
-    ]  # every money-in of the person up to `as_at` (`period_in`: the period's)
+    ]  # every money-in of the recipient up to `as_at` (`period_in`: the period's)
     money_out: list[MoneyOutLine]  # payments dated in the period up to `as_at`
     invoices: list[InvoiceLine]  # issued up to `as_at`
     allocations: list[AllocationLine]  # of payments dated up to `as_at`
@@ -143,7 +143,7 @@ class PeriodLedger:
     @property
     def retained(self) -> Money:
         plan = self.plan_for(self.as_at)
-        return rules.retained_allowance(plan, self.person.retained_weeks)
+        return rules.retained_allowance(plan, self.recipient.retained_weeks)
 
 
 def read_period(
@@ -165,7 +165,7 @@ def read_period(
     as_at = min(end, today)
     step = progress or (lambda _share, _what: None)
     with ctx.db.connect() as connection:
-        person = store_people.recipient(connection=connection, recipient_id=recipient_id)
+        recipient = store_recipients.recipient(connection=connection, recipient_id=recipient_id)
         plans = store_plans.plans(connection=connection, recipient_id=recipient_id)
         opening = store_ledger.balance_on(
             connection=connection,
@@ -206,7 +206,7 @@ def read_period(
             else []
         )
     return PeriodLedger(
-        person=person,
+        recipient=recipient,
         start=start,
         end=end,
         today=today,

@@ -12,7 +12,7 @@ from kentcard.core.dates import check_date_range
 from kentcard.core.errors import ConflictError, InputError
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
-from kentcard.store import locks, people
+from kentcard.store import locks, recipients
 
 ENTITY = locks.ENTITY  # audit lines for a person's lock use their recipient id
 
@@ -56,7 +56,7 @@ def check_lock(ctx: Context, to: date, reason: str | None) -> str | None:
 
 def lock_in(session: Session, recipient_id: int, to: date, note: str | None) -> PeriodLock:
     """Lock up to `to` in the caller's transaction, with its audit line."""
-    people.recipient(connection=session.connection(), recipient_id=recipient_id)
+    recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
     found = locks.lock(session=session, recipient_id=recipient_id)
     if found is not None and found.locked_to >= to:
         raise ConflictError(

@@ -10,7 +10,7 @@ from kentcard.core.money import MAX_PENCE, Money, total
 from kentcard.core.records import Frequency, Plan, PlanLine
 from kentcard.core.validate import require_text
 from kentcard.services.context import Context
-from kentcard.store import locks, people
+from kentcard.store import locks, recipients
 from kentcard.store import plans as store
 
 
@@ -30,7 +30,7 @@ def set_plan(
     a plan that starts on the same day is replaced; a later plan is a conflict."""
     _validate(start, end, council, contribution, lines, first_payment)
     with ctx.db.write() as session:
-        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
         # A plan from `start` changes the budget of start's whole month onwards.
         locks.ensure_open(
             session=session, recipient_id=recipient_id, days=[start.replace(day=1)], field="start"

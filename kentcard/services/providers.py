@@ -9,8 +9,8 @@ from kentcard.core.money import Money
 from kentcard.core.records import Provider, ProviderKind
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
-from kentcard.store import people
 from kentcard.store import providers as store
+from kentcard.store import recipients
 
 _UNSET = object()
 
@@ -29,7 +29,7 @@ def add_provider(
     if rate is not None and rate.pence < 0:
         raise InputError("rate", "cannot be negative")
     with ctx.db.write() as session:
-        people.recipient(connection=session.connection(), recipient_id=recipient_id)
+        recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
         return store.add_provider(
             session=session,
             recipient_id=recipient_id,

@@ -1,18 +1,42 @@
-"""Setting up the person whose account this is, and changing their details.
-
-Finding and choosing people is `services.people` (reads only, light to import).
+"""The recipients whose accounts these are: who is set up, which one a command or screen is
+about, setting one up, and changing their details.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from kentcard.core.errors import InputError
+from kentcard.core.errors import InputError, KentcardError, NotFoundError
 from kentcard.core.money import Money
 from kentcard.core.records import Recipient
 from kentcard.core.validate import clean_text, parse_card_last4, require_text
 from kentcard.services.context import Context
-from kentcard.store import people
+from kentcard.store import recipients as store_recipients
+
+
+def list_recipients(ctx: Context) -> list[Recipient]:
+    with ctx.db.connect() as connection:
+        return store_recipients.recipients(connection=connection)
+
+
+def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:
+    """The recipient a command is about: by name or id, or the only one there is."""
+    found = list_recipients(ctx)
+    if not found:
+        raise NotFoundError("no one is set up yet; start with: kentcard init --name NAME")
+    if ref is None or not ref.strip():
+        if len(found) == 1:
+            return found[0]
+        choices = ", ".join(f"{r.id} ({r.name})" for r in found)
+        raise KentcardError(
+            f"recipient: this database holds several people; choose one with --recipient: {choices}"
+        )
+    wanted = ref.strip()
+    for recipient in found:
+        if wanted == str(recipient.id) or wanted.casefold() == recipient.name.casefold():
+            return recipient
+    choices = ", ".join(f"{r.id} ({r.name})" for r in found)
+    raise NotFoundError(f"recipient: no one matches; the choices are: {choices}")
 
 
 def setup_recipient(
@@ -24,7 +48,7 @@ def setup_recipient(
     opening_balance: Money | None = None,
     as_of: date | None = None,
 ) -> Recipient:
-    """Create the person, with an opening balance as a money-in of source `opening`."""
+    """Create the recipient, with an opening balance as a money-in of source `opening`."""
     clean_name = require_text(name, "name")
     ref = clean_text(kcc_ref, "kcc-ref", max_length=40)
     last4 = parse_card_last4(card_last4)
@@ -34,14 +58,14 @@ def setup_recipient(
         if as_of is None:
             raise InputError("as-of", "is required with an opening balance (the date it was read)")
     with ctx.db.write() as session:
-        person = people.add_recipient(
+        recipient = store_recipients.add_recipient(
             session=session, name=clean_name, kcc_ref=ref, card_last4=last4
         )
         if opening_balance is not None and opening_balance.pence > 0 and as_of is not None:
-            people.add_opening_balance(
-                session=session, recipient_id=person.id, day=as_of, pence=opening_balance.pence
+            store_recipients.add_opening_balance(
+                session=session, recipient_id=recipient.id, day=as_of, pence=opening_balance.pence
             )
-        return person
+        return recipient
 
 
 def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient:
@@ -49,7 +73,7 @@ def set_retained_weeks(ctx: Context, recipient_id: int, weeks: int) -> Recipient
     if not 0 <= weeks <= 52:
         raise InputError("retained-weeks", "must be between 0 and 52")
     with ctx.db.write() as session:
-        return people.update_recipient(
+        return store_recipients.update_recipient(
             session=session, recipient_id=recipient_id, retained_weeks=weeks
         )
 
@@ -63,7 +87,7 @@ def update_recipient(
     card_last4: str | None = None,
     retained_weeks: int | None = None,
 ) -> Recipient:
-    """Change the person's name, KCC reference, card's last four digits and retained weeks,
+    """Change the recipient's name, KCC reference, card's last four digits and retained weeks,
     in one transaction with its audit-log line (the values before and after)."""
     clean_name = require_text(name, "name")
     ref = clean_text(kcc_ref, "kcc-ref", max_length=40)
@@ -74,4 +98,6 @@ def update_recipient(
     if retained_weeks is not None:
         values["retained_weeks"] = retained_weeks
     with ctx.db.write() as session:
-        return people.update_recipient(session=session, recipient_id=recipient_id, **values)
+        return store_recipients.update_recipient(
+            session=session, recipient_id=recipient_id, **values
+        )

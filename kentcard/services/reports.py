@@ -10,8 +10,8 @@ from kentcard.core.money import Money, total
 from kentcard.core.words import NOT_IN_A_LINE
 from kentcard.services.context import Context
 from kentcard.store import ledger as store_ledger
-from kentcard.store import people as store_people
 from kentcard.store import plans as store_plans
+from kentcard.store import recipients as store_recipients
 
 UNCATEGORISED = "Uncategorised"
 
@@ -74,7 +74,7 @@ def monthly_by_category(
     many months there are."""
     as_at = min(last.last, ctx.today())
     with ctx.db.connect() as connection:
-        store_people.recipient(connection=connection, recipient_id=recipient_id)
+        store_recipients.recipient(connection=connection, recipient_id=recipient_id)
         plans = store_plans.plans(connection=connection, recipient_id=recipient_id)
         spent = store_ledger.spent_by_month_and_category(
             connection=connection, recipient_id=recipient_id, start=first.first, end=as_at

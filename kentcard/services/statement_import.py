@@ -40,7 +40,7 @@ from kentcard.services.statement_match import (
     keyed,
     match_lines,
 )
-from kentcard.store import locks, people
+from kentcard.store import locks, recipients
 from kentcard.store import plans as plan_store
 from kentcard.store import statements as store
 
@@ -123,7 +123,7 @@ def _import(
     digest = hashlib.sha256(data).hexdigest()
     try:
         with ctx.db.write() as session:
-            people.recipient(connection=session.connection(), recipient_id=recipient_id)
+            recipients.recipient(connection=session.connection(), recipient_id=recipient_id)
             report = _apply(session, recipient_id, parsed, filename, digest, dry_run)
             if provider and mapping is not None and not mapping.is_empty():
                 store.save_mapping(

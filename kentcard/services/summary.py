@@ -18,8 +18,8 @@ from kentcard.services.reports import (
 )
 from kentcard.store import invoices as store_invoices
 from kentcard.store import ledger as store_ledger
-from kentcard.store import people as store_people
 from kentcard.store import plans as store_plans
+from kentcard.store import recipients as store_recipients
 
 RECEIVED_SOURCES = (Source.KCC, Source.CONTRIBUTION, Source.REFUND, Source.OTHER)
 
@@ -52,7 +52,7 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
     today = ctx.today()
     balance_day = month.last if month.last < today else today
     with ctx.db.connect() as connection:
-        person = store_people.recipient(connection=connection, recipient_id=recipient_id)
+        recipient = store_recipients.recipient(connection=connection, recipient_id=recipient_id)
         plans = store_plans.plans(connection=connection, recipient_id=recipient_id)
         received = store_ledger.received_by_source(
             connection=connection, recipient_id=recipient_id, start=month.first, end=balance_day
@@ -66,7 +66,7 @@ def month_summary(ctx: Context, recipient_id: int, month: Month) -> MonthSummary
         owed = store_invoices.outstanding_total(
             connection=connection, recipient_id=recipient_id, day=balance_day
         )
-    surplus = rules.surplus(balance, owed, _plan_for(plans, balance_day), person.retained_weeks)
+    surplus = rules.surplus(balance, owed, _plan_for(plans, balance_day), recipient.retained_weeks)
     return MonthSummary(
         month=month,
         budget=rules.monthly_budget(plans, month),

@@ -18,10 +18,10 @@ from textual.worker import Worker, WorkerState
 from kentcard.core.errors import KentcardError
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
-from kentcard.services.people import list_recipients
+from kentcard.services.recipients import list_recipients
 from kentcard.services.settings import Settings
 from kentcard.tui.commands import KentcardCommands
-from kentcard.tui.messages import PersonFound
+from kentcard.tui.messages import RecipientFound
 from kentcard.tui.prefs import load_prefs, save_prefs
 from kentcard.tui.screens import SCREENS
 from kentcard.tui.textual_private import CrashHandlingApp
@@ -67,7 +67,7 @@ class KentcardApp(CrashHandlingApp[None]):
         super().__init__()
         self.settings = settings
         self.ctx = ctx
-        self.person: Recipient | None = None
+        self.recipient: Recipient | None = None
         self.read_ahead: tuple[Month, Future[Overview]] | None = None
         for theme in THEMES:
             self.register_theme(theme)
@@ -76,24 +76,24 @@ class KentcardApp(CrashHandlingApp[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.find_person()
+        self.find_recipient()
 
     @work(thread=True, exit_on_error=False, group="start")
-    def find_person(self) -> None:
-        self.post_message(PersonFound(list_recipients(self.ctx)))
+    def find_recipient(self) -> None:
+        self.post_message(RecipientFound(list_recipients(self.ctx)))
 
-    def on_person_found(self, message: PersonFound) -> None:
-        from kentcard.tui.screens.setup import PersonDialog, SetupForm
+    def on_recipient_found(self, message: RecipientFound) -> None:
+        from kentcard.tui.screens.setup import RecipientDialog, SetupForm
 
-        if not message.people:
+        if not message.recipients:
             self.push_screen(SetupForm(), self._start)
-        elif len(message.people) == 1:
-            self._start(message.people[0])
+        elif len(message.recipients) == 1:
+            self._start(message.recipients[0])
         else:
-            self.push_screen(PersonDialog(message.people), self._start)
+            self.push_screen(RecipientDialog(message.recipients), self._start)
 
-    def _start(self, person: Recipient | None) -> None:
-        if person is None:
+    def _start(self, recipient: Recipient | None) -> None:
+        if recipient is None:
             # Esc on the first screen: ask, rather than close without a word.
             from kentcard.tui.widgets.dialogs import ConfirmDialog
 
@@ -103,16 +103,16 @@ class KentcardApp(CrashHandlingApp[None]):
                 if close:
                     self.exit()
                 else:
-                    self.find_person()
+                    self.find_recipient()
 
             self.push_screen(ConfirmDialog(question, yes="Yes, close"), answered)
             return
-        self.person = person
-        self.sub_title = person.name
+        self.recipient = recipient
+        self.sub_title = recipient.name
         from kentcard.tui.screens.dashboard import read_ahead
 
         # Home's figures are read while its screen is built.
-        self.read_ahead = read_ahead(self.ctx, person.id)
+        self.read_ahead = read_ahead(self.ctx, recipient.id)
         self.switch_mode("dashboard")
 
     def take_read_ahead(self, month: Month) -> Future[Overview] | None:
@@ -129,7 +129,7 @@ class KentcardApp(CrashHandlingApp[None]):
         """
         from kentcard.tui.screens.help import HelpScreen
 
-        if self.person is None:
+        if self.recipient is None:
             return
         if isinstance(self.screen, HelpScreen):
             await self.pop_screen()

@@ -33,7 +33,11 @@ ADDS = [
 PLAN_ACTIONS = [
     ("new_plan", "New support plan from a date (change the plan)", "Ends the plan before it"),
     ("correct_plan", "Correct the latest plan (its amounts or budget lines)", "Replaces it"),
-    ("edit_person", "Change the person's details (name, KCC reference, card)", "Plan and person"),
+    (
+        "edit_recipient",
+        "Change the person's details (name, KCC reference, card)",
+        "Plan and person",
+    ),
 ]
 
 

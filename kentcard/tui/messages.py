@@ -25,10 +25,10 @@ ResultT = TypeVar("ResultT")
 
 
 @dataclass
-class PersonFound(Message):
+class RecipientFound(Message):
     """The database was read at start-up: whose accounts it holds (empty = nobody yet)."""
 
-    people: list[Recipient]
+    recipients: list[Recipient]
 
 
 @dataclass

@@ -17,8 +17,8 @@ def kentcard_app(node: DOMNode) -> KentcardApp:
     return cast("KentcardApp", node.app)
 
 
-def the_person(app: KentcardApp) -> Recipient:
-    """The person whose account is open: sections and forms open only once there is one."""
-    person = app.person
-    assert person is not None, "no account is open yet"
-    return person
+def the_recipient(app: KentcardApp) -> Recipient:
+    """The recipient whose account is open: sections and forms open only once there is one."""
+    recipient = app.recipient
+    assert recipient is not None, "no account is open yet"
+    return recipient

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
-from kentcard.services import invoices, ledger, people
+from kentcard.services import invoices, ledger, recipients
 from kentcard.services.opening import open_context
 from kentcard.services.settings import Settings
 
@@ -27,7 +27,7 @@ def ack(*parts: object) -> None:
 
 def main(db: str, mode: str, count: int) -> None:
     ctx = open_context(Settings(db=db, exports=Path(db).parent, keep_daily=0))
-    person = people.resolve_recipient(ctx, None)
+    person = recipients.resolve_recipient(ctx, None)
     scratch = Path(tempfile.mkdtemp())
     tag = f"{Path(db).stem}-{id(ctx)}-{date.today()}"
     print("READY", flush=True)

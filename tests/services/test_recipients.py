@@ -14,8 +14,12 @@ from kentcard.core.money import Money
 from kentcard.core.records import Source
 from kentcard.services.context import Context
 from kentcard.services.ledger import add_money_out, list_money_in
-from kentcard.services.people import list_recipients, resolve_recipient
-from kentcard.services.recipients import set_retained_weeks, setup_recipient
+from kentcard.services.recipients import (
+    list_recipients,
+    resolve_recipient,
+    set_retained_weeks,
+    setup_recipient,
+)
 from tests.services.helpers import count, pdf_file
 
 

@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
-from kentcard.services import browse, ledger, people, review
+from kentcard.services import browse, ledger, recipients, review
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.dashboard import ATTENTION_LIMIT
 from kentcard.tui.screens.money_forms import AttachForm
@@ -18,7 +18,7 @@ from tests.tui.conftest import SIZE, settle
 
 def add_payments_without_receipts(app: KentcardApp, count: int) -> int:
     """`count` November payments with no receipt (each a finding); the person's id."""
-    person = people.list_recipients(app.ctx)[0]
+    person = recipients.list_recipients(app.ctx)[0]
     for day in range(1, count + 1):
         ledger.add_money_out(
             app.ctx,

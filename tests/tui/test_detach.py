@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, OptionList, Static
 
-from kentcard.services import documents, invoices, ledger, people
+from kentcard.services import documents, invoices, ledger, recipients
 from kentcard.services.history import record_history
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.record_sections import EvidenceScreen
@@ -29,7 +29,7 @@ async def test_detach_asks_in_words_then_unlinks_and_is_audited(
     '(not linked)', the invoice's history has the detach line and the file is still stored."""
     profile = tmp_path / "profile"
     profile.write_text("# ~/.profile\n")
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     [state] = invoices.invoice_states(app.ctx, person.id)
     doc = documents.attach_document(app.ctx, profile, invoice_id=state.invoice.id)
     async with app.run_test(size=SIZE) as pilot:
@@ -72,7 +72,7 @@ async def test_detach_asks_in_words_then_unlinks_and_is_audited(
 
 async def test_a_file_proving_two_payments_asks_which(app: KentcardApp, receipt: Path) -> None:
     """The same receipt on two records: d first asks which one, then only that link goes."""
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     [payment] = ledger.list_money_out(app.ctx, person.id)
     [state] = invoices.invoice_states(app.ctx, person.id)
     documents.attach_document(app.ctx, receipt, money_out_id=payment.id)

@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from kentcard.core.money import Money
 from kentcard.core.records import ProviderKind
-from kentcard.services import allocations, documents, invoices, ledger, people, providers
+from kentcard.services import allocations, documents, invoices, ledger, providers, recipients
 from kentcard.services.ledger import InvoiceClaim
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.ledger_sections import MoneyOutScreen
@@ -60,7 +60,7 @@ async def test_esc_closes_an_untouched_form_at_once_and_asks_for_a_typed_one(
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, MoneyOutScreen)
-    assert len(ledger.list_money_out(app.ctx, app.person.id)) == 1  # the seeded one only
+    assert len(ledger.list_money_out(app.ctx, app.recipient.id)) == 1  # the seeded one only
 
 
 async def test_ctrl_q_on_a_typed_form_asks_before_quitting(app: KentcardApp) -> None:
@@ -86,7 +86,7 @@ async def test_undo_puts_a_deleted_payment_back_with_its_receipt_and_invoice(
 ) -> None:
     """Deleting a payment that paid an invoice and had a receipt offers u; u adds it back with
     the same date, amount, payee and category, the invoice paid again and the receipt linked."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     paid = ledger.add_money_out(
         app.ctx,
         pid,
@@ -135,7 +135,7 @@ async def test_undo_puts_a_deleted_payment_back_with_its_receipt_and_invoice(
 
 async def test_undo_puts_a_deleted_provider_back(app: KentcardApp) -> None:
     """A provider nobody refers to is deleted, then u brings it back with its kind and rate."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     providers.add_provider(
         app.ctx, pid, name="Sam Taylor", kind=ProviderKind.PA, rate=Money(1250), category="PA"
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, SelectionList, Static
 
 from kentcard.core.money import Money
-from kentcard.services import allocations, documents, ledger, people
+from kentcard.services import allocations, documents, ledger, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm
 from tests.tui.conftest import SIZE, settle
@@ -18,7 +18,7 @@ async def test_edit_with_bad_receipt_changes_nothing_then_saves_whole(
     app: KentcardApp, receipt: Path, tmp_path: Path
 ) -> None:
     """A refused receipt leaves the payment unchanged and unallocated; a good one saves all."""
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     payment = ledger.add_money_out(
         app.ctx,
         person.id,
@@ -44,15 +44,15 @@ async def test_edit_with_bad_receipt_changes_nothing_then_saves_whole(
         await settle(pilot)
         assert app.screen is form
         assert "Not saved" in str(form.query_one("#form-error", Static).render())
-        assert payment in ledger.list_money_out(app.ctx, app.person.id)  # exactly as it was
+        assert payment in ledger.list_money_out(app.ctx, app.recipient.id)  # exactly as it was
         assert allocations.allocations_of(app.ctx, payment.id) == []
         form.query_one("#f-receipt", Input).value = str(receipt)
         await settle(pilot)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, MoneyOutForm)
-    [edited] = [m for m in ledger.list_money_out(app.ctx, app.person.id) if m.id == payment.id]
+    [edited] = [m for m in ledger.list_money_out(app.ctx, app.recipient.id) if m.id == payment.id]
     assert edited.description == "Care, November"
     assert [a.amount.pence for a in allocations.allocations_of(app.ctx, payment.id)] == [56000]
-    [doc] = documents.list_documents(app.ctx, app.person.id)
+    [doc] = documents.list_documents(app.ctx, app.recipient.id)
     assert doc.links == (f"money-out:{payment.id}",)

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from kentcard.core.money import Money
 from kentcard.core.records import ProviderKind
-from kentcard.services import documents, ledger, people, providers
+from kentcard.services import documents, ledger, providers, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.evidence_forms import AttachToForm
 from kentcard.tui.screens.other_forms import ProviderForm
@@ -27,7 +27,7 @@ def column(app: KentcardApp, key: str) -> list[str]:
 
 async def test_provider_kinds_are_words_in_the_table_filter_and_form(app: KentcardApp) -> None:
     """'Agency' and 'PA', never `agency` or `Pa`, in the table, the kind filter and the form."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     providers.add_provider(app.ctx, pid, name="Sam Taylor", kind=ProviderKind.PA)
     providers.add_provider(app.ctx, pid, name="Riverside", kind=ProviderKind.DAY_SERVICE)
     async with app.run_test(size=SIZE) as pilot:
@@ -48,7 +48,7 @@ async def test_provider_kinds_are_words_in_the_table_filter_and_form(app: Kentca
 async def test_a_provider_with_invoices_says_so_before_asking(app: KentcardApp) -> None:
     """d on a provider an invoice refers to explains why it is kept (no Yes/No question);
     one nobody refers to is asked about as before."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     providers.add_provider(app.ctx, pid, name="Zed Cleaning", rate=Money(1500))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -78,7 +78,7 @@ async def test_n_in_evidence_attaches_a_file_to_a_chosen_payment(
 ) -> None:
     """n opens a form listing payments (those without a receipt marked) and invoices; choosing
     the payment and a file attaches it, and Evidence lists what it proves."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     [payment] = ledger.list_money_out(app.ctx, pid)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -116,7 +116,7 @@ async def test_at_80_columns_kind_is_whole_and_the_category_filter_is_one_line(
 ) -> None:
     """Evidence shows 'Receipt' whole beside the file and its size; Money out's filter says
     'Any category' on one line."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     [payment] = ledger.list_money_out(app.ctx, pid)
     documents.attach_document(app.ctx, receipt, money_out_id=payment.id)
     async with app.run_test(size=NARROW) as pilot:

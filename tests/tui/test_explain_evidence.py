@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.widgets import DataTable, Input, Static
 
-from kentcard.services import ledger, people, period_lock
+from kentcard.services import ledger, period_lock, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.ledger_sections import MoneyOutScreen
 from kentcard.tui.screens.money_forms import ExplainForm, MoneyOutForm
@@ -22,7 +22,7 @@ def evidence_cells(app: KentcardApp) -> list[str]:
 
 
 def note_now(app: KentcardApp) -> str | None:
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     [payment] = ledger.list_money_out(app.ctx, person.id)
     return payment.evidence_note
 
@@ -114,7 +114,7 @@ async def test_a_locked_payment_can_be_explained_and_fits_at_80_columns(
 ) -> None:
     """In a reviewed, locked period the payment is still explained from the app, and at
     80 columns the row shows 'explained' whole beside the amount."""
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     period_lock.lock_period(app.ctx, person.id, date(2026, 11, 20), "reviewed")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList
 from kentcard.core.dates import Month
 from kentcard.core.money import Money
 from kentcard.core.records import Frequency, PlanLine, Source
-from kentcard.services import ledger, people, plans, recipients, review
+from kentcard.services import ledger, plans, recipients, review
 from kentcard.services.context import Context
 from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
@@ -106,7 +106,7 @@ def test_attention_keeps_what_is_open_and_the_months_own_findings(
 ) -> None:
     """The service: open findings of any month (the missed payment), the shown month's own
     (its overspending), and not an explained missing receipt (answered; Review keeps it)."""
-    pid = people.list_recipients(missed_october)[0].id
+    pid = recipients.list_recipients(missed_october)[0].id
     november = review.attention(missed_october, pid, Month(2026, 11))
     october = review.attention(missed_october, pid, Month(2026, 10))
     assert november[0].kind is review.Kind.PAYMENT_MISSING

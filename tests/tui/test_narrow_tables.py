@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
-from kentcard.services import ledger, people
+from kentcard.services import ledger, recipients
 from kentcard.services.context import Context
 from kentcard.services.demo import build_demo
 from kentcard.services.settings import Settings
@@ -25,7 +25,7 @@ NARROW = (80, 24)
 def demo(settings: Settings, ctx: Context) -> KentcardApp:
     """The demo year, plus a refund with a long note and a payment with a long category."""
     build_demo(ctx)
-    person = people.list_recipients(ctx)[0]
+    person = recipients.list_recipients(ctx)[0]
     ledger.add_money_in(
         ctx,
         person.id,

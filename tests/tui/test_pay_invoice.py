@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from kentcard.core.money import Money
 from kentcard.core.records import InvoiceStatus
-from kentcard.services import allocations, browse, invoices, ledger, people
+from kentcard.services import allocations, browse, invoices, ledger, recipients
 from kentcard.services.context import Context
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm, TickList
@@ -18,7 +18,7 @@ from tests.tui.conftest import SIZE, settle
 
 
 def person_id(app: KentcardApp) -> int:
-    return people.list_recipients(app.ctx)[0].id
+    return recipients.list_recipients(app.ctx)[0].id
 
 
 def status_of(ctx: Context, person_id: int, number: str) -> InvoiceStatus:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from kentcard.core.money import Money
 from kentcard.core.records import Source
-from kentcard.services import ledger, people
+from kentcard.services import ledger, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import EntryForm, MoneyInForm, MoneyOutForm
 from tests.tui.conftest import SIZE, settle
@@ -40,7 +40,7 @@ def fill_payment(app: KentcardApp, day: str, amount: str, payee: str) -> None:
 async def test_a_far_future_date_is_warned_about_then_saved(app: KentcardApp) -> None:
     """1 Mar 2027 is 96 days after today (25 Nov 2026): a note says so; the first Ctrl+S saves
     nothing and asks to check, the second saves the payment with that date."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
@@ -65,7 +65,7 @@ async def test_a_far_future_date_is_warned_about_then_saved(app: KentcardApp) ->
 
 async def test_a_date_within_two_months_saves_at_once(app: KentcardApp) -> None:
     """A payment dated next week is no mistake: no note, one Ctrl+S."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
@@ -87,7 +87,7 @@ async def test_a_date_within_two_months_saves_at_once(app: KentcardApp) -> None:
 async def test_the_same_payment_twice_is_warned_about_then_saved(app: KentcardApp) -> None:
     """£45.99 to Kent Mobility on 18 Nov 2026 is already logged (the payee typed in another
     case): the note says so, and a second Ctrl+S logs it again."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("3")
@@ -123,7 +123,7 @@ async def test_the_same_payment_twice_is_warned_about_then_saved(app: KentcardAp
 async def test_the_same_money_in_twice_is_warned_about_then_saved(app: KentcardApp) -> None:
     """KCC's £1,000.00 on 3 Nov 2026 is already logged: typing it again shows the note; a
     second Ctrl+S saves it."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")
@@ -145,7 +145,7 @@ async def test_the_same_money_in_twice_is_warned_about_then_saved(app: KentcardA
 
 async def test_editing_an_entry_without_changing_it_is_not_a_duplicate(app: KentcardApp) -> None:
     """A payment logged twice on purpose: changing one's description saves at once."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     ledger.add_money_out(
         app.ctx,
         pid,

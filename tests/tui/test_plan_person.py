@@ -12,14 +12,14 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
 from kentcard.core.dates import Month
-from kentcard.services import people, plans, summary
+from kentcard.services import plans, recipients, summary
 from kentcard.services.context import Context
 from kentcard.services.settings import Settings
 from kentcard.store import audit
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
-from kentcard.tui.screens.plan_forms import PersonForm, PlanForm
+from kentcard.tui.screens.plan_forms import PlanForm, RecipientForm
 from kentcard.tui.screens.plan_person import PlanPersonScreen
 from kentcard.tui.screens.setup import SetupForm
 from kentcard.tui.widgets.plan_lines import LineRow, PlanLines
@@ -183,7 +183,7 @@ async def test_the_persons_details_are_saved_and_audited(app: KentcardApp) -> No
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, PersonForm)
+        assert isinstance(form, RecipientForm)
         assert form.query_one("#f-name", Input).value == "Jo Bloggs"
         for name, value in [
             ("name", "Mary Jones"),
@@ -198,7 +198,7 @@ async def test_the_persons_details_are_saved_and_audited(app: KentcardApp) -> No
         assert app.sub_title == "Mary Jones"
         shown = str(screen.query_one("#person", Static).render())
         assert "Mary Jones" in shown and "DP654321" in shown and "ending 9876" in shown
-    [person] = people.list_recipients(app.ctx)
+    [person] = recipients.list_recipients(app.ctx)
     assert (person.name, person.kcc_ref, person.card_last4, person.retained_weeks) == (
         "Mary Jones",
         "DP654321",
@@ -221,9 +221,9 @@ async def test_a_bad_card_number_keeps_the_persons_form(app: KentcardApp) -> Non
         app.screen.query_one("#f-card-last4", Input).value = "123"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, PersonForm)
+        assert isinstance(app.screen, RecipientForm)
         assert "Kent Card" in text_of(app, "#e-card-last4")
-    assert people.list_recipients(app.ctx)[0].card_last4 == "1234"
+    assert recipients.list_recipients(app.ctx)[0].card_last4 == "1234"
 
 
 async def test_the_palette_finds_plan_and_person(app: KentcardApp) -> None:
@@ -236,7 +236,7 @@ async def test_the_palette_finds_plan_and_person(app: KentcardApp) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, PersonForm)
+        assert isinstance(app.screen, RecipientForm)
 
 
 async def test_setup_takes_five_budget_lines(settings: Settings, ctx: Context) -> None:
@@ -272,7 +272,7 @@ async def test_setup_takes_five_budget_lines(settings: Settings, ctx: Context) -
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-    [person] = people.list_recipients(ctx)
+    [person] = recipients.list_recipients(ctx)
     [plan] = plans.list_plans(ctx, person.id)
     assert [(line.category, line.amount.pence) for line in plan.lines] == [
         (category, int(amount) * 100) for category, amount in lines
@@ -294,4 +294,4 @@ async def test_setup_refuses_lines_above_the_payment(settings: Settings, ctx: Co
         await settle(pilot)
         assert app.screen is form
         assert not form.query_one("#save", Button).disabled
-    assert people.list_recipients(ctx) == []
+    assert recipients.list_recipients(ctx) == []

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kentcard.core.money import Money
-from kentcard.services import ledger, people, period_lock
+from kentcard.services import ledger, period_lock, recipients
 from kentcard.services.reconcile import LineState, list_batches, statement_lines
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import MoneyOutForm
@@ -44,7 +44,7 @@ def shown(app: KentcardApp) -> list[str]:
 @pytest.fixture
 def cafes(app: KentcardApp) -> dict[str, str]:
     """Two £20 cafe payments logged on 20 November (so three cafe lines need decisions)."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     refs = {}
     for name in ("Cafe A", "Cafe B"):
         made = ledger.add_money_out(
@@ -80,11 +80,11 @@ async def test_import_match_accept_create_and_lock(
         assert "matched to entries you logged   2" in preview
         assert "new entries to add              1" in preview
         assert "need a decision from you        3" in preview
-        assert list_batches(app.ctx, app.person.id) == []  # the preview saved nothing
+        assert list_batches(app.ctx, app.recipient.id) == []  # the preview saved nothing
         await pilot.click("#import")
         await settle(pilot)
         assert isinstance(app.screen, ReconcileScreen)
-        [batch] = list_batches(app.ctx, app.person.id)
+        [batch] = list_batches(app.ctx, app.recipient.id)
         assert (batch.lines, batch.stored) == (6, 6)
         assert (
             column(app, "lines", 3) == ["matched", "created", "matched"] + ["needs a decision"] * 3
@@ -103,13 +103,13 @@ async def test_import_match_accept_create_and_lock(
         entries.move_cursor(row=labels.index("Cafe A"))
         await pilot.press("m")
         await settle(pilot)
-        found = statement_lines(app.ctx, app.person.id)
+        found = statement_lines(app.ctx, app.recipient.id)
         assert found[3].entry == cafes["Cafe A"] and found[3].state is LineState.MATCHED
         assert found[4].suggestion == cafes["Cafe B"]
 
         await pilot.press("A")
         await settle(pilot)
-        found = statement_lines(app.ctx, app.person.id)
+        found = statement_lines(app.ctx, app.recipient.id)
         assert found[4].entry == cafes["Cafe B"]
         assert found[5].entry is None and found[5].state is LineState.DECISION
 
@@ -130,11 +130,11 @@ async def test_import_match_accept_create_and_lock(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ReconcileScreen)
-        last = statement_lines(app.ctx, app.person.id)[5]
+        last = statement_lines(app.ctx, app.recipient.id)[5]
         assert last.state is LineState.CREATED
         [made] = [
             m
-            for m in ledger.list_money_out(app.ctx, app.person.id)
+            for m in ledger.list_money_out(app.ctx, app.recipient.id)
             if f"money-out:{m.id}" == last.entry
         ]
         assert (made.payee, made.category, made.amount.pence) == (
@@ -153,12 +153,12 @@ async def test_import_match_accept_create_and_lock(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        assert period_lock.current_lock(app.ctx, app.person.id) is None
+        assert period_lock.current_lock(app.ctx, app.recipient.id) is None
         await pilot.press("y")
         await settle(pilot)
         assert "Locked up to 2026-11-20." in shown(app)
         assert all("(locked)" in state for state in column(app, "lines", 3))
-    lock = period_lock.current_lock(app.ctx, app.person.id)
+    lock = period_lock.current_lock(app.ctx, app.recipient.id)
     assert lock is not None
     assert (lock.locked_to, lock.reason) == (date(2026, 11, 20), "KCC review, November")
 
@@ -178,7 +178,7 @@ async def test_refused_actions_show_why_and_change_nothing(
         await settle(pilot)
         await pilot.click("#import")
         await settle(pilot)
-        before = statement_lines(app.ctx, app.person.id)
+        before = statement_lines(app.ctx, app.recipient.id)
         app.screen.query_one("#lines", DataTable).move_cursor(row=3)
         await settle(pilot)
         # A money in says where it came from in words, not `opening`.
@@ -197,15 +197,15 @@ async def test_refused_actions_show_why_and_change_nothing(
         await settle(pilot)
         assert any("3 statement line(s) up to 2026-11-20 still need" in m for m in shown(app))
         assert isinstance(app.screen, ReconcileScreen)
-    assert statement_lines(app.ctx, app.person.id) == before
-    assert period_lock.current_lock(app.ctx, app.person.id) is None
+    assert statement_lines(app.ctx, app.recipient.id) == before
+    assert period_lock.current_lock(app.ctx, app.recipient.id) is None
 
 
 async def test_a_locked_payment_cannot_be_edited_or_deleted_from_money_out(
     app: KentcardApp,
 ) -> None:
     """Editing or deleting a payment in a locked period shows why; the database is unchanged."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     period_lock.lock_period(app.ctx, pid, date(2026, 11, 20), "KCC")
     before = ledger.list_money_out(app.ctx, pid)
     async with app.run_test(size=SIZE) as pilot:
@@ -243,7 +243,7 @@ async def test_a_payment_with_a_new_amount_is_taken_with_a(app: KentcardApp) -> 
     new amount in the ledger."""
     from kentcard.services.statement_import import import_statement
 
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     head = "Date,Description,Amount,Balance\n"
     import_statement(app.ctx, pid, (head + "05/11/2026,CAFE,-3.00,309.40\n").encode())
     import_statement(

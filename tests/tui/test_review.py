@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from kentcard.services import documents, people
+from kentcard.services import documents, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import AttachForm
 from kentcard.tui.screens.other_forms import InvoiceForm
@@ -34,7 +34,7 @@ async def test_review_lists_findings_and_fixes_a_missing_receipt(
         await settle(pilot)
         whats = [str(table.get_row_at(r)[1]) for r in range(table.row_count)]
         assert "No receipt" not in whats
-    person = people.list_recipients(app.ctx)[0]
+    person = recipients.list_recipients(app.ctx)[0]
     assert documents.list_documents(app.ctx, person.id)[0].links
 
 

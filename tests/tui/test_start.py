@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static
 
 from kentcard.core.dates import Month
-from kentcard.services import people, plans, summary
+from kentcard.services import plans, recipients, summary
 from kentcard.services.context import Context
 from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
@@ -49,7 +49,7 @@ async def test_first_run_sets_up_the_person_and_plan(settings: Settings, ctx: Co
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-    [person] = people.list_recipients(ctx)
+    [person] = recipients.list_recipients(ctx)
     assert (person.name, person.kcc_ref, person.card_last4) == ("Jo Bloggs", "DP1", "1234")
     [plan] = plans.list_plans(ctx, person.id)
     assert [line.category for line in plan.lines] == ["Home care", "Equipment"]
@@ -71,7 +71,7 @@ async def test_setup_names_a_wrong_field_and_keeps_the_form(
         await settle(pilot)
         assert isinstance(app.screen, SetupForm)
         assert app.screen.query_one("#f-name", Input).value == "Jo"
-    assert people.list_recipients(ctx) == []
+    assert recipients.list_recipients(ctx) == []
 
 
 async def test_dashboard_shows_the_month_and_moves_between_months(app: KentcardApp) -> None:
@@ -80,7 +80,7 @@ async def test_dashboard_shows_the_month_and_moves_between_months(app: KentcardA
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        expected = summary.month_summary(app.ctx, app.person.id, Month(2026, 11))
+        expected = summary.month_summary(app.ctx, app.recipient.id, Month(2026, 11))
         assert "November 2026" in str(screen.query_one("#month-title", Static).render())
         figures = str(screen.query_one("#figures", Static).render())
         assert "£1,174.33" in figures and str(expected.spent) in figures

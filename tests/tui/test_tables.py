@@ -14,8 +14,8 @@ from kentcard.services import (
     documents,
     invoices,
     ledger,
-    people,
     providers,
+    recipients,
 )
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import AttachForm, MoneyInForm, MoneyOutForm
@@ -56,12 +56,12 @@ async def test_add_money_out_with_receipt_and_invoice(app: KentcardApp, receipt:
         assert not isinstance(app.screen, MoneyOutForm)
         assert "Bright Homecare" in cells(app, "payee")
     [payment] = [
-        m for m in ledger.list_money_out(app.ctx, app.person.id) if m.date == date(2026, 11, 20)
+        m for m in ledger.list_money_out(app.ctx, app.recipient.id) if m.date == date(2026, 11, 20)
     ]
     assert payment.amount.pence == 56000 and payment.category == "Home care"
     [allocation] = allocations.allocations_of(app.ctx, payment.id)
     assert allocation.amount.pence == 56000
-    docs = documents.list_documents(app.ctx, app.person.id)
+    docs = documents.list_documents(app.ctx, app.recipient.id)
     assert [d.filename for d in docs] == ["receipt-lunch.txt"]
     assert docs[0].links == (f"money-out:{payment.id}",)
 
@@ -82,7 +82,7 @@ async def test_bad_amount_keeps_the_dialog_open(app: KentcardApp) -> None:
         assert isinstance(app.screen, MoneyOutForm)
         assert "Amount" in str(app.screen.query_one("#form-error", Static).render())
         assert app.screen.query_one("#f-payee", Input).value == "Shop"
-    assert len(ledger.list_money_out(app.ctx, app.person.id)) == 1
+    assert len(ledger.list_money_out(app.ctx, app.recipient.id)) == 1
 
 
 async def test_refused_save_keeps_what_was_typed(app: KentcardApp, tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ async def test_refused_save_keeps_what_was_typed(app: KentcardApp, tmp_path: Pat
         assert isinstance(app.screen, MoneyOutForm)
         assert "Not saved" in str(app.screen.query_one("#form-error", Static).render())
         assert app.screen.query_one("#f-amount", Input).value == "9.99"
-    assert len(ledger.list_money_out(app.ctx, app.person.id)) == 1
+    assert len(ledger.list_money_out(app.ctx, app.recipient.id)) == 1
 
 
 async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
@@ -115,7 +115,7 @@ async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "£999.50" in cells(app, "amount")
-        kcc = [m for m in ledger.list_money_in(app.ctx, app.person.id) if m.source is Source.KCC]
+        kcc = [m for m in ledger.list_money_in(app.ctx, app.recipient.id) if m.source is Source.KCC]
         assert kcc[0].amount.pence == 99950 and kcc[0].reference == "KCC DP NOV"
         await pilot.press("d")
         await settle(pilot)
@@ -123,12 +123,14 @@ async def test_edit_and_delete_money_in(app: KentcardApp) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert "£999.50" not in cells(app, "amount")
-    assert not [m for m in ledger.list_money_in(app.ctx, app.person.id) if m.source is Source.KCC]
+    assert not [
+        m for m in ledger.list_money_in(app.ctx, app.recipient.id) if m.source is Source.KCC
+    ]
 
 
 async def test_filter_by_text_month_and_choice(app: KentcardApp) -> None:
     """Typing in the search box, the month box and the category choice narrows the table."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     ledger.add_money_out(
         app.ctx, pid, date=date(2026, 10, 2), amount=browse_money(1000), payee="Cafe"
     )
@@ -163,7 +165,7 @@ async def test_sort_and_reverse(app: KentcardApp) -> None:
     """s sorts by the next column (payee), r reverses it."""
     ledger.add_money_out(
         app.ctx,
-        people.list_recipients(app.ctx)[0].id,
+        recipients.list_recipients(app.ctx)[0].id,
         date=date(2026, 11, 1),
         amount=browse_money(500),
         payee="Zed",
@@ -196,7 +198,7 @@ async def test_attach_receipt_to_selected_payment(app: KentcardApp, receipt: Pat
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert cells(app, "evidence") == ["yes"]
-    [doc] = documents.list_documents(app.ctx, app.person.id)
+    [doc] = documents.list_documents(app.ctx, app.recipient.id)
     assert doc.filename == "receipt-lunch.txt"
 
 
@@ -216,7 +218,7 @@ async def test_invoice_form_computes_hours_times_rate(app: KentcardApp) -> None:
         await settle(pilot)
         assert "INV-2" in cells(app, "number")
     [state] = [
-        s for s in invoices.invoice_states(app.ctx, app.person.id) if s.invoice.number == "INV-2"
+        s for s in invoices.invoice_states(app.ctx, app.recipient.id) if s.invoice.number == "INV-2"
     ]
     assert state.invoice.amount.pence == 65800 and state.invoice.hours_centi == 2350
 
@@ -235,14 +237,16 @@ async def test_add_provider_and_filter_by_kind(app: KentcardApp) -> None:
         app.screen.query_one("#filter-choice").value = "pa"  # type: ignore[attr-defined]
         await settle(pilot)
         assert cells(app, "name") == ["Sam Taylor"]
-    [sam] = [p for p in providers.list_providers(app.ctx, app.person.id) if p.name == "Sam Taylor"]
+    [sam] = [
+        p for p in providers.list_providers(app.ctx, app.recipient.id) if p.name == "Sam Taylor"
+    ]
     assert sam.rate is not None and sam.rate.pence == 1250
 
 
 async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt: Path) -> None:
     """Evidence shows the file, its kind in a word, the payment it is for and its size; o
     saves a 0600 copy when there is no viewer."""
-    payment = ledger.list_money_out(app.ctx, people.list_recipients(app.ctx)[0].id)[0]
+    payment = ledger.list_money_out(app.ctx, recipients.list_recipients(app.ctx)[0].id)[0]
     doc = documents.attach_document(app.ctx, receipt, money_out_id=payment.id)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -265,7 +269,7 @@ async def test_evidence_lists_and_opens_a_private_copy(app: KentcardApp, receipt
 
 async def test_paging_shows_one_page_of_a_long_table(app: KentcardApp) -> None:
     """With 250 payments the table holds 100 rows; > shows the next page."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     for n in range(249):
         ledger.add_money_out(
             app.ctx,
@@ -290,7 +294,7 @@ async def test_end_and_home_go_to_the_ends_of_the_whole_list(app: KentcardApp) -
     """End (or Ctrl+End) shows the last page with the cursor on its last row; Home (or
     Ctrl+Home) the first row of the first page; the line under the table and the help name
     them."""
-    pid = people.list_recipients(app.ctx)[0].id
+    pid = recipients.list_recipients(app.ctx)[0].id
     for n in range(249):
         ledger.add_money_out(
             app.ctx,

@@ -13,7 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
-from kentcard.tui.running import kentcard_app, the_person
+from kentcard.tui.running import kentcard_app, the_recipient
 from kentcard.tui.textual_private import mark_styles_current
 from kentcard.tui.widgets.footer import KeyFooter
 from kentcard.tui.widgets.navbar import NavBar
@@ -68,9 +68,9 @@ class Section(Screen[None]):
         return self.kapp.ctx
 
     @property
-    def person(self) -> Recipient:
+    def recipient(self) -> Recipient:
         """Whose account the sections show (known before any section opens)."""
-        return the_person(self.kapp)
+        return the_recipient(self.kapp)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -52,7 +52,7 @@ class Overview:
     recent: list[browse.Payment]
 
 
-def load_overview(ctx: Context, person_id: int, month: Month) -> Overview:
+def load_overview(ctx: Context, recipient_id: int, month: Month) -> Overview:
     """Everything the home screen shows, read in one worker.
 
     The review is read on a second connection at the same time as the figures: both are
@@ -62,16 +62,16 @@ def load_overview(ctx: Context, person_id: int, month: Month) -> Overview:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="review") as pool:
         # What is still open today, from any month, and what is said about this month as
         # at today: a month is judged on its own budget, never on the days so far.
-        found = pool.submit(review.attention, ctx, person_id, month)
-        figures = summary.month_summary(ctx, person_id, month)
-        history = summary.monthly_history(ctx, person_id, month)
+        found = pool.submit(review.attention, ctx, recipient_id, month)
+        figures = summary.month_summary(ctx, recipient_id, month)
+        history = summary.monthly_history(ctx, recipient_id, month)
         # Overdue invoices are among the findings; these are the ones not yet due.
-        unpaid = browse.open_not_overdue(ctx, person_id, UNPAID_READ)
-        latest = browse.money_out_page(ctx, person_id, browse.Filters(), 0, 5)
+        unpaid = browse.open_not_overdue(ctx, recipient_id, UNPAID_READ)
+        latest = browse.money_out_page(ctx, recipient_id, browse.Filters(), 0, 5)
         return Overview(month, figures, history, found.result(), unpaid, list(latest.items))
 
 
-def read_ahead(ctx: Context, person_id: int) -> tuple[Month, Future[Overview]]:
+def read_ahead(ctx: Context, recipient_id: int) -> tuple[Month, Future[Overview]]:
     """Start reading this month's home screen now, in a thread of its own.
 
     The app calls this the moment it knows whose account to open, so the reading runs
@@ -80,7 +80,7 @@ def read_ahead(ctx: Context, person_id: int) -> tuple[Month, Future[Overview]]:
     month = Month.of(ctx.today())
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="home")
     try:
-        return month, pool.submit(load_overview, ctx, person_id, month)
+        return month, pool.submit(load_overview, ctx, recipient_id, month)
     finally:
         pool.shutdown(wait=False)
 
@@ -211,7 +211,7 @@ class DashboardScreen(FindingOpener):
         if ahead is not None:
             data = ahead.result()
         else:
-            data = load_overview(self.ctx, self.person.id, month)
+            data = load_overview(self.ctx, self.recipient.id, month)
         self.post_message(DashboardLoaded(data))
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:

@@ -101,7 +101,7 @@ class ExportScreen(Section):
 
     @work(thread=True, exit_on_error=False, group="export-periods")
     def load_periods(self) -> None:
-        self.post_message(PeriodsLoaded(export_periods(self.ctx, self.person.id)))
+        self.post_message(PeriodsLoaded(export_periods(self.ctx, self.recipient.id)))
 
     def on_periods_loaded(self, message: PeriodsLoaded) -> None:
         self.choices = {c.key: c for c in message.choices}
@@ -193,7 +193,7 @@ class ExportScreen(Section):
         self.post_message(ExportProgressed(0.0, "Reading the ledger"))
         written = export(
             self.ctx,
-            self.person.id,
+            self.recipient.id,
             start,
             end,
             fmt,

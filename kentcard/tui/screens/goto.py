@@ -49,18 +49,18 @@ class FindingOpener(Section):
 
     @work(thread=True, exit_on_error=False, group="open-record")
     def fetch_record(self, what: str, number: int, kind: Kind | None) -> None:
-        ctx, person = self.ctx, self.person
+        ctx, recipient = self.ctx, self.recipient
         record: RecordToFix
         if what == "money-out":
-            payees = [p.name for p in providers.list_providers(ctx, person.id)]
+            payees = [p.name for p in providers.list_providers(ctx, recipient.id)]
             record = PaymentToFix(
                 browse.money_out_by_id(ctx, number),
                 payees,
-                browse.categories(ctx, person.id),
+                browse.categories(ctx, recipient.id),
             )
         elif what == "invoice":
-            found = providers.list_providers(ctx, person.id)
-            state = browse.invoice_by_id(ctx, person.id, number)
+            found = providers.list_providers(ctx, recipient.id)
+            state = browse.invoice_by_id(ctx, recipient.id, number)
             record = InvoiceToFix(state, [p.name for p in found], {p.name: p.rate for p in found})
         else:
             record = browse.money_in_by_id(ctx, number)

@@ -34,7 +34,7 @@ class MoneyInScreen(TableScreen[MoneyIn]):
     ]
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[MoneyIn]:
-        return browse.money_in_page(self.ctx, self.person.id, filters, offset, limit)
+        return browse.money_in_page(self.ctx, self.recipient.id, filters, offset, limit)
 
     def cells(self, item: MoneyIn) -> list[object]:
         note = item.note or (f"for {item.category}" if item.category else "")
@@ -82,7 +82,7 @@ class MoneyOutScreen(TableScreen[Payment]):
         self.categories: list[str] = []
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Payment]:
-        return browse.money_out_page(self.ctx, self.person.id, filters, offset, limit)
+        return browse.money_out_page(self.ctx, self.recipient.id, filters, offset, limit)
 
     def cells(self, item: Payment) -> list[object]:
         m = item.record
@@ -90,8 +90,8 @@ class MoneyOutScreen(TableScreen[Payment]):
         return [m.date, m.payee, m.amount, evidence, m.category, m.description]
 
     def choices(self) -> list[tuple[str, str]]:
-        self.payees = [p.name for p in providers.list_providers(self.ctx, self.person.id)]
-        self.categories = browse.categories(self.ctx, self.person.id)
+        self.payees = [p.name for p in providers.list_providers(self.ctx, self.recipient.id)]
+        self.categories = browse.categories(self.ctx, self.recipient.id)
         return [(c, c) for c in self.categories]
 
     def form(self, item: Payment | None) -> MoneyOutForm:

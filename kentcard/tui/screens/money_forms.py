@@ -256,9 +256,9 @@ class MoneyInForm(EntryForm[MoneyIn]):
         )
 
     def save(self, values: dict[str, Any]) -> MoneyIn:
-        ctx, person = self.kapp.ctx, self.recipient
+        ctx, recipient = self.kapp.ctx, self.recipient
         if self.record is None:
-            return ledger.add_money_in(ctx, person.id, **values)
+            return ledger.add_money_in(ctx, recipient.id, **values)
         return ledger.edit_money_in(ctx, self.record.id, **values)
 
 
@@ -552,13 +552,13 @@ class MoneyOutForm(EntryForm[MoneyOut]):
         )
 
     def save(self, values: dict[str, Any]) -> MoneyOut:
-        ctx, person = self.kapp.ctx, self.recipient
+        ctx, recipient = self.kapp.ctx, self.recipient
         receipt = values.pop("receipt")
         claims = [ledger.InvoiceClaim(s.invoice.number) for s in self.ticked()]
         receipts = [receipt] if receipt else []
         if self.record is None:
             return ledger.add_money_out(
-                ctx, person.id, invoices=claims, receipts=receipts, **values
+                ctx, recipient.id, invoices=claims, receipts=receipts, **values
             )
         # One call, one transaction: a refused receipt or invoice leaves the payment as it was.
         return ledger.edit_money_out(

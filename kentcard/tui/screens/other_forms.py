@@ -132,7 +132,7 @@ class InvoiceForm(FormDialog[Invoice]):
             self.query_one("#computed", Static).update(text)
 
     def save(self, values: dict[str, Any]) -> Invoice:
-        ctx, person = self.kapp.ctx, self.recipient
+        ctx, recipient = self.kapp.ctx, self.recipient
         amount = values["amount"] or self.computed()
         if amount is None:
             raise InputError("amount", "give the amount, or the hours and the rate")
@@ -148,7 +148,7 @@ class InvoiceForm(FormDialog[Invoice]):
             due_date=values["due"],
         )
         if self.record is None:
-            return invoices.add_invoice(ctx, person.id, draft, values["file"])
+            return invoices.add_invoice(ctx, recipient.id, draft, values["file"])
         changes = {
             k: getattr(draft, k)
             for k in invoices.InvoiceDraft.__dataclass_fields__
@@ -197,7 +197,7 @@ class ProviderForm(FormDialog[Provider]):
         )
 
     def save(self, values: dict[str, Any]) -> Provider:
-        ctx, person = self.kapp.ctx, self.recipient
+        ctx, recipient = self.kapp.ctx, self.recipient
         if self.record is None:
-            return providers.add_provider(ctx, person.id, **values)
+            return providers.add_provider(ctx, recipient.id, **values)
         return providers.edit_provider(ctx, self.record.id, **values)

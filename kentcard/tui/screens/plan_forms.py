@@ -215,38 +215,38 @@ def parse_weeks(text: str, field: str) -> int:
     return weeks
 
 
-class PersonForm(FormDialog[Recipient]):
-    """The person the account is for: name, KCC reference, card, weeks of budget kept."""
+class RecipientForm(FormDialog[Recipient]):
+    """The recipient the account is for: name, KCC reference, card, weeks of budget kept."""
 
     title_text = "The person's details"
 
-    def __init__(self, person: Recipient) -> None:
-        self.person = person
+    def __init__(self, recipient: Recipient) -> None:
+        self.record = recipient
         super().__init__(
             [
                 Field(
                     "name",
                     "Name of the person the card is for",
-                    person.name,
+                    recipient.name,
                     required(lambda t, f: t.strip(), "name"),
                 ),
                 Field(
                     "kcc-ref",
                     "KCC reference (if you have it)",
-                    person.kcc_ref or "",
+                    recipient.kcc_ref or "",
                     placeholder="e.g. DP123456",
                 ),
                 Field(
                     "card-last4",
                     "Last four digits of the Kent Card",
-                    person.card_last4 or "",
+                    recipient.card_last4 or "",
                     lambda t: parse_card_last4(t),
                     placeholder="e.g. 1234",
                 ),
                 Field(
                     "retained-weeks",
                     "Weeks of budget the account may keep (KCC's rule; usually 8)",
-                    str(person.retained_weeks),
+                    str(recipient.retained_weeks),
                     required(parse_weeks, "retained-weeks"),
                 ),
             ]
@@ -255,7 +255,7 @@ class PersonForm(FormDialog[Recipient]):
     def save(self, values: dict[str, Any]) -> Recipient:
         return recipients.update_recipient(
             self.kapp.ctx,
-            self.person.id,
+            self.record.id,
             name=values["name"],
             kcc_ref=values["kcc-ref"],
             card_last4=values["card-last4"],

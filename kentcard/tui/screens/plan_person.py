@@ -20,9 +20,9 @@ from textual.widgets import Button, DataTable, Static
 
 from kentcard.core.money import format_money
 from kentcard.core.records import Frequency, Plan, Recipient
-from kentcard.services import people, plans
+from kentcard.services import plans, recipients
 from kentcard.tui.screens.base import Section
-from kentcard.tui.screens.plan_forms import PersonForm, PlanForm
+from kentcard.tui.screens.plan_forms import PlanForm, RecipientForm
 from kentcard.tui.widgets.plan_lines import check_lines
 
 SHORT_WORDS = {
@@ -32,21 +32,21 @@ SHORT_WORDS = {
 }
 
 
-class PlanPersonLoaded(Message):
-    """The plans (oldest first) and the person, read for the screen."""
+class PlanRecipientLoaded(Message):
+    """The plans (oldest first) and the recipient, read for the screen."""
 
-    def __init__(self, plans: list[Plan], person: Recipient | None) -> None:
+    def __init__(self, plans: list[Plan], recipient: Recipient | None) -> None:
         super().__init__()
         self.plans = plans
-        self.person = person
+        self.recipient = recipient
 
 
-def person_text(person: Recipient) -> str:
-    ref = escape(person.kcc_ref) if person.kcc_ref else "not given"
-    card = f"ending {escape(person.card_last4)}" if person.card_last4 else "not given"
+def recipient_text(recipient: Recipient) -> str:
+    ref = escape(recipient.kcc_ref) if recipient.kcc_ref else "not given"
+    card = f"ending {escape(recipient.card_last4)}" if recipient.card_last4 else "not given"
     return (
-        f"[b]{escape(person.name)}[/b]\nKCC reference: {ref}    Kent Card: {card}\n"
-        f"Weeks of budget the account may keep: {person.retained_weeks}"
+        f"[b]{escape(recipient.name)}[/b]\nKCC reference: {ref}    Kent Card: {card}\n"
+        f"Weeks of budget the account may keep: {recipient.retained_weeks}"
     )
 
 
@@ -71,7 +71,7 @@ class PlanPersonScreen(Section):
         # Priority, awaited: keys typed straight after `n` go into the form (see TableScreen).
         Binding("n", "new_plan", "New plan", id="plan.new", priority=True),
         Binding("c", "correct_plan", "Correct latest plan", id="plan.correct"),
-        Binding("e", "edit_person", "Person's details", id="plan.person"),
+        Binding("e", "edit_recipient", "Person's details", id="plan.person"),
     ]
     CSS = """
     PlanPersonScreen #plan-body { height: 1fr; padding: 0 1; }
@@ -116,16 +116,18 @@ class PlanPersonScreen(Section):
 
     @work(thread=True, exit_on_error=False, group="plan-person", exclusive=True)
     def load(self) -> None:
-        person_id = self.person.id
-        found = plans.list_plans(self.ctx, person_id)
-        person = next((p for p in people.list_recipients(self.ctx) if p.id == person_id), None)
-        self.post_message(PlanPersonLoaded(found, person))
+        recipient_id = self.recipient.id
+        found = plans.list_plans(self.ctx, recipient_id)
+        recipient = next(
+            (r for r in recipients.list_recipients(self.ctx) if r.id == recipient_id), None
+        )
+        self.post_message(PlanRecipientLoaded(found, recipient))
 
-    def on_plan_person_loaded(self, message: PlanPersonLoaded) -> None:
-        if message.person is not None:
-            self.kapp.person = message.person
-            self.kapp.sub_title = message.person.name
-            self.query_one("#person", Static).update(person_text(message.person))
+    def on_plan_recipient_loaded(self, message: PlanRecipientLoaded) -> None:
+        if message.recipient is not None:
+            self.kapp.recipient = message.recipient
+            self.kapp.sub_title = message.recipient.name
+            self.query_one("#person", Static).update(recipient_text(message.recipient))
         self.plans = sorted(message.plans, key=lambda p: p.start, reverse=True)
         table = self.query_one("#plans", DataTable)
         table.clear()
@@ -167,14 +169,14 @@ class PlanPersonScreen(Section):
         form = PlanForm(latest, latest.start, correcting=True)
         await self.app.push_screen(form, self._saved)
 
-    async def action_edit_person(self) -> None:
-        await self.app.push_screen(PersonForm(self.person), self._saved)
+    async def action_edit_recipient(self) -> None:
+        await self.app.push_screen(RecipientForm(self.recipient), self._saved)
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         actions = {
             "new-plan": self.action_new_plan,
             "correct-plan": self.action_correct_plan,
-            "edit-person": self.action_edit_person,
+            "edit-person": self.action_edit_recipient,
         }
         if event.button.id in actions:
             await actions[event.button.id]()
@@ -183,7 +185,7 @@ class PlanPersonScreen(Section):
         if record is None:
             return
         if isinstance(record, Recipient):
-            self.kapp.person = record
+            self.kapp.recipient = record
             self.kapp.sub_title = record.name
             self.notify(f"Saved: {record.name}'s details.", title="Saved")
         elif isinstance(record, Plan):

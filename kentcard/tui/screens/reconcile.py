@@ -148,7 +148,7 @@ class ReconcileScreen(Section):
 
     @work(thread=True, exit_on_error=False, group="reconcile", exclusive=True)
     def load(self, period: tuple[date, date] | None) -> None:
-        ctx, pid = self.ctx, self.person.id
+        ctx, pid = self.ctx, self.recipient.id
         batches = list_batches(ctx, pid)
         if period is None:
             dated = [b for b in batches if b.first and b.last]
@@ -273,7 +273,7 @@ class ReconcileScreen(Section):
     def action_accept_all(self) -> None:
         if self.period is not None:
             start, end = self.period
-            pid = self.person.id
+            pid = self.recipient.id
 
             def accept() -> str:
                 count = accept_all_suggestions(self.ctx, pid, start=start, end=end)
@@ -309,7 +309,7 @@ class ReconcileScreen(Section):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                pid = self.person.id
+                pid = self.recipient.id
                 self.change(lambda: lock_reviewed(self.ctx, pid, to, reason), f"Locked up to {to}.")
 
         self.app.push_screen(ConfirmDialog(question, yes="Yes, lock it"), answered)

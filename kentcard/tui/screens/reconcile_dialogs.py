@@ -23,7 +23,7 @@ from kentcard.core.validate import clean_text, parse_choice, require_text
 from kentcard.services.reconcile import ReconcileLine
 from kentcard.services.reconcile_actions import create_entry_from_line
 from kentcard.services.statement_import import ImportReport, import_statement, read_statement
-from kentcard.tui.running import kentcard_app, the_person
+from kentcard.tui.running import kentcard_app, the_recipient
 from kentcard.tui.screens.money_forms import SOURCE_CHOICES
 from kentcard.tui.widgets.dialogs import FileBrowserDialog
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, show_error
@@ -138,10 +138,10 @@ class ImportDialog(ModalScreen[ImportReport | None]):
 
     @work(thread=True, exit_on_error=False, group="preview", exclusive=True)
     def run_preview(self, path: Path) -> None:
-        ctx, person = self.kapp.ctx, the_person(self.kapp)
+        ctx, recipient = self.kapp.ctx, the_recipient(self.kapp)
         try:
             data = read_statement(path)
-            report = import_statement(ctx, person.id, data, filename=path.name, dry_run=True)
+            report = import_statement(ctx, recipient.id, data, filename=path.name, dry_run=True)
         except Exception as error:  # shown in the dialog; nothing was saved
             self.post_message(PreviewReady(None, b"", _plain(error)))
         else:
@@ -158,9 +158,9 @@ class ImportDialog(ModalScreen[ImportReport | None]):
 
     @work(thread=True, exit_on_error=False, group="import", exclusive=True)
     def run_import(self, data: bytes, filename: str) -> None:
-        ctx, person = self.kapp.ctx, the_person(self.kapp)
+        ctx, recipient = self.kapp.ctx, the_recipient(self.kapp)
         try:
-            report = import_statement(ctx, person.id, data, filename=filename)
+            report = import_statement(ctx, recipient.id, data, filename=filename)
         except Exception as error:  # the import is one transaction: nothing was saved
             self.post_message(StatementImported(None, _plain(error)))
         else:

@@ -61,7 +61,7 @@ class InvoicesScreen(TableScreen[InvoiceState]):
         self.all_categories: list[str] = []
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[InvoiceState]:
-        return browse.invoice_page(self.ctx, self.person.id, filters, offset, limit)
+        return browse.invoice_page(self.ctx, self.recipient.id, filters, offset, limit)
 
     def cells(self, item: InvoiceState) -> list[object]:
         inv = item.invoice
@@ -76,11 +76,11 @@ class InvoicesScreen(TableScreen[InvoiceState]):
         ]
 
     def choices(self) -> list[tuple[str, str]]:
-        found = providers.list_providers(self.ctx, self.person.id)
+        found = providers.list_providers(self.ctx, self.recipient.id)
         self.names = [p.name for p in found]
         self.rates = {p.name: p.rate for p in found}
         self.categories = {p.name: p.category for p in found if p.category}
-        self.all_categories = browse.categories(self.ctx, self.person.id)
+        self.all_categories = browse.categories(self.ctx, self.recipient.id)
         return [(s.capitalize(), s) for s in INVOICE_STATUSES]
 
     def form(self, item: InvoiceState | None) -> InvoiceForm:
@@ -139,13 +139,13 @@ class ProvidersScreen(TableScreen[Provider]):
         self.categories: list[str] = []
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Provider]:
-        return browse.provider_page(self.ctx, self.person.id, filters, offset, limit)
+        return browse.provider_page(self.ctx, self.recipient.id, filters, offset, limit)
 
     def cells(self, item: Provider) -> list[object]:
         return [item.name, kind_words(item.kind), item.rate, item.category]
 
     def choices(self) -> list[tuple[str, str]]:
-        self.categories = browse.categories(self.ctx, self.person.id)
+        self.categories = browse.categories(self.ctx, self.recipient.id)
         return list(PROVIDER_KINDS)
 
     def form(self, item: Provider | None) -> ProviderForm:
@@ -219,7 +219,7 @@ class EvidenceScreen(TableScreen[Evidence]):
     ]
 
     def fetch(self, filters: Filters, offset: int | None, limit: int) -> Page[Evidence]:
-        return browse.document_page(self.ctx, self.person.id, filters, offset, limit)
+        return browse.document_page(self.ctx, self.recipient.id, filters, offset, limit)
 
     def cells(self, item: Evidence) -> list[object]:
         document = item.record
@@ -284,7 +284,9 @@ class EvidenceScreen(TableScreen[Evidence]):
 
     @work(thread=True, exit_on_error=False, group="detach")
     def run_detach(self, document_id: int, tag: str, description: str) -> None:
-        documents.detach_document(self.ctx, self.person.id, document_id, **documents.target_of(tag))
+        documents.detach_document(
+            self.ctx, self.recipient.id, document_id, **documents.target_of(tag)
+        )
         self.app.call_from_thread(self._detached, description)
 
     def _detached(self, description: str) -> None:

@@ -85,11 +85,11 @@ class ReviewScreen(FindingOpener):
 
     @work(thread=True, exit_on_error=False, group="review", exclusive=True)
     def load(self, start: date | None, end: date | None) -> None:
-        first, last = review.default_period(self.ctx, self.person.id)
+        first, last = review.default_period(self.ctx, self.recipient.id)
         start_on, end_on = start or first, end or last
         if end_on < start_on:
             raise InputError("to", "is before From")
-        found = review.review(self.ctx, self.person.id, start_on, end_on)
+        found = review.review(self.ctx, self.recipient.id, start_on, end_on)
         self.post_message(FindingsLoaded(start_on, end_on, found))
 
     def on_findings_loaded(self, message: FindingsLoaded) -> None:

@@ -103,7 +103,7 @@ class SetupForm(LinesForm[Recipient]):
         self.dismiss(self.created)
 
 
-class PersonDialog(ModalScreen[Recipient | None]):
+class RecipientDialog(ModalScreen[Recipient | None]):
     """This database holds several people: whose account to open.
 
     A short list is shown whole. A long one (a support organisation's) gets a search box:
@@ -112,15 +112,15 @@ class PersonDialog(ModalScreen[Recipient | None]):
     """
 
     SHOWN = 30
-    DEFAULT_CSS = "PersonDialog #people { max-height: 12; }"
+    DEFAULT_CSS = "RecipientDialog #people { max-height: 12; }"
 
-    def __init__(self, people: list[Recipient]) -> None:
+    def __init__(self, recipients: list[Recipient]) -> None:
         super().__init__(classes="dialog-screen")
-        self.people = people
-        self.matches = people
+        self.recipients = recipients
+        self.matches = recipients
 
     def compose(self) -> ComposeResult:
-        long = len(self.people) > self.SHOWN
+        long = len(self.recipients) > self.SHOWN
         with Vertical(id="dialog", classes="confirm"):
             title = "Type part of a name, then Enter" if long else "Enter to open"
             yield Static(f"Whose account? ({title})", classes="dialog-title")
@@ -135,7 +135,7 @@ class PersonDialog(ModalScreen[Recipient | None]):
     def _show(self, text: str) -> None:
         wanted = text.strip().casefold()
         self.matches = [
-            p for p in self.people if wanted in p.name.casefold() or wanted == str(p.id)
+            p for p in self.recipients if wanted in p.name.casefold() or wanted == str(p.id)
         ]
         options = self.query_one("#people", OptionList)
         options.clear_options()

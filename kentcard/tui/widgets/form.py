@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from kentcard.core.errors import InputError, KentcardError
 from kentcard.core.records import Recipient
 from kentcard.tui.messages import RecordSaved, SaveFailed
-from kentcard.tui.running import kentcard_app, the_person
+from kentcard.tui.running import kentcard_app, the_recipient
 from kentcard.tui.widgets.dialogs import ConfirmDialog, FileBrowserDialog
 
 if TYPE_CHECKING:
@@ -107,13 +107,13 @@ class FormDialog(ModalScreen[ResultT | None], Generic[ResultT]):
     # -- building ---------------------------------------------------------------------------
     @property
     def kapp(self) -> KentcardApp:
-        """The kentcard app, with its `ctx` and `person` (safe to read from a worker)."""
+        """The kentcard app, with its `ctx` and `recipient` (safe to read from a worker)."""
         return kentcard_app(self)
 
     @property
     def recipient(self) -> Recipient:
         """Whose account the form is for (every form but the first-run setup has one)."""
-        return the_person(self.kapp)
+        return the_recipient(self.kapp)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form"):

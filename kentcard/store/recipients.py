@@ -1,7 +1,7 @@
-"""The people whose accounts these are: read, add, change, and the opening balance.
+"""The recipients whose accounts these are: read, add, change, and the opening balance.
 
 Reads are Core queries over the model's table (with a connection, so a command that only
-reports reads a person without an ORM session); writes go through the model and write
+reports reads a recipient without an ORM session); writes go through the model and write
 their audit line in the caller's transaction.
 """
 
@@ -19,34 +19,34 @@ from kentcard.store import audit, convert
 from kentcard.store._sql import table
 from kentcard.store.models import MoneyInRow, RecipientRow
 
-_PERSON = table(RecipientRow)
+_RECIPIENT = table(RecipientRow)
 
 
-def _person(row: Any) -> Recipient:
+def _to_recipient(row: Any) -> Recipient:
     return Recipient(int(row[0]), row[1], row[2], row[3], int(row[4]))
 
 
 def _select() -> Any:
-    c = _PERSON.c
+    c = _RECIPIENT.c
     return select(c.id, c.name, c.kcc_ref, c.card_last4, c.retained_weeks)
 
 
 def recipients(*, connection: Connection) -> list[Recipient]:
-    return [_person(row) for row in connection.execute(_select().order_by(_PERSON.c.id))]
+    return [_to_recipient(row) for row in connection.execute(_select().order_by(_RECIPIENT.c.id))]
 
 
 def recipient(*, connection: Connection, recipient_id: int) -> Recipient:
-    """The person with this id, or NotFoundError."""
-    row = connection.execute(_select().where(_PERSON.c.id == recipient_id)).first()
+    """The recipient with this id, or NotFoundError."""
+    row = connection.execute(_select().where(_RECIPIENT.c.id == recipient_id)).first()
     if row is None:
         raise NotFoundError(f"recipient {recipient_id} does not exist")
-    return _person(row)
+    return _to_recipient(row)
 
 
 def _ensure_name_free(session: Session, name: str, other_than: int | None = None) -> None:
-    statement = select(_PERSON.c.id).where(func.lower(_PERSON.c.name) == name.lower())
+    statement = select(_RECIPIENT.c.id).where(func.lower(_RECIPIENT.c.name) == name.lower())
     if other_than is not None:
-        statement = statement.where(_PERSON.c.id != other_than)
+        statement = statement.where(_RECIPIENT.c.id != other_than)
     taken = session.execute(statement).scalar()
     if taken is not None:
         raise ConflictError(f"name: someone called that is already set up (id {taken})")
@@ -55,7 +55,7 @@ def _ensure_name_free(session: Session, name: str, other_than: int | None = None
 def add_recipient(
     *, session: Session, name: str, kcc_ref: str | None, card_last4: str | None
 ) -> Recipient:
-    """A new person (ConflictError if the name is taken, ignoring case), with its audit line."""
+    """A new recipient (ConflictError if the name is taken, ignoring case), with its audit line."""
     _ensure_name_free(session, name)
     row = RecipientRow(
         name=name, kcc_ref=kcc_ref, card_last4=card_last4, created_at=audit.now_utc()
@@ -97,8 +97,8 @@ def add_opening_balance(*, session: Session, recipient_id: int, day: date, pence
 
 
 def update_recipient(*, session: Session, recipient_id: int, **values: Any) -> Recipient:
-    """Change these columns of the person (NotFoundError if there is none; ConflictError if
-    a new name is another person's), with one audit line: the values before and after."""
+    """Change these columns of the recipient (NotFoundError if there is none; ConflictError
+    if a new name is another recipient's), with one audit line: the values before and after."""
     row = session.get(RecipientRow, recipient_id)
     if row is None:
         raise NotFoundError(f"recipient {recipient_id} does not exist")
