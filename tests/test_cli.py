@@ -272,7 +272,7 @@ def test_receipt_add_and_list_documents(run, tmp_path) -> None:  # type: ignore[
 
 
 def test_list_month_filter_and_review_json(run) -> None:  # type: ignore[no-untyped-def]
-    """`list --month` keeps one month; `review --json` counts each exception kind."""
+    """`list --month` keeps one month; `review --json` counts each kind of finding."""
     setup_person(run)
     run("money-out", "add", "--date", "2026-10-30", "--amount", "5", "--payee", "Shop")
     run("money-out", "add", "--date", "2026-11-05", "--amount", "7", "--payee", "Shop")

@@ -49,7 +49,7 @@ class CategoryBudget:
     budget: Money
 
 
-class ExceptionLine(NamedTuple):
+class FindingLine(NamedTuple):
     """One thing a reviewer would query, in words."""
 
     date: date
@@ -101,8 +101,8 @@ class ReviewBook:
     evidence: Sequence[EvidenceFile]
     months: Sequence[MonthLine]
     categories: Sequence[CategoryBudget]
-    exceptions: Sequence[ExceptionLine]
-    exception_kinds: Sequence[str]  # every kind of exception in words, in order
+    findings: Sequence[FindingLine]
+    finding_kinds: Sequence[str]  # every kind of finding in words, in order
     figures: Sequence[Figure]  # the key figures, for files without formulas
 
     @property

@@ -1,7 +1,7 @@
 """One CSV file per data sheet: UTF-8 with a byte-order mark, so Excel reads `£` right.
 
 `summary.csv` holds the key figures (opening and closing balance, received, paid out,
-budget, spent, counts of exceptions) and `README.txt` says what each file is.
+budget, spent, counts of findings) and `README.txt` says what each file is.
 Money is written as plain numbers with two decimals (`560.00`), dates as `YYYY-MM-DD`, and
 any text that could start a formula gets an apostrophe in front (see `safety.py`).
 """
@@ -29,7 +29,7 @@ FILE_NAMES = {
     T.INVOICES: "invoices.csv",
     T.BUDGET: "budget-by-month.csv",
     T.EVIDENCE: "evidence.csv",
-    T.EXCEPTIONS: "exceptions.csv",
+    T.FINDINGS: "exceptions.csv",
 }
 
 

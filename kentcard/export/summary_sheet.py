@@ -115,7 +115,7 @@ def write(ws: Any, book: ReviewBook, counts: dict[str, int], styles: Styles) -> 
         ws.column_dimensions[col].width = width
     rows = Rows(styles)
     _identity(rows, book)
-    _exception_block(rows, book, counts)
+    _findings_block(rows, book, counts)
     _money_block(rows, book, counts)
     _budget_block(rows, counts)
     _category_block(rows, book, counts)
@@ -151,12 +151,12 @@ def _identity(rows: Rows, book: ReviewBook) -> None:
     rows.add(rows.label("Card statement"), rows.label(book.statement_status))
 
 
-def _exception_block(rows: Rows, book: ReviewBook, counts: dict[str, int]) -> None:
-    kinds = column(F.EXCEPTIONS, "What", counts[F.EXCEPTIONS])
-    rows.block(len(book.exception_kinds) + 2)
+def _findings_block(rows: Rows, book: ReviewBook, counts: dict[str, int]) -> None:
+    kinds = column(F.FINDINGS, "What", counts[F.FINDINGS])
+    rows.block(len(book.finding_kinds) + 2)
     rows.heading("What a reviewer would query (listed on the Exceptions sheet)", "Count")
     first = len(rows.rows) + 1
-    for words_ in book.exception_kinds:
+    for words_ in book.finding_kinds:
         row = len(rows.rows) + 1
         count = rows.styles.cell(f"=SUMPRODUCT(--({kinds}=$A${row}))", "0")
         rows.add(rows.label(words_), count)

@@ -24,8 +24,9 @@ MONEY_OUT = "Money out"
 INVOICES = "Invoices"
 BUDGET = "Budget by month"
 EVIDENCE = "Evidence"
-EXCEPTIONS = "Exceptions"
-DATA_SHEETS = (EXCEPTIONS, MONEY_IN, MONEY_OUT, INVOICES, BUDGET, EVIDENCE)
+# The sheet that lists the findings is titled "Exceptions", the word councils use.
+FINDINGS = "Exceptions"
+DATA_SHEETS = (FINDINGS, MONEY_IN, MONEY_OUT, INVOICES, BUDGET, EVIDENCE)
 
 # Each sheet's columns: the ones a reviewer reads (printed, fitting an A4 landscape page),
 # then the technical ones after them, outside the print area (`PRINTED` says how many).
@@ -47,9 +48,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Evidence file", "What it proves", "Kind", "Original name", "Added", "Type", "Bytes",
         "SHA-256",
     ),
-    EXCEPTIONS: ("Date", "What", "Detail", "Amount", "About"),
+    FINDINGS: ("Date", "What", "Detail", "Amount", "About"),
 }  # fmt: skip
-PRINTED = {MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, EXCEPTIONS: 5}
+PRINTED = {MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, FINDINGS: 5}
 MONEY_COLUMNS = frozenset(
     {"Amount", "Paid", "Outstanding", "Rate", "Budget", "Spent", "Remaining", "Brought forward",
      "Money in", "Paid out", "Carried forward"}
@@ -219,8 +220,8 @@ def record_words(book: ReviewBook) -> dict[str, str]:
     return found
 
 
-def exception_rows(book: ReviewBook) -> Iterator[tuple[Any, ...]]:
-    for f in book.exceptions:
+def finding_rows(book: ReviewBook) -> Iterator[tuple[Any, ...]]:
+    for f in book.findings:
         yield (f.date, f.kind, f.message, _pence(f.amount), f.about)
 
 
@@ -233,7 +234,7 @@ def data_tables(book: ReviewBook) -> list[Table]:
         INVOICES: list(invoice_rows(book, index)),
         BUDGET: budget_rows(book),
         EVIDENCE: evidence_rows(book, record_words(book)),
-        EXCEPTIONS: list(exception_rows(book)),
+        FINDINGS: list(finding_rows(book)),
     }
     return [Table(name, COLUMNS[name], parts[name]) for name in DATA_SHEETS]
 

@@ -32,9 +32,9 @@ from kentcard.export import scratch
 from kentcard.export.book import (
     CategoryBudget,
     EvidenceFile,
-    ExceptionLine,
     Expected,
     Figure,
+    FindingLine,
     MonthLine,
     ReviewBook,
 )
@@ -182,8 +182,8 @@ def gather(
         for m in ledger.months
     ]
     categories = _categories(ledger, period_in)
-    exceptions = [
-        ExceptionLine(f.date, kind_heading(f.kind), f.message, f.about, f.amount) for f in findings
+    finding_lines = [
+        FindingLine(f.date, kind_heading(f.kind), f.message, f.about, f.amount) for f in findings
     ]
     expected = _expected(ledger)
     outstanding = ledger.outstanding(as_at)
@@ -213,8 +213,8 @@ def gather(
         evidence=_evidence(ledger.documents, period_in, ledger.money_out, invoices),
         months=months,
         categories=categories,
-        exceptions=exceptions,
-        exception_kinds=tuple(kind_heading(kind) for kind in Kind),
+        findings=finding_lines,
+        finding_kinds=tuple(kind_heading(kind) for kind in Kind),
         figures=_figures(ledger, months, findings, outstanding),
     )
 

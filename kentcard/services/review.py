@@ -1,4 +1,4 @@
-"""Exceptions: everything a KCC reviewer would query about a period, in plain words.
+"""Findings: everything a KCC reviewer would query about a period, in plain words.
 
 The period is read once (`services.period.read_period`: a handful of plain queries) and
 every finding is worked out from it in memory, so a review of ten years of a large account
@@ -98,7 +98,7 @@ def _invoice(inv: InvoiceLine) -> str:
 
 
 def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
-    """Every exception in [start, end], sorted by date then kind.
+    """Every finding in [start, end], sorted by date then kind.
 
     The same findings as `findings_in(read_period(...))`, but of the invoices only those a
     finding can be about are read (issued in the period, or still owed something), with

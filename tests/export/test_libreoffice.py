@@ -48,7 +48,7 @@ def pence(value: Any) -> int:
 def test_every_summary_figure_equals_the_app(
     ctx: Context, ledger: Ledger, workbook: Path, tmp_path: Path
 ) -> None:
-    """Received, spent, balances, owed, surplus, budget, categories and exception counts."""
+    """Received, spent, balances, owed, surplus, budget, categories and finding counts."""
     figures = recalculated(workbook, tmp_path)
     months = [month_summary(ctx, ledger.rid, Month(2026, m)) for m in range(4, 11)]
     april, period, last = months[0], months[1:], months[-1]

@@ -1,4 +1,4 @@
-"""The review's exceptions, each from a worked example on a real database (today 2026-11-25)."""
+"""The review's findings, each from a worked example on a real database (today 2026-11-25)."""
 
 from __future__ import annotations
 
