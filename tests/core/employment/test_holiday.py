@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from kentcard.core.employment.holiday import check_holiday, leave_year
-from kentcard.core.employment.records import FindingKind, HolidayScheme, WorkKind
+from kentcard.core.employment.records import FindingKind, HolidayScheme, TimesheetLine, WorkKind
 from kentcard.core.money import Money
 from tests.core.employment.factories import line, pa, rate
 
@@ -18,9 +18,10 @@ def _days_off(first: date, count: int, minutes: int = 480) -> list:
     return [line(first + timedelta(days=k), minutes, H) for k in range(count)]
 
 
-def _weekdays(first: date, count: int, kind: WorkKind = WorkKind.CARE) -> list:
+def _weekdays(first: date, count: int, kind: WorkKind = WorkKind.CARE) -> list[TimesheetLine]:
     """`count` weekday lines of 4 hours from `first`, skipping Saturdays and Sundays."""
-    found, day = [], first
+    found: list[TimesheetLine] = []
+    day = first
     while len(found) < count:
         if day.weekday() < 5:
             found.append(line(day, 240, kind))

@@ -39,7 +39,7 @@ def _data_files() -> dict[str, dict]:
 
 
 def _leaves(tree: dict, prefix: str = "") -> list[tuple[str, dict]]:
-    found = []
+    found: list[tuple[str, dict]] = []
     for key, node in tree.items():
         name = f"{prefix}.{key}" if prefix else key
         found.extend([(name, node)] if "value" in node else _leaves(node, name))
