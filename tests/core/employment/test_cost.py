@@ -18,8 +18,8 @@ JUNE_2026 = D(2026, 6, 1)
 
 
 def test_worked_example_20_hours_at_13_pounds_monthly() -> None:
-    """20 h a week at £13.00, monthly, 1 June 2026, no allowance: gross £1,126.67, employer
-    NI £106.45, employer pension £18.20 a month."""
+    """The notes' example: 20 h at £13.00 monthly is £1,126.67 gross, £106.45 NI, £18.20 pension."""
+    # 20 h a week at £13.00, paid monthly, 1 June 2026, no Employment Allowance.
     # Gross: 20 h × £13.00 × 52 ÷ 12 = £1,126.666… → £1,126.67.
     # NI: 15 % × (£1,126.666… − £417.00) = £106.45.
     # Pension: above £833, so 3 % × (£1,126.666… − £520.00) = £18.20.
@@ -44,8 +44,9 @@ def test_the_allowance_covers_the_employer_ni() -> None:
 
 
 def test_the_allowance_only_covers_its_yearly_amount() -> None:
-    """£60.00 an hour for 60 h a week: NI £2,277.45 a month, £27,329.40 a year; less the
-    £10,500 allowance it is £16,829.40 a year, £1,402.45 a month."""
+    """Above the allowance, the NI left is the year's NI less £10,500, spread over 12 months."""
+    # £60.00 an hour for 60 h a week: NI £2,277.45 a month, £27,329.40 a year; less the
+    # £10,500 allowance it is £16,829.40 a year, £1,402.45 a month.
     # Gross 60 × £60 × 52 ÷ 12 = £15,600.00; NI 15 % × (£15,600 − £417) = £2,277.45.
     # A year: £27,329.40 − £10,500 = £16,829.40; ÷ 12 = £1,402.45.
     cost = employer_cost(Money(6000), 3600, PayFrequency.MONTHLY, JUNE_2026, allowance=True)
@@ -54,16 +55,18 @@ def test_the_allowance_only_covers_its_yearly_amount() -> None:
 
 
 def test_weekly_pay_uses_the_weekly_thresholds() -> None:
-    """Paid weekly: 15 % × (£260.00 − £96.00) = £24.60 a week, × 52 ÷ 12 = £106.60 a month;
-    pension 3 % × (£260.00 − £120.00) = £4.20 a week = £18.20 a month."""
+    """A weekly-paid PA is costed against the weekly NI and pension thresholds."""
+    # NI: 15 % × (£260.00 − £96.00) = £24.60 a week, × 52 ÷ 12 = £106.60 a month.
+    # Pension: 3 % × (£260.00 − £120.00) = £4.20 a week, × 52 ÷ 12 = £18.20 a month.
     cost = employer_cost(Money(1300), 1200, PayFrequency.WEEKLY, JUNE_2026, allowance=False)
     assert cost.employer_ni_estimate == Money(10660)
     assert cost.employer_pension_estimate == Money(1820)
 
 
 def test_four_weekly_below_the_pension_trigger() -> None:
-    """12 h a week at £13.00, four-weekly: £624.00 per four weeks is under £768, no pension;
-    NI 15 % × (£624.00 − £384.00) = £36.00 × 13 ÷ 12 = £39.00 a month."""
+    """Four-weekly pay under the £768 trigger has no pension; NI uses the £384 threshold."""
+    # 12 h a week at £13.00 is £624.00 per four weeks: under £768, so no pension.
+    # NI: 15 % × (£624.00 − £384.00) = £36.00 per four weeks, × 13 ÷ 12 = £39.00 a month.
     cost = employer_cost(Money(1300), 720, PayFrequency.FOUR_WEEKLY, JUNE_2026, allowance=False)
     assert cost.employer_pension_estimate == Money(0)
     assert cost.employer_ni_estimate == Money(3900)

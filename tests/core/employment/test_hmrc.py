@@ -75,8 +75,8 @@ def test_quarters_and_their_days() -> None:
 
 
 def test_unpaid_month_is_due_only_after_the_22nd() -> None:
-    """Paid 30 April 2026 (tax month 1): £176.45 due by 22 May; on 22 May nothing yet, on
-    23 May a finding for £176.45."""
+    """Tax month 1's unpaid PAYE is a finding only once 22 May 2026 has passed."""
+    # Payslip paid 30 April 2026 (tax month 1): £176.45 due by 22 May.
     # £50.00 tax + £20.00 employee NI + £106.45 employer NI = £176.45.
     assert check_hmrc([_april_slip()], MONTHLY, [], today=D(2026, 5, 22)) == []
     [finding] = check_hmrc([_april_slip()], MONTHLY, [], today=D(2026, 5, 23))
@@ -105,8 +105,9 @@ def test_a_payment_for_another_period_does_not_count() -> None:
 
 
 def test_employment_allowance_is_used_up_in_order() -> None:
-    """Allowance £10,500 claimed for 2026/27: month 1's £10,000 employer NI is all set off
-    (£70.00 owed), month 2's £1,000 only £500 of it (£570.00 owed)."""
+    """The Employment Allowance is set against employer NI month by month until used up."""
+    # Allowance £10,500 claimed for 2026/27: month 1's £10,000 employer NI is all set off
+    # (£70.00 owed), month 2's £1,000 only £500 of it (£570.00 owed).
     # Month 1: £50 + £20 + £10,000 − £10,000 = £70.00; £500 of allowance left.
     # Month 2: £50 + £20 + £1,000 − £500 = £570.00.
     details = EmployerDetails(route=PayrollRoute.COUNCIL, allowance_years=frozenset({2026}))
@@ -121,8 +122,9 @@ def test_employment_allowance_is_used_up_in_order() -> None:
 
 
 def test_the_allowance_starts_again_on_6_april() -> None:
-    """Claimed for 2026/27 only: a payslip paid 5 April 2026 owes its £106.45 employer NI
-    (2025/26, month 12, due 22 April); one paid 6 April 2026 has it set off (£70.00)."""
+    """A payslip paid 5 April falls in the old tax year, one paid 6 April in the new."""
+    # Allowance claimed for 2026/27 only: paid 5 April 2026 is 2025/26 month 12 (due 22 April)
+    # and owes its £106.45 employer NI; paid 6 April 2026 has it set off (£70.00 owed).
     details = EmployerDetails(route=PayrollRoute.BUREAU, allowance_years=frozenset({2026}))
     slips = [_april_slip(1, D(2026, 4, 5)), _april_slip(2, D(2026, 4, 6))]
     owed = paye_due(slips, details)
@@ -133,8 +135,9 @@ def test_the_allowance_starts_again_on_6_april() -> None:
 
 
 def test_quarterly_paye_is_due_on_22_july() -> None:
-    """Quarterly: payslips paid 30 April, 29 May and 30 June 2026 (£176.45 each, £529.35)
-    fall in quarter 1, due 22 July 2026; £400.00 paid on 20 July leaves £129.35."""
+    """A quarterly employer's PAYE for 6 April – 5 July is due on 22 July."""
+    # Payslips paid 30 April, 29 May and 30 June 2026 (£176.45 each, £529.35) fall in
+    # quarter 1, due 22 July 2026; £400.00 paid on 20 July leaves £129.35.
     days = [D(2026, 4, 30), D(2026, 5, 29), D(2026, 6, 30)]
     slips = [_april_slip(sid, day) for sid, day in enumerate(days, start=1)]
     payment = _paid(40000, D(2026, 7, 20), period=1)

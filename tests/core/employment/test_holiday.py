@@ -36,8 +36,9 @@ def test_leave_year_from_1_april() -> None:
 
 
 def test_weeks_up_to_5_6_weeks_then_over() -> None:
-    """20 h a week: 5.6 × 20 h = 112 h allowed. 14 days of 8 h (112 h) pass; one more hour is
-    1 hour over, £13.00 at £13.00 an hour."""
+    """Under `weeks`, holiday beyond 5.6 times the contracted week is over."""
+    # 20 h a week: 5.6 × 20 h = 112 h allowed. 14 days of 8 h (112 h) pass; one more hour
+    # is 1 hour over, £13.00 at £13.00 an hour.
     rates = [rate(1300, contracted=1200)]
     taken = _days_off(D(2026, 6, 1), 14)
     assert check_holiday([pa()], rates, taken) == []
@@ -55,8 +56,9 @@ def test_a_new_leave_year_starts_again() -> None:
 
 
 def test_part_year_is_pro_rata() -> None:
-    """Started 1 October 2026: 182 of 365 days, so 112 h × 182 ÷ 365 = 55 h 50.8 min allowed;
-    56 h taken is 9 minutes over (£1.99), 55 h is not."""
+    """A PA who started part way through the leave year has a pro-rata allowance."""
+    # Started 1 October 2026: 182 of 365 days, so 112 h × 182 ÷ 365 = 55 h 50.8 min allowed;
+    # 56 h taken is 9 minutes over (£1.99), 55 h is not.
     # 6720 min × 182 / 365 = 3350.7945 min; 3360 − 3350.7945 = 9.2055 min → 9 minutes;
     # 9.2055 min × 1300p ÷ 60 = 199.45p → £1.99.
     anna, rates = pa(start=D(2026, 10, 1)), [rate(1300, contracted=1200)]
@@ -67,8 +69,9 @@ def test_part_year_is_pro_rata() -> None:
 
 
 def test_accrual_is_12_07_percent_of_minutes_worked_so_far() -> None:
-    """100 h worked in April: 12.07 % is 12 h 4.2 min. 12 h off on 1 May passes; 12 h 10 min
-    is 5.8 min over (6 minutes, £1.26)."""
+    """Under `accrual`, holiday beyond 12.07 % of the minutes worked so far is over."""
+    # 100 h worked in April: 12.07 % is 12 h 4.2 min. 12 h off on 1 May passes; 12 h 10 min
+    # is 5.8 min over (6 minutes, £1.26).
     # 6000 × 12.07 % = 724.2 min; 730 − 724.2 = 5.8 min; 5.8 × 1300 ÷ 60 = 125.67p → £1.26.
     rates = [rate(1300, holiday=HolidayScheme.ACCRUAL)]
     worked = [line(D(2026, 4, 1) + timedelta(days=k), 240) for k in range(25)]
@@ -87,9 +90,10 @@ def test_accrual_counts_only_work_before_the_holiday() -> None:
 
 
 def test_without_contracted_hours_the_average_week_is_used() -> None:
-    """Mon–Fri 4 h from Wednesday 1 April 2026: 20 weekdays worked, then 30 weekdays off,
-    to Tuesday 9 June. The average week is 20 h, so 112 h are allowed and the 29th day
-    off (8 June) goes 4 hours over (£52.00)."""
+    """With no contracted hours, the allowance follows the average week of the timesheets."""
+    # Mon–Fri 4 h from Wednesday 1 April 2026: 20 weekdays worked, then 30 weekdays off,
+    # to Tuesday 9 June. The average week is 20 h, so 112 h are allowed and the 29th day
+    # off (8 June) goes 4 hours over (£52.00).
     # (20 + 30) × 240 min × 7 ÷ 70 days (1 April – 9 June) = 1200 min = 20 h a week;
     # 5.6 × 20 h = 112 h = 28 days of 4 h; the 29th takes it to 116 h, 4 h over.
     lines = _weekdays(D(2026, 4, 1), 20) + _weekdays(D(2026, 4, 29), 30, H)

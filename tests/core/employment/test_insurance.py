@@ -40,8 +40,8 @@ def test_pa_employed_before_the_policy_starts() -> None:
 
 
 def test_an_expired_policy_counts_as_none() -> None:
-    """A policy renewing 1 April 2026 and not renewed: uncovered from 1 April to the range's
-    end, 31 May 2026."""
+    """An expired, unrenewed policy leaves the days after it uncovered."""
+    # A policy renewing 1 April 2026 and not renewed: uncovered 1 April – 31 May 2026.
     [finding] = check_insurance(
         [pa(start=D(2025, 1, 1))],
         [policy(D(2025, 4, 1), D(2026, 4, 1))],

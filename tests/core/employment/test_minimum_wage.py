@@ -45,8 +45,9 @@ def test_period_starting_1_april_is_judged_at_the_2026_rate() -> None:
 
 
 def test_a_birthday_moves_the_pa_into_the_adult_band_from_the_next_period() -> None:
-    """Born 15 May 2005, paid £11.00: May 2026 is judged at the 18–20 rate (£10.85, fine),
-    June 2026 at the 21+ rate (£12.71): 40 h short by £68.40."""
+    """A 21st birthday moves the PA to the 21+ rate from the next period starting after it."""
+    # Born 15 May 2005, paid £11.00: May 2026 is judged at the 18–20 rate (£10.85, fine),
+    # June 2026 at the 21+ rate (£12.71): 40 h short by £68.40.
     # May: 40 h × £11.00 = £440.00 ≥ 40 × £10.85 = £434.00.
     # June: 40 h × £11.00 = £440.00 < 40 × £12.71 = £508.40; short £68.40.
     anna = pa(born=D(2005, 5, 15))

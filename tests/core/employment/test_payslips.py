@@ -58,8 +58,9 @@ def test_the_timesheet_total_is_rounded_once() -> None:
 
 
 def test_night_weekend_own_rate_and_sleep_in_flat() -> None:
-    """Each line at its rate: day £13, Saturday £15, waking night £14, own rate £20, sleep-in
-    flat £45; the payslip of £337.00 matches, £317.00 is £20.00 short."""
+    """Each line is priced at its own, night, weekend or sleep-in rate."""
+    # Day £13, Saturday £15, waking night £14, own rate £20, sleep-in flat £45: the payslip
+    # of £337.00 matches, £317.00 is £20.00 short.
     # Mon 1 June 4 h × £13 = £52.00; Sat 6 June 4 h × £15 = £60.00;
     # Tue 2 June waking night 10 h × £14 = £140.00; Wed 3 June 2 h at its own £20 = £40.00;
     # Thu 4 June sleep-in (8 h asleep) flat £45.00. Total £337.00.
@@ -143,8 +144,9 @@ def test_wage_payment_no_payslip_names() -> None:
 
 
 def test_two_payslips_paid_in_one_payment() -> None:
-    """Two weekly payslips (nets £200.00 and £250.00) paid in one £450.00 payment pass; paid
-    £500.00, the payment is £50.00 more than the nets."""
+    """One card payment for two payslips is checked against their nets together."""
+    # Two weekly payslips (nets £200.00 and £250.00) paid in one £450.00 payment pass; paid
+    # £500.00, the payment is £50.00 more than the nets.
     weeks = [
         slip(D(2026, 4, 6), D(2026, 4, 12), 20000, sid=1, money_out_id=5),
         slip(D(2026, 4, 13), D(2026, 4, 19), 25000, sid=2, money_out_id=5),

@@ -184,8 +184,8 @@ GOOD = '[hmrc.payment_day]\nvalue = 22\nfrom = 2026-04-06\nsource = "P34 https:/
     ],
 )
 def test_a_file_in_the_wrong_shape_is_refused(name: str, text: str, complaint: str) -> None:
-    """A figure without a source or `from`, a float, a date after the year or a badly named
-    file raises RatesFileError saying what is wrong."""
+    """A data file in the wrong shape raises RatesFileError saying what is wrong."""
+    # A figure without a source or `from`, a float, a date after the year, a misnamed file.
     assert read_rate_file("2026-27.toml", GOOD.encode())[0].value == 22
     with pytest.raises(RatesFileError, match=complaint):
         read_rate_file(name, text.encode())

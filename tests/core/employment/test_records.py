@@ -33,8 +33,7 @@ def test_employee_takes_an_age_band_or_a_date_of_birth_not_both() -> None:
 
 
 def test_minutes_are_whole_numbers() -> None:
-    """7.5 hours is 450 minutes: a float number of minutes is a TypeError, a negative one an
-    InputError."""
+    """Minutes are whole and not negative: 7.5 hours is 450, never 450.0."""
     assert TimesheetLine(1, 1, D(2026, 4, 1), 450).minutes == 450
     with pytest.raises(TypeError):
         TimesheetLine(1, 1, D(2026, 4, 1), 450.0)  # type: ignore[arg-type]
