@@ -83,14 +83,14 @@ class KentcardApp(CrashHandlingApp[None]):
         self.post_message(RecipientFound(list_recipients(self.ctx)))
 
     def on_recipient_found(self, message: RecipientFound) -> None:
-        from kentcard.tui.screens.setup import RecipientDialog, SetupForm
+        from kentcard.tui.screens.setup import PersonDialog, SetupForm
 
         if not message.recipients:
             self.push_screen(SetupForm(), self._start)
         elif len(message.recipients) == 1:
             self._start(message.recipients[0])
         else:
-            self.push_screen(RecipientDialog(message.recipients), self._start)
+            self.push_screen(PersonDialog(message.recipients), self._start)
 
     def _start(self, recipient: Recipient | None) -> None:
         if recipient is None:

@@ -11,7 +11,7 @@ from kentcard.services.context import Context
 from kentcard.services.settings import Settings
 from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
-from kentcard.tui.screens.setup import RecipientDialog, SetupForm
+from kentcard.tui.screens.setup import PersonDialog, SetupForm
 from tests.tui.conftest import SIZE, settle
 
 
@@ -40,7 +40,7 @@ async def test_several_people_are_offered_and_the_chosen_one_opens(
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, RecipientDialog)
+        assert isinstance(app.screen, PersonDialog)
         people = app.screen.query_one("#people", OptionList)
         names = [str(people.get_option_at_index(i).prompt) for i in range(people.option_count)]
         assert names == [first.name, second.name]
@@ -58,9 +58,9 @@ async def test_a_long_list_of_people_is_searched_by_name(settings: Settings, ctx
     app = make_app(settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, RecipientDialog)
+        assert isinstance(app.screen, PersonDialog)
         options = app.screen.query_one("#people", OptionList)
-        assert options.option_count == RecipientDialog.SHOWN
+        assert options.option_count == PersonDialog.SHOWN
         more = str(app.screen.query_one("#people-more", Static).content)
         assert "11 more" in more
         await pilot.press(*"person 1")  # Person 10 to Person 19
@@ -83,6 +83,6 @@ async def test_a_search_that_matches_no_one_says_so(settings: Settings, ctx: Con
         await settle(pilot)
         await pilot.press(*"zebra", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, RecipientDialog)
+        assert isinstance(app.screen, PersonDialog)
         assert app.screen.query_one("#people", OptionList).option_count == 0
         assert str(app.screen.query_one("#people-more", Static).content) == "No one matches"

@@ -103,7 +103,7 @@ class SetupForm(LinesForm[Recipient]):
         self.dismiss(self.created)
 
 
-class RecipientDialog(ModalScreen[Recipient | None]):
+class PersonDialog(ModalScreen[Recipient | None]):
     """This database holds several people: whose account to open.
 
     A short list is shown whole. A long one (a support organisation's) gets a search box:
@@ -112,7 +112,7 @@ class RecipientDialog(ModalScreen[Recipient | None]):
     """
 
     SHOWN = 30
-    DEFAULT_CSS = "RecipientDialog #people { max-height: 12; }"
+    DEFAULT_CSS = "PersonDialog #people { max-height: 12; }"
 
     def __init__(self, recipients: list[Recipient]) -> None:
         super().__init__(classes="dialog-screen")
