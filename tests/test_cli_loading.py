@@ -3,6 +3,7 @@ module that is must match what the modules register."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,21 @@ def test_help_and_unknown_words_load_every_command() -> None:
     assert loaded_after("--help") == every
     assert loaded_after("budgte") == every
     assert loaded_after() == every
+
+
+def test_a_mistyped_command_run_as_a_module_is_named_with_a_guess(tmp_path: Path) -> None:
+    """`python -m kentcard budgte` says the word is not a command and guesses `budget`,
+    as `kentcard budgte` does, and creates no database."""
+    db = tmp_path / "k.sqlite3"
+    run = subprocess.run(
+        [sys.executable, "-m", "kentcard", "--db", str(db), "budgte"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KENTCARD_DB": str(db)},
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        "kentcard: error: command: 'budgte' is not a kentcard command (did you mean budget?); "
+        "see kentcard --help"
+    )
+    assert not db.exists()

@@ -72,10 +72,19 @@ def field_of(param: Any) -> str:
     return str(getattr(param, "metavar", None) or getattr(param, "name", None) or "value").upper()
 
 
+def command_words(ctx: Any) -> str:
+    """The command a context runs, without the program's name (`plan add`, or "" at the
+    top), however the program was started (`kentcard`, `python -m kentcard`)."""
+    words: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        words.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(words)
+
+
 def usage_line(error: Any) -> str:
     """A usage error from Typer or Click as `FIELD: REASON`."""
-    ctx = getattr(error, "ctx", None)
-    where = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
+    where = command_words(getattr(error, "ctx", None))
     message = str(getattr(error, "message", "") or error).strip().splitlines()[0].rstrip(".")
     hint = getattr(error, "param_hint", None)
     param = getattr(error, "param", None)
@@ -140,7 +149,7 @@ class OneLineErrors(TyperGroup):
         name = args[0] if args else ""
         unknown = name and not name.startswith("-") and self.get_command(ctx, name) is None
         if unknown and not ctx.resilient_parsing:
-            where = " ".join(ctx.command_path.split()[1:])
+            where = command_words(ctx)
             known = self.list_commands(ctx)
             near = difflib.get_close_matches(name, known, n=1)
             guess = f" (did you mean {near[0]}?)" if near else ""
