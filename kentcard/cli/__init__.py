@@ -35,6 +35,12 @@ COMMAND_MODULES = {
     "backup": "maintenance",
     "restore": "maintenance",
     "verify": "maintenance",
+    "employee": "employment",
+    "timesheet": "employment",
+    "payslip": "employment",
+    "insurance": "employment",
+    "employer": "employment",
+    "hmrc": "employment",
 }
 
 

@@ -213,6 +213,9 @@ class ListWhat(StrEnum):
     invoices = "invoices"
     providers = "providers"
     documents = "documents"
+    employees = "employees"
+    timesheets = "timesheets"
+    payslips = "payslips"
 
 
 def fail(message: str) -> NoReturn:

@@ -278,7 +278,9 @@ def list_records(
     what: Annotated[
         str,
         typer.Argument(
-            metavar="WHAT", help="money-in, money-out, invoices, providers or documents."
+            metavar="WHAT",
+            help="money-in, money-out, invoices, providers, documents, employees, timesheets "
+            "or payslips.",
         ),
     ],
     month: Annotated[str | None, typer.Option(help="Only this month (YYYY-MM).")] = None,
@@ -299,5 +301,9 @@ def list_records(
         typer.echo("Nothing to list.")
     else:
         typer.echo(
-            table(headers, rows, right=("Amount", "Allocated", "Outstanding", "Rate", "Size"))
+            table(
+                headers,
+                rows,
+                right=("Amount", "Allocated", "Outstanding", "Rate", "Size", "Gross", "Net"),
+            )
         )

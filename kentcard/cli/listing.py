@@ -85,12 +85,61 @@ def rows_for(
         found = providers.list_providers(ctx, recipient_id)
         rows = [[p.id, p.name, p.kind, p.rate, p.category] for p in found]
         return ["Id", "Name", "Kind", "Rate", "Category"], rows, found
+    if what in ("employees", "timesheets", "payslips"):
+        return employment_rows(ctx, recipient_id, what, start, end)
     docs = documents.list_documents(ctx, recipient_id)
     rows = [
         [d.id, d.filename, d.kind, d.media_type, d.size, d.sha256[:12], " ".join(d.links)]
         for d in docs
     ]
     return ["Id", "File", "Kind", "Type", "Size", "SHA-256", "Linked to"], rows, docs
+
+
+def employment_rows(
+    ctx: Context, recipient_id: int, what: str, start: date | None, end: date | None
+) -> tuple[list[str], list[list[Any]], list[Any]]:
+    """`kentcard list employees|timesheets|payslips`: a PA's records, in a month when given."""
+    from kentcard.core.employment.pay import rate_in_force
+    from kentcard.core.employment.words import hours_words
+    from kentcard.services import employment
+
+    found = employment.records(ctx, recipient_id)
+    names = {e.id: e.name for e in found.employees}
+
+    def within(day: date) -> bool:
+        return start is None or (end is not None and start <= day <= end)
+
+    if what == "employees":
+        today = ctx.today()
+        rows, records = [], []
+        for e in found.employees:
+            rate = rate_in_force(found.rates, e.id, today)
+            hourly = None if rate is None else rate.hourly
+            band = e.age_band.value if e.age_band else f"born {e.date_of_birth}"
+            rows.append([e.id, e.name, e.start, e.end, band, hourly, rate and rate.frequency])
+            records.append({**jsonable(e), "rate": jsonable(rate)})
+        return ["Id", "Name", "Started", "Left", "Age band", "Rate", "Paid"], rows, records
+    if what == "timesheets":
+        lines = [line for line in found.lines if within(line.day)]
+        rows = [
+            [t.id, t.day, names[t.employee_id], hours_words(t.minutes), t.kind, t.rate]
+            for t in lines
+        ]
+        return ["Id", "Date", "PA", "Time", "Kind", "Rate"], rows, lines
+    slips = [p for p in found.payslips if within(p.paid_on)]
+    rows = [
+        [
+            p.id,
+            p.paid_on,
+            names[p.employee_id],
+            f"{p.period_start} to {p.period_end}",
+            p.gross,
+            p.net,
+            p.money_out_id,
+        ]
+        for p in slips
+    ]
+    return ["Id", "Paid", "PA", "Period", "Gross", "Net", "Card payment"], rows, slips
 
 
 def summary_json(summary: MonthSummary) -> dict[str, Any]:

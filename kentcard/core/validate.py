@@ -67,6 +67,25 @@ def parse_hours(text: str, field: str = "hours") -> int:
     return centi
 
 
+_CLOCK = re.compile(r"^([0-9]{1,3}):([0-5][0-9])$")
+
+
+def parse_minutes(text: str, field: str = "hours") -> int:
+    """Time worked, `7.5`, `7.25` or `7:20` hours, as whole minutes (450, 435, 440)."""
+    clock = _CLOCK.match((text or "").strip())
+    if clock is not None:
+        minutes = int(clock[1]) * 60 + int(clock[2])
+        if minutes == 0:
+            raise InputError(field, "must be more than 0")
+        return minutes
+    centi = parse_hours(text, field)
+    if centi * 60 % 100:
+        raise InputError(
+            field, "is not a whole number of minutes; write 7:20 for 7 hours 20 minutes"
+        )
+    return centi * 60 // 100
+
+
 def format_hours(centi: int) -> str:
     whole, frac = divmod(centi, 100)
     return f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")

@@ -45,6 +45,7 @@ from kentcard.services.review import (
     Finding,
     Kind,
     balance_findings_of,
+    employment_findings,
     findings_in,
     kind_heading,
     review_order,
@@ -160,6 +161,7 @@ def gather(
         progress(0.25, "Finding what a reviewer would query")
     check = balance_mismatch(ctx, recipient_id, start, end)
     findings = findings_in(ledger) + balance_findings_of(check)
+    findings += employment_findings(ctx, recipient_id, start, end)
     findings.sort(key=review_order)
     as_at = ledger.as_at
     paid = ledger.paid(as_at)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from kentcard.core import budget as rules
 from kentcard.core import words
 from kentcard.core.dates import Month
+from kentcard.core.employment.records import FindingKind as PaKind
 from kentcard.core.expected import PaymentProblem, check_expected
 from kentcard.core.invoices import hours_mismatch
 from kentcard.core.lines import InvoiceLine, MoneyOutLine
@@ -43,6 +44,15 @@ class Kind(StrEnum):
     BALANCE_MISMATCH = "balance-mismatch"
     NEGATIVE_BALANCE = "negative-balance"
     DATED_LATER = "dated-later"
+    # Employing a PA: the values are the employment checks' own (core.employment).
+    BELOW_MINIMUM_WAGE = PaKind.BELOW_MINIMUM_WAGE.value
+    TIMESHEET_MISMATCH = PaKind.TIMESHEET_MISMATCH.value
+    PAY_MISMATCH = PaKind.PAY_MISMATCH.value
+    NO_PAYSLIP = PaKind.NO_PAYSLIP.value
+    HMRC_DUE = PaKind.HMRC_DUE.value
+    NO_INSURANCE = PaKind.NO_INSURANCE.value
+    PENSION_DUE = PaKind.PENSION_DUE.value
+    HOLIDAY_OVER = PaKind.HOLIDAY_OVER.value
 
 
 # Each kind in words: a short title for a screen's column, and a heading for a reviewer.
@@ -64,6 +74,14 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     Kind.BALANCE_MISMATCH: ("Balance differs", "Statement balance that differs from the ledger's"),
     Kind.NEGATIVE_BALANCE: ("Balance below zero", "Days the card balance went below zero"),
     Kind.DATED_LATER: ("Dated later", "Entries dated after the as-at date, in no figure"),
+    Kind.BELOW_MINIMUM_WAGE: ("Below minimum wage", "PA pay below the minimum wage"),
+    Kind.TIMESHEET_MISMATCH: ("Timesheet differs", "Payslips that differ from the timesheets"),
+    Kind.PAY_MISMATCH: ("Wage paid differs", "PA wages paid that differ from the payslip's net"),
+    Kind.NO_PAYSLIP: ("No payslip", "Payments to a PA with no payslip"),
+    Kind.HMRC_DUE: ("HMRC not paid", "Tax and NI not paid to HMRC by the 22nd"),
+    Kind.NO_INSURANCE: ("No insurance", "Days a PA was employed without employer's insurance"),
+    Kind.PENSION_DUE: ("Pension due", "PAs due a workplace pension with no contribution"),
+    Kind.HOLIDAY_OVER: ("Holiday", "PA holiday beyond the entitlement, or left to take"),
 }
 
 
@@ -115,7 +133,19 @@ def review(ctx: Context, recipient_id: int, start: date, end: date) -> list[Find
         ledger, [line for line, _ in invoices], {line.id: p for line, p in invoices}, outstanding
     )
     findings += balance_findings(ctx, recipient_id, start, end)
+    findings += employment_findings(ctx, recipient_id, start, end)
     return sorted(findings, key=review_order)
+
+
+def employment_findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[Finding]:
+    """The employment checks' findings dated in [start, end] (none for a person who
+    employs no PA)."""
+    from kentcard.services.employment import findings
+
+    return [
+        Finding(Kind(f.kind.value), f.day, f.message, f.record, f.amount, f.about)
+        for f in findings(ctx, recipient_id, start, end)
+    ]
 
 
 def review_order(f: Finding) -> tuple[date, str, str]:
@@ -444,6 +474,7 @@ OPEN_KINDS = frozenset(
         Kind.NO_EVIDENCE,
         Kind.OUTSIDE_PLAN,
         Kind.SURPLUS,
+        *(Kind(k.value) for k in PaKind),
     }
 )
 # What is said about one month and is history once it is over: shown with that month only.
@@ -462,15 +493,23 @@ ATTENTION_ORDER = (
     Kind.PAYMENT_MISSING,
     Kind.NEGATIVE_BALANCE,
     Kind.BALANCE_MISMATCH,
+    Kind.NO_INSURANCE,
+    Kind.BELOW_MINIMUM_WAGE,
+    Kind.HMRC_DUE,
     Kind.OVERDUE_INVOICE,
     Kind.OVERSPENT,
     Kind.PAYMENT_SHORT,
     Kind.PAYMENT_LATE,
+    Kind.PAY_MISMATCH,
+    Kind.NO_PAYSLIP,
+    Kind.TIMESHEET_MISMATCH,
+    Kind.PENSION_DUE,
     Kind.DATED_LATER,
     Kind.NO_EVIDENCE,
     Kind.OUTSIDE_PLAN,
     Kind.HOURS_MISMATCH,
     Kind.OVERPAID_INVOICE,
+    Kind.HOLIDAY_OVER,
     Kind.SURPLUS,
 )
 
@@ -498,6 +537,7 @@ def attention(ctx: Context, recipient_id: int, month: Month) -> list[Finding]:
         ledger, [line for line, _ in invoices], {line.id: p for line, p in invoices}, outstanding
     )
     found += balance_findings(ctx, recipient_id, first, last)
+    found += employment_findings(ctx, recipient_id, first, last)
     shown = [
         f
         for f in found

@@ -23,10 +23,10 @@ SQLModel.metadata.naming_convention = {
 }
 metadata: MetaData = SQLModel.metadata
 
-_AUTO = {"sqlite_autoincrement": True}
+AUTOINCREMENT = {"sqlite_autoincrement": True}
 
 
-def _one_of(column: str, values: Iterable[str]) -> str:
+def one_of(column: str, values: Iterable[str]) -> str:
     """A CHECK that `column` holds one of `values`: a core enum where there is one, so the
     enum is the one list of them."""
     quoted = ", ".join(f"'{v}'" for v in values)
@@ -47,7 +47,7 @@ class RecipientRow(SQLModel, table=True):
         CheckConstraint("retained_weeks BETWEEN 0 AND 52", name="retained_weeks_range"),
         CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_length"),
         UniqueConstraint("name"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -61,12 +61,12 @@ class RecipientRow(SQLModel, table=True):
 class PlanRow(SQLModel, table=True):
     __tablename__ = "plan"
     __table_args__ = (
-        CheckConstraint(_one_of("frequency", FREQUENCIES), name="frequency_known"),
+        CheckConstraint(one_of("frequency", FREQUENCIES), name="frequency_known"),
         CheckConstraint("council_pence >= 0", name="council_not_negative"),
         CheckConstraint("contribution_pence >= 0", name="contribution_not_negative"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
         Index("ix_plan_recipient_start", "recipient_id", "start_date"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,7 +84,7 @@ class PlanLineRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount_pence >= 0", name="amount_not_negative"),
         UniqueConstraint("plan_id", "category"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -96,10 +96,10 @@ class PlanLineRow(SQLModel, table=True):
 class ProviderRow(SQLModel, table=True):
     __tablename__ = "provider"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", PROVIDER_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", PROVIDER_KINDS), name="kind_known"),
         CheckConstraint("rate_pence IS NULL OR rate_pence >= 0", name="rate_not_negative"),
         UniqueConstraint("recipient_id", "name"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -114,10 +114,10 @@ class MoneyInRow(SQLModel, table=True):
     __tablename__ = "money_in"
     __table_args__ = (
         CheckConstraint("amount_pence > 0", name="amount_positive"),
-        CheckConstraint(_one_of("source", SOURCES), name="source_known"),
-        CheckConstraint(_one_of("origin", ORIGINS), name="origin_known"),
+        CheckConstraint(one_of("source", SOURCES), name="source_known"),
+        CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
         Index("ix_money_in_recipient_date", "recipient_id", "date"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -135,9 +135,9 @@ class MoneyOutRow(SQLModel, table=True):
     __tablename__ = "money_out"
     __table_args__ = (
         CheckConstraint("amount_pence > 0", name="amount_positive"),
-        CheckConstraint(_one_of("origin", ORIGINS), name="origin_known"),
+        CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
         Index("ix_money_out_recipient_date", "recipient_id", "date"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -167,7 +167,7 @@ class InvoiceRow(SQLModel, table=True):
         ),
         UniqueConstraint("provider_id", "number"),
         Index("ix_invoice_recipient_issue", "recipient_id", "issue_date"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -188,7 +188,7 @@ class AllocationRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount_pence > 0", name="amount_positive"),
         UniqueConstraint("money_out_id", "invoice_id"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -215,9 +215,9 @@ class BlobRow(SQLModel, table=True):
 class DocumentRow(SQLModel, table=True):
     __tablename__ = "document"
     __table_args__ = (
-        CheckConstraint(_one_of("kind", DOCUMENT_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", DOCUMENT_KINDS), name="kind_known"),
         UniqueConstraint("recipient_id", "sha256"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -240,7 +240,7 @@ class DocumentLinkRow(SQLModel, table=True):
             name="exactly_one_target",
         ),
         UniqueConstraint("document_id", "money_out_id", "money_in_id", "invoice_id"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -255,9 +255,9 @@ class AuditRow(SQLModel, table=True):
 
     __tablename__ = "audit"
     __table_args__ = (
-        CheckConstraint(_one_of("action", ["create", "update", "delete"]), name="action_known"),
+        CheckConstraint(one_of("action", ["create", "update", "delete"]), name="action_known"),
         Index("ix_audit_entity", "entity", "entity_id"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -278,7 +278,7 @@ class StatementBatchRow(SQLModel, table=True):
     __tablename__ = "statement_batch"
     __table_args__ = (
         CheckConstraint("lines >= 0 AND skipped >= 0", name="counts_not_negative"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -304,11 +304,11 @@ class StatementLineRow(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("occurrence >= 1", name="occurrence_positive"),
         CheckConstraint("amount_pence <> 0", name="amount_not_zero"),
-        CheckConstraint(_one_of("state", LINE_STATES), name="state_known"),
+        CheckConstraint(one_of("state", LINE_STATES), name="state_known"),
         CheckConstraint("money_in_id IS NULL OR money_out_id IS NULL", name="at_most_one_entry"),
         UniqueConstraint("recipient_id", "date", "fingerprint", "occurrence"),
         Index("ix_statement_line_recipient_date", "recipient_id", "date"),
-        _AUTO,
+        AUTOINCREMENT,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -333,7 +333,7 @@ class StatementMappingRow(SQLModel, table=True):
     """Columns given by hand for one card provider's statements, kept for next time."""
 
     __tablename__ = "statement_mapping"
-    __table_args__ = (UniqueConstraint("recipient_id", "provider"), _AUTO)
+    __table_args__ = (UniqueConstraint("recipient_id", "provider"), AUTOINCREMENT)
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="recipient.id")
@@ -346,7 +346,7 @@ class PeriodLockRow(SQLModel, table=True):
     """Entries dated up to `locked_to` are reviewed and cannot change until unlocked."""
 
     __tablename__ = "period_lock"
-    __table_args__ = (UniqueConstraint("recipient_id"), _AUTO)
+    __table_args__ = (UniqueConstraint("recipient_id"), AUTOINCREMENT)
 
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="recipient.id")

@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import kentcard.store.employment_models  # noqa: F401  (its tables join the metadata)
 from kentcard.store.engine import make_engine, url_for
 from kentcard.store.migrate import SchemaTooNewError, _backup_before, head_revision, upgrade
 from kentcard.store.models import metadata

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import kentcard.store.employment_models  # noqa: F401  (its tables join the metadata)
 from kentcard.store.models import metadata
 
 config = context.config
