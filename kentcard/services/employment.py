@@ -384,10 +384,9 @@ def add_payslip(
     upload = _read(file, "file")
     with ctx.db.write() as session:
         found = _employee(session, recipient_id, employee)
-        _, provider_id = store.employee_owner(session=session, employee_id=found.id)
         if money_out_id is not None:
-            payment = store_ledger.money_out_record(session=session, money_out_id=money_out_id)
-            if payment.recipient_id != recipient_id or payment.provider_id != provider_id:
+            wages = store.wage_payments(session=session, recipient_id=recipient_id)
+            if not any(p.id == money_out_id and p.employee_id == found.id for p in wages):
                 raise InputError(
                     "money-out", f"payment {money_out_id} is not a payment to {found.name}"
                 )

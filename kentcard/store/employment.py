@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from kentcard.core.employment.checks import EmploymentRecords
@@ -368,10 +368,18 @@ def hmrc_payments(*, session: Session, recipient_id: int) -> list[HmrcPayment]:
 
 
 def wage_payments(*, session: Session, recipient_id: int) -> list[WagePayment]:
-    """The person's card payments to their PAs: the ledger's payments to each PA's provider."""
+    """The person's card payments to their PAs: the ledger's payments to each PA's provider,
+    and those logged to the PA's name before they were a provider (no provider linked)."""
+    to_pa = or_(
+        col(EmployeeRow.provider_id) == col(MoneyOutRow.provider_id),
+        and_(
+            col(MoneyOutRow.provider_id).is_(None),
+            func.lower(MoneyOutRow.payee) == func.lower(EmployeeRow.name),
+        ),
+    )
     rows = session.exec(
         select(MoneyOutRow, EmployeeRow.id)
-        .join(EmployeeRow, col(EmployeeRow.provider_id) == col(MoneyOutRow.provider_id))
+        .join(EmployeeRow, and_(to_pa, col(EmployeeRow.recipient_id) == recipient_id))
         .where(MoneyOutRow.recipient_id == recipient_id)
         .order_by(col(MoneyOutRow.date), col(MoneyOutRow.id))
     )
