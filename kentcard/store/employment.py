@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from kentcard.core.employment.checks import EmploymentRecords
+from kentcard.core.employment.rates import bank_holidays
 from kentcard.core.employment.records import (
     AgeBand,
     Employee,
@@ -401,6 +402,7 @@ def records(*, session: Session, recipient_id: int) -> EmploymentRecords:
         insurances=insurances(session=session, recipient_id=recipient_id),
         hmrc_payments=hmrc_payments(session=session, recipient_id=recipient_id),
         details=employer(session=session, recipient_id=recipient_id),
+        bank_holidays=bank_holidays(),
     )
 
 

@@ -14,6 +14,7 @@ from kentcard.core.validate import (
     parse_card_last4,
     parse_choice,
     parse_hours,
+    parse_minutes,
 )
 
 # --- clean_text -------------------------------------------------------------------------------
@@ -183,3 +184,26 @@ def test_parse_card_last4_refuses(text: str) -> None:
     with pytest.raises(InputError) as err:
         parse_card_last4(text)
     assert err.value.field == "card-last4"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("7.5", 450), ("7.25", 435), ("7:20", 440), ("0:45", 45), ("12", 720), ("24:00", 1440)],
+)
+def test_time_worked_is_whole_minutes(text: str, minutes: int) -> None:
+    assert parse_minutes(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("7.33", "is not a whole number of minutes; write 7:20 for 7 hours 20 minutes"),
+        ("7:60", "is not a number of hours with at most two decimals, e.g. 7.5"),
+        ("0:00", "must be more than 0"),
+        ("-1", "is not a number of hours with at most two decimals, e.g. 7.5"),
+    ],
+)
+def test_time_that_is_not_whole_minutes_is_refused_naming_the_field(text: str, reason: str) -> None:
+    with pytest.raises(InputError) as error:
+        parse_minutes(text, "hours")
+    assert (error.value.field, error.value.reason) == ("hours", reason)

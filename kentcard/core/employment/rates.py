@@ -241,3 +241,10 @@ def thresholds(day: date, table: RateTable | None = None) -> Thresholds:
         statutory_leave_weeks=Fraction(str(t.figure("holiday.statutory_weeks", day).value)),
         hmrc_payment_day=payment_day,
     )
+
+
+@cache
+def bank_holidays() -> frozenset[date]:
+    """The bank holidays of England and Wales shipped with kentcard (2025 to 2027)."""
+    data = files("kentcard.core.employment") / "data" / "bank-holidays" / "england-and-wales.toml"
+    return frozenset(tomllib.loads(data.read_text("utf-8"))["days"])

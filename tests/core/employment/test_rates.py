@@ -16,6 +16,7 @@ from kentcard.core.employment import rates
 from kentcard.core.employment.rates import (
     RatesFileError,
     RatesNotKnown,
+    bank_holidays,
     load_rates,
     minimum_wage,
     read_rate_file,
@@ -189,3 +190,16 @@ def test_a_file_in_the_wrong_shape_is_refused(name: str, text: str, complaint: s
     assert read_rate_file("2026-27.toml", GOOD.encode())[0].value == 22
     with pytest.raises(RatesFileError, match=complaint):
         read_rate_file(name, text.encode())
+
+
+def test_the_bank_holidays_are_eight_a_year_on_the_days_gov_uk_gives() -> None:
+    """2025 to 2027, eight a year; 2026's Christmas falls on a Friday, so Boxing Day's
+    holiday is Monday 28 December; Easter 2027 is 28 March."""
+    days = bank_holidays()
+    assert {year: sum(d.year == year for d in days) for year in (2025, 2026, 2027)} == {
+        2025: 8,
+        2026: 8,
+        2027: 8,
+    }
+    assert {date(2026, 12, 25), date(2026, 12, 28), date(2027, 3, 26), date(2027, 3, 29)} <= days
+    assert all(d.weekday() < 5 for d in days)
