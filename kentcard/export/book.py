@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from kentcard.core.employment.records import Insurance, Payslip, WagePayment
 from kentcard.core.lines import AllocationLine, DocumentLine, InvoiceLine, MoneyOutLine
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, Plan, Recipient
@@ -76,6 +77,31 @@ class Figure(NamedTuple):
     value: Money | str | int
 
 
+class PayslipLine(NamedTuple):
+    """A PA's payslip in the period, with the time on its period's timesheet lines by kind."""
+
+    payslip: Payslip
+    pa: str  # the PA's name
+    work_minutes: int  # care and other paid time: the kinds that count for the minimum wage
+    sleep_in_minutes: int  # asleep on a sleep-in
+    holiday_minutes: int
+    sick_minutes: int
+    card: WagePayment | None  # the card payment of the net wage linked to it, if any
+    leave_year: tuple[date, date]  # the PA's leave year holding the period's last day
+    holiday_taken: int  # minutes of holiday in that leave year up to the period's last day
+
+
+@dataclass(frozen=True, slots=True)
+class EmploymentPart:
+    """The person's records as the employer of PAs, for the period."""
+
+    payslips: Sequence[PayslipLine]  # paid in the period, or for days in it
+    insurances: Sequence[Insurance]  # employer's liability policies in force in the period
+    uncovered: Sequence[tuple[date, date]]  # runs of days with a PA employed and no cover
+    certificates: Mapping[int, str]  # an insurance's id → its certificate's pack name
+    about: Mapping[str, str]  # each employment record a document proves, in words, by tag
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewBook:
     """The ledger for one recipient and one period, ready to be written in any format."""
@@ -104,6 +130,7 @@ class ReviewBook:
     findings: Sequence[FindingLine]
     finding_kinds: Sequence[str]  # every kind of finding in words, in order
     figures: Sequence[Figure]  # the key figures, for files without formulas
+    employment: EmploymentPart | None = None  # None when the person employs no PA
 
     @property
     def title(self) -> str:

@@ -29,6 +29,23 @@ LISTS = (
 )  # fmt: skip
 
 
+PA_LIST = (
+    "PA employment",
+    "each PA's payslips in the period: hours by kind from the timesheets, pay, deductions, "
+    "employer's costs, the card payment of the wage and what is due to HMRC; then the "
+    "employer's liability insurance and any days without it",
+)
+
+
+def sheets(book: ReviewBook) -> list[tuple[str, str, str]]:
+    """The workbook's data sheets in order, with what each holds: PA employment (before
+    Evidence) only for a person who employs a PA."""
+    found = list(LISTS)
+    if book.employment is not None:
+        found.insert(len(found) - 1, (PA_LIST[0], "", PA_LIST[1]))
+    return found
+
+
 def _shown(value: Money | str | int) -> str:
     return format_money(value) if isinstance(value, Money) else str(value)
 
@@ -62,11 +79,19 @@ def pack_readme(book: ReviewBook, example: str | None) -> str:
     """The pack's README: figures, the workbook's sheets, then the evidence folder."""
     lists = [f"  {book.title}.xlsx", "      The review workbook. 'Summary' gives the figures"
              " above as formulas over the other sheets:"]  # fmt: skip
-    lists += [f"      - {sheet}: {what}" for sheet, _, what in LISTS]
+    lists += [f"      - {sheet}: {what}" for sheet, _, what in sheets(book)]
+    documents = [
+        "      Every receipt, invoice and other document linked to a payment or invoice in"
+    ]
+    if book.employment is not None:
+        documents = [
+            "      Every receipt, invoice, payslip, signed timesheet, PA's contract, insurance",
+            "      certificate and other document linked to a payment, invoice or PA record in",
+        ]
     lists += [
         "",
         f"  evidence/  ({len(book.evidence)} files)",
-        "      Every receipt, invoice and other document linked to a payment or invoice in",
+        *documents,
         "      the workbook, named DATE_WHO_WHAT"
         + (f", for example {example}." if example else "."),
         "      The 'Evidence' column of 'Money out' names the files that prove each payment.",

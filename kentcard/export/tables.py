@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from kentcard.core import words
+from kentcard.core.employment.words import period_words
 from kentcard.core.invoices import status_of
 from kentcard.core.money import Money
 from kentcard.export.book import ReviewBook
@@ -27,6 +28,8 @@ EVIDENCE = "Evidence"
 # The sheet that lists the findings is titled "Exceptions", the word councils use.
 FINDINGS = "Exceptions"
 DATA_SHEETS = (FINDINGS, MONEY_IN, MONEY_OUT, INVOICES, BUDGET, EVIDENCE)
+# Written before Evidence, only for a person who employs a PA (`pa_table`).
+PA_EMPLOYMENT = "PA employment"
 
 # Each sheet's columns: the ones a reviewer reads (printed, fitting an A4 landscape page),
 # then the technical ones after them, outside the print area (`PRINTED` says how many).
@@ -49,17 +52,39 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "SHA-256",
     ),
     FINDINGS: ("Date", "What", "Detail", "Amount", "About"),
+    PA_EMPLOYMENT: (
+        "PA", "Period from", "Period to", "Pay date", "Care and other paid hours",
+        "Sleep-in hours", "Holiday hours", "Sick hours", "Gross", "Tax", "Employee NI",
+        "Employee pension", "Net", "Employer NI", "Employer pension", "Card payment",
+        "Card paid on", "HMRC due", "Holiday taken in leave year (hours)",
+    ),
 }  # fmt: skip
-PRINTED = {MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, FINDINGS: 5}
+PRINTED = {
+    MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, FINDINGS: 5,
+    PA_EMPLOYMENT: 19,
+}  # fmt: skip
+# The PA employment sheet's employer's liability insurance block, under its list.
+INSURANCE_COLUMNS = (
+    "Insurer", "Policy", "From", "Renewal", "Cover", "Premium", "Certificate",
+)  # fmt: skip
+NOT_LINKED = "not linked"  # a payslip no card payment is linked to
+NONE_ATTACHED = "none attached"  # a policy with no certificate
 MONEY_COLUMNS = frozenset(
     {"Amount", "Paid", "Outstanding", "Rate", "Budget", "Spent", "Remaining", "Brought forward",
-     "Money in", "Paid out", "Carried forward"}
+     "Money in", "Paid out", "Carried forward", "Gross", "Tax", "Employee NI",
+     "Employee pension", "Net", "Employer NI", "Employer pension", "Card payment", "HMRC due",
+     "Cover", "Premium"}
 )  # fmt: skip
 DATE_COLUMNS = frozenset(
-    {"Date", "Issue date", "Due date", "Service from", "Service to", "Added", "From", "To"}
-)
+    {"Date", "Issue date", "Due date", "Service from", "Service to", "Added", "From", "To",
+     "Period from", "Period to", "Pay date", "Card paid on", "Renewal"}
+)  # fmt: skip
 MONTH_COLUMNS = frozenset({"Month"})
-NUMBER_COLUMNS = frozenset({"Bytes", "Hours"})
+NUMBER_COLUMNS = frozenset({"Bytes"})
+HOURS_COLUMNS = frozenset(
+    {"Hours", "Care and other paid hours", "Sleep-in hours", "Holiday hours", "Sick hours",
+     "Holiday taken in leave year (hours)"}
+)  # fmt: skip
 SEPARATOR = "; "
 MISSING = "MISSING"  # a payment nothing proves (highlighted in the workbook)
 OK = "OK"  # a check that holds
@@ -80,19 +105,26 @@ class Table(NamedTuple):
 
 
 def kind_of(column: str) -> str:
-    """`money`, `date`, `month`, `number` or `text`: how a writer shows the column."""
+    """`money`, `date`, `month`, `number`, `hours` or `text`: how a writer shows the column."""
     if column in MONEY_COLUMNS:
         return "money"
     if column in MONTH_COLUMNS:
         return "month"
     if column in DATE_COLUMNS:
         return "date"
+    if column in HOURS_COLUMNS:
+        return "hours"
     return "number" if column in NUMBER_COLUMNS else "text"
 
 
 def pounds(pence: int) -> Decimal:
     """Exact pounds from pence: `56000` → `Decimal('560.00')`."""
     return Decimal(pence).scaleb(-2)
+
+
+def hours(minutes: int) -> Decimal:
+    """Hours to two decimals, rounded half up, from whole minutes: `450` → `Decimal('7.50')`."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _pence(money: Money | None) -> int | None:
@@ -217,6 +249,8 @@ def record_words(book: ReviewBook) -> dict[str, str]:
         (f"money-in:{m.id}", words.money_in_words(m.date, m.source.value, m.amount.pence))
         for m in book.money_in
     )
+    if book.employment is not None:
+        found.update(book.employment.about)
     return found
 
 
@@ -237,6 +271,54 @@ def data_tables(book: ReviewBook) -> list[Table]:
         FINDINGS: list(finding_rows(book)),
     }
     return [Table(name, COLUMNS[name], parts[name]) for name in DATA_SHEETS]
+
+
+def pa_table(book: ReviewBook) -> Table | None:
+    """The PA employment sheet's list: a row per payslip paid in the period or for days in
+    it (None for a person who employs no PA). HMRC due is tax + employee NI + employer NI."""
+    if book.employment is None:
+        return None
+    rows = []
+    for line in book.employment.payslips:
+        s = line.payslip
+        card = line.card
+        rows.append(
+            (
+                line.pa, s.period_start, s.period_end, s.paid_on, hours(line.work_minutes),
+                hours(line.sleep_in_minutes), hours(line.holiday_minutes),
+                hours(line.sick_minutes), s.gross.pence, s.tax.pence, s.employee_ni.pence,
+                s.employee_pension.pence, s.net.pence, s.employer_ni.pence,
+                s.employer_pension.pence, NOT_LINKED if card is None else card.amount.pence,
+                None if card is None else card.day,
+                s.tax.pence + s.employee_ni.pence + s.employer_ni.pence,
+                hours(line.holiday_taken),
+            )
+        )  # fmt: skip
+    return Table(PA_EMPLOYMENT, COLUMNS[PA_EMPLOYMENT], rows)
+
+
+def insurance_rows(book: ReviewBook) -> list[tuple[Any, ...]]:
+    """The employer's liability policies in force in the period (`INSURANCE_COLUMNS`)."""
+    if book.employment is None:
+        return []
+    part = book.employment
+    return [
+        (
+            i.insurer, i.policy or None, i.start, i.renewal, _pence(i.cover), _pence(i.premium),
+            part.certificates.get(i.id, NONE_ATTACHED),
+        )
+        for i in part.insurances
+    ]  # fmt: skip
+
+
+def uncovered_words(book: ReviewBook) -> list[str]:
+    """A line for each run of days in the period with a PA employed and no policy in force."""
+    if book.employment is None:
+        return []
+    return [
+        f"No employer's liability insurance recorded for {period_words(first, last)}"
+        for first, last in book.employment.uncovered
+    ]
 
 
 def added_day(stamp: str) -> date | str:

@@ -1,4 +1,5 @@
-"""The review workbook (.xlsx): a Summary of formulas over six plain data sheets.
+"""The review workbook (.xlsx): a Summary of formulas over six plain data sheets (seven
+for a person who employs a PA: `pa_sheet.py`).
 
 Data sheets hold values only (one bold, frozen header row; one row per record; real dates;
 money as numbers formatted `£#,##0.00`), so `pandas.read_excel` reads each back exactly.
@@ -45,7 +46,10 @@ from kentcard.export.safety import header_text, is_risky, sheet_text
 
 MONTH_FORMAT = "mmm yyyy"
 HOURS_FORMAT = "0.00"
-FORMATS = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "month": MONTH_FORMAT, "number": "0"}
+FORMATS = {
+    "money": MONEY_FORMAT, "date": DATE_FORMAT, "month": MONTH_FORMAT, "number": "0",
+    "hours": HOURS_FORMAT,
+}  # fmt: skip
 # Widest a column grows (in characters) before its text wraps instead: the printed columns
 # of each sheet fit an A4 landscape page at 85 % of normal size or more (`print_scale`).
 _WIDTH_CAP = {"Detail": 56, "Description": 26, "Note": 24, "Evidence": 34, "Invoices paid": 14,
@@ -139,7 +143,10 @@ def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
     done = 0
     # A streamed sheet writes its settings before its first row: so print set-up comes first.
     _printable(summary, book, repeat_header=False)
+    employment = T.pa_table(book)
     for table in data:
+        if table.name == T.EVIDENCE and employment is not None:
+            _pa_sheet(wb, book, employment, styles)
         ws = wb.create_sheet(table.name)
         _printable(ws, book, repeat_header=True, area=(T.PRINTED[table.name], len(table.rows) + 2))
         _write_table(ws, table, styles, formulas=_formulas(table.name, counts))
@@ -148,6 +155,15 @@ def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
         if progress:
             progress(done / total)
     summary_sheet.write(summary, book, counts, styles)  # its chart refers to a data sheet
+
+
+def _pa_sheet(wb: Any, book: ReviewBook, table: T.Table, styles: Styles) -> None:
+    """The PA employment sheet, before Evidence, for a person who employs a PA."""
+    from kentcard.export import pa_sheet  # it builds on this module's cells and sizes
+
+    ws = wb.create_sheet(table.name)
+    _printable(ws, book, repeat_header=True)
+    pa_sheet.write(ws, book, table, styles)
 
 
 def _formulas(sheet: str, counts: dict[str, int]) -> dict[str, Callable[[int], str]]:
@@ -248,7 +264,7 @@ def _maker(styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
     of the time for a large account.
     """
     kind = T.kind_of(column)
-    shown = HOURS_FORMAT if column == "Hours" else FORMATS.get(kind, "General")
+    shown = FORMATS.get(kind, "General")
     if kind == "text":
         plain, quoted = styles.text("", wrap), styles.text("=", wrap)  # quoted: quote prefix
         flagged = styles.text(T.MISSING, wrap, flagged=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +23,17 @@ from typing import IO
 from kentcard.core import budget as rules
 from kentcard.core import words
 from kentcard.core.dates import check_date_range
+from kentcard.core.employment.checks import EmploymentRecords
+from kentcard.core.employment.holiday import leave_year
+from kentcard.core.employment.insurance import uncovered_runs
+from kentcard.core.employment.pay import lines_in, rate_in_force
+from kentcard.core.employment.records import (
+    MINIMUM_WAGE_KINDS,
+    Payslip,
+    TimesheetLine,
+    WorkKind,
+)
+from kentcard.core.employment.words import date_words, payslip_words
 from kentcard.core.errors import ConflictError, InputError, KentcardError
 from kentcard.core.expected import check_expected
 from kentcard.core.lines import DocumentLine, InvoiceLine, MoneyOutLine
@@ -31,11 +42,13 @@ from kentcard.core.records import MoneyIn, Source
 from kentcard.export import scratch
 from kentcard.export.book import (
     CategoryBudget,
+    EmploymentPart,
     EvidenceFile,
     Expected,
     Figure,
     FindingLine,
     MonthLine,
+    PayslipLine,
     ReviewBook,
 )
 from kentcard.services.balance_check import balance_mismatch
@@ -189,6 +202,11 @@ def gather(
     ]
     expected = _expected(ledger)
     outstanding = ledger.outstanding(as_at)
+    employed, employment_refs = _employment_records(ctx, recipient_id)
+    pay = _pay_lines(employed, start, end)
+    employment_labels, about = _employment_labels(employed, pay, employment_refs, start, end)
+    documents = _with_employment_links(ledger.documents, employment_refs, employment_labels)
+    evidence = _evidence(documents, period_in, ledger.money_out, invoices, employment_labels)
     return ReviewBook(
         recipient=ledger.recipient,
         start=start,
@@ -212,12 +230,13 @@ def gather(
             for a in ledger.allocations
             if a.money_out_id in payment_ids or a.invoice_id in shown_ids
         ],
-        evidence=_evidence(ledger.documents, period_in, ledger.money_out, invoices),
+        evidence=evidence,
         months=months,
         categories=categories,
         findings=finding_lines,
         finding_kinds=tuple(kind_heading(kind) for kind in Kind),
         figures=_figures(ledger, months, findings, outstanding),
+        employment=_employment_part(employed, pay, evidence, about, start, end),
     )
 
 
@@ -323,13 +342,15 @@ def _evidence(
     ins: list[MoneyIn],
     outs: list[MoneyOutLine],
     invoices: list[InvoiceLine],
+    employment: dict[str, tuple[date, str, str | None]],
 ) -> tuple[EvidenceFile, ...]:
     """Each document linked to an exported record, named after the first such record and
     what the file is: `2026-06-17_Sam-Taylor_payslip.pdf`, `2026-05-01_Bright-Homecare_INV-7.pdf`
-    (an invoice's own file is named by its number)."""
+    (an invoice's own file is named by its number). A document is in the pack once, however
+    many records it proves: a payslip that is also its wage payment's evidence is one file."""
     from kentcard.export.pack import evidence_name, unique
 
-    labels: dict[str, tuple[date, str, str | None]] = {}
+    labels: dict[str, tuple[date, str, str | None]] = dict(employment)
     for m in outs:
         labels[f"money-out:{m.id}"] = (m.date, m.payee, None)
     for inv in invoices:
@@ -346,6 +367,170 @@ def _evidence(
     named.sort(key=lambda pair: (pair[0], pair[1].id))
     names = unique(name for name, _ in named)
     return tuple(EvidenceFile(doc, name) for name, (_, doc) in zip(names, named, strict=True))
+
+
+# --- employing a PA -------------------------------------------------------------------------
+
+EmploymentRef = tuple[int, str, str]  # (document id, kind of record, record tag)
+Label = tuple[date, str, str | None]  # what a document is named after: day, who, what
+
+
+def _employment_records(
+    ctx: Context, recipient_id: int
+) -> tuple[EmploymentRecords, list[EmploymentRef]]:
+    """The person's employment records and the documents attached to them, in one read."""
+    from kentcard.store import employment as store_employment  # its tables: only when asked
+
+    with ctx.db.read() as session:
+        found = store_employment.records(session=session, recipient_id=recipient_id)
+        if not found.employees:
+            return found, []
+        attached = store_employment.evidence(session=session, recipient_id=recipient_id)
+    # Tagged here as the export tags records ("timesheet-line:7"), whatever the store's spelling.
+    refs = [
+        (document_id, kind, f"{kind.replace('_', '-')}:{ref.rpartition(':')[2]}")
+        for document_id, kind, ref in attached
+    ]
+    return found, refs
+
+
+def _hours_column(kind: WorkKind) -> int:
+    """0 care and other paid time, 1 asleep on a sleep-in, 2 holiday, 3 sick."""
+    if kind in MINIMUM_WAGE_KINDS:
+        return 0
+    return {WorkKind.SLEEP_IN: 1, WorkKind.HOLIDAY: 2, WorkKind.SICK: 3}[kind]
+
+
+def _shown_payslip(slip: Payslip, start: date, end: date) -> bool:
+    """Paid in the period, or for days in it."""
+    return start <= slip.paid_on <= end or (slip.period_start <= end and slip.period_end >= start)
+
+
+def _pay_lines(found: EmploymentRecords, start: date, end: date) -> tuple[PayslipLine, ...]:
+    """Each payslip paid in the period or for days in it, by PA and then period, with its
+    period's timesheet time by kind, its card payment and the PA's holiday so far."""
+    names = {e.id: e.name for e in found.employees}
+    payments = {p.id: p for p in found.payments}
+    shown = []
+    for slip in found.payslips:
+        if not _shown_payslip(slip, start, end):
+            continue
+        minutes = [0, 0, 0, 0]
+        for line in lines_in(found.lines, slip):
+            minutes[_hours_column(line.kind)] += line.minutes
+        rate = rate_in_force(found.rates, slip.employee_id, slip.period_end)
+        year = leave_year(slip.period_end, rate.leave_year_start if rate else (4, 1))
+        taken = sum(
+            line.minutes
+            for line in found.lines
+            if line.employee_id == slip.employee_id
+            and line.kind is WorkKind.HOLIDAY
+            and year[0] <= line.day <= slip.period_end
+        )
+        card = None if slip.money_out_id is None else payments.get(slip.money_out_id)
+        if card is not None and card.employee_id != slip.employee_id:
+            card = None  # as the checks see it: not a payment to this PA
+        work, asleep, holiday, sick = minutes
+        shown.append(
+            PayslipLine(
+                slip, names[slip.employee_id], work, asleep, holiday, sick, card, year, taken
+            )
+        )
+    shown.sort(key=lambda p: (p.pa.casefold(), p.payslip.period_start, p.payslip.id))
+    return tuple(shown)
+
+
+def _employment_labels(
+    found: EmploymentRecords,
+    pay: Sequence[PayslipLine],
+    refs: list[EmploymentRef],
+    start: date,
+    end: date,
+) -> tuple[dict[str, Label], dict[str, str]]:
+    """For each employment record in the period that a document is attached to: what its
+    file is named after, and the record in words (for the Evidence sheet)."""
+    names = {e.id: e.name for e in found.employees}
+    wanted = {tag for _, _, tag in refs}
+    labels: dict[str, Label] = {}
+    about: dict[str, str] = {}
+
+    def add(tag: str, label: Label, words_: str) -> None:
+        if tag in wanted:
+            labels[tag], about[tag] = label, words_
+
+    for e in found.employees:
+        if e.start <= end and (e.end is None or e.end >= start):
+            add(f"employee:{e.id}", (e.start, e.name, "contract"), f"Contract, {e.name}")
+    for i in found.insurances:
+        if i.start <= end and i.renewal > start:
+            policy = f", policy {i.policy}" if i.policy else ""
+            add(
+                f"insurance:{i.id}",
+                (i.start, i.insurer, "insurance-certificate"),
+                f"Employer's liability insurance, {i.insurer}{policy}",
+            )
+    periods = [(p.payslip.employee_id, p.payslip.period_start, p.payslip.period_end) for p in pay]
+    for line in found.lines:
+        if start <= line.day <= end or _in_periods(line, periods):
+            name = names[line.employee_id]
+            add(
+                f"timesheet-line:{line.id}",
+                (line.day, name, "timesheet"),
+                f"Timesheet {date_words(line.day)}, {name}",
+            )
+    for p in pay:
+        s = p.payslip
+        add(
+            f"payslip:{s.id}",
+            (s.paid_on, p.pa, "payslip"),
+            payslip_words(s.period_start, s.period_end, p.pa),
+        )
+    return labels, about
+
+
+def _in_periods(line: TimesheetLine, periods: list[tuple[int, date, date]]) -> bool:
+    return any(who == line.employee_id and a <= line.day <= b for who, a, b in periods)
+
+
+def _with_employment_links(
+    documents: list[DocumentLine], refs: list[EmploymentRef], labels: dict[str, Label]
+) -> list[DocumentLine]:
+    """The documents with the employment records in the period they are attached to added
+    to their links, after the ledger's (a payslip that proves a payment stays named after it)."""
+    extra: dict[int, list[str]] = {}
+    for document_id, _, tag in refs:
+        if tag in labels:
+            extra.setdefault(document_id, []).append(tag)
+    if not extra:
+        return documents
+    return [d._replace(links=(*d.links, *extra[d.id])) if d.id in extra else d for d in documents]
+
+
+def _employment_part(
+    found: EmploymentRecords,
+    pay: tuple[PayslipLine, ...],
+    evidence: tuple[EvidenceFile, ...],
+    about: dict[str, str],
+    start: date,
+    end: date,
+) -> EmploymentPart | None:
+    """The PA employment sheet's records; None when no PA was employed in the period and
+    no payslip is shown (the workbook then has no such sheet)."""
+    employed = [e for e in found.employees if e.start <= end and (e.end is None or e.end >= start)]
+    if not employed and not pay:
+        return None
+    certificates: dict[int, str] = {}
+    for item in evidence:
+        for tag in item.document.links:
+            if tag.startswith("insurance:"):
+                certificates.setdefault(int(tag.partition(":")[2]), item.pack_name)
+    return EmploymentPart(
+        payslips=pay,
+        insurances=tuple(i for i in found.insurances if i.start <= end and i.renewal > start),
+        uncovered=tuple(uncovered_runs(found.employees, found.insurances, start, end)),
+        certificates=certificates,
+        about=about,
+    )
 
 
 def _content_reader(ctx: Context) -> Callable[[EvidenceFile], bytes]:
