@@ -32,33 +32,35 @@ COVER_FORMAT = "£#,##0"  # cover is in whole pounds: £5,000,000
 # beside it), cover and premium under two money columns of the first page.
 INSURANCE_AT = {"Insurer": 0, "Policy": 1, "From": 2, "Renewal": 3, "Certificate": 4,
                 "Cover": PAGE_BREAK - 2, "Premium": PAGE_BREAK - 1}  # fmt: skip
-# Widths in characters (of the digit 0): an A4 landscape page with the margins below holds
-# about 122 at 100 %; each printed page is at most about 135, so prints at 90 % or more.
-WIDTHS = {"text": 15.0, "date": 10.5, "hours": 8.0, "money": 10.5}
+# Widths in characters (of the digit 0). An A4 landscape page with the margins below
+# holds about 110 at 100 % (measured in LibreOffice), so each printed page, about 125
+# wide, prints at 85 % or more.
+WIDTHS = {"text": 12.0, "date": 10.5, "hours": 7.5, "money": 10.5}
+WIDER = {"Holiday taken in leave year (hours)": 10.0}
 SIDE_MARGIN = 0.4  # inches
-PAGE_UNITS = 122.0
-HEADER_LINES = 4
+PAGE_UNITS = 110.0
+NOTES_AT = KEPT  # notes start after the repeated columns, so no page cuts them short
 NOTES = (
-    "Hours are those on the PA's timesheet lines dated in the pay period. Care and other paid "
-    "hours: care, travel, waiting, training, waking nights and time woken on a sleep-in.",
-    "HMRC due = tax + employee NI + employer NI. Holiday taken: the PA's holiday hours from "
-    "the first day of their leave year to the end of the pay period.",
+    "Hours: the PA's timesheet lines dated in the pay period.",
+    "Care and other: care, travel, waiting, training, waking nights, time woken on a sleep-in.",
+    "HMRC due = tax + employee NI + employer NI.",
+    "Holiday taken: the PA's holiday hours from the start of their leave year to the period's end.",
 )
 
 
 def widths(table: T.Table, insurance: list[tuple[Any, ...]]) -> list[float]:
     """Each column's width: money wide enough for its largest amount (and the total)."""
-    found = [WIDTHS.get(T.kind_of(c), WIDTHS["text"]) for c in COLUMNS]
+    found = [WIDER.get(c, WIDTHS.get(T.kind_of(c), WIDTHS["text"])) for c in COLUMNS]
     for index, column in enumerate(COLUMNS):
         if T.kind_of(column) == "money":
             amounts = [r[index] for r in table.rows if isinstance(r[index], int)]
             total = sum(amounts)
-            found[index] = max(found[index], len(f"£{total / 100:,.2f}") + 2)
+            found[index] = max(found[index], len(f"£{total / 100:,.2f}") + 1.5)
     cover_at = INSURANCE_AT["Cover"]
     for row in insurance:
         cover = row[T.INSURANCE_COLUMNS.index("Cover")]
         if cover is not None:
-            found[cover_at] = max(found[cover_at], len(f"£{cover // 100:,}") + 2)
+            found[cover_at] = max(found[cover_at], len(f"£{cover // 100:,}") + 1.5)
     names = [r[0] for r in table.rows] + [r[0] for r in insurance]
     found[0] = max(found[0], min(20.0, max((len(n) + 2 for n in names), default=0)))
     return found
@@ -114,16 +116,16 @@ def write(ws: Any, book: ReviewBook, table: T.Table, styles: Styles) -> None:
     rows.add(_totals(table, styles))
     rows.add([])
     for note in NOTES:
-        rows.add([styles.text(note)])
+        rows.add([None] * NOTES_AT + [styles.text(note)])
     _insurance(rows, book, insurance, styles, sizes)
 
 
-def _header(styles: Styles, text: str) -> Any:
+def _header(styles: Styles, text: str, wrap: bool = True) -> Any:
     cell = styles.text(text)
     cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
     words = T.kind_of(text) == "text"
     cell.alignment = Alignment(
-        horizontal="left" if words else "right", vertical="top", wrap_text=True, indent=int(words)
+        horizontal="left" if words else "right", vertical="top", wrap_text=wrap, indent=int(words)
     )
     return cell
 
@@ -172,7 +174,7 @@ def _insurance(
     width = max(INSURANCE_AT.values()) + 1
     header: list[Any] = [None] * width
     for column, at in INSURANCE_AT.items():
-        header[at] = _header(styles, column)
+        header[at] = _header(styles, column, wrap=False)
     rows.add(header)
     for values in policies:
         cells: list[Any] = [None] * width
@@ -188,4 +190,5 @@ def _insurance(
     if not policies:
         rows.add([styles.text("No policy recorded for the period")])
     for line in T.uncovered_words(book):
-        rows.add([styles.text(line, flagged=True)])
+        gap: list[Any] = [styles.text("No cover", flagged=True)] + [None] * (NOTES_AT - 1)
+        rows.add([*gap, styles.text(line, flagged=True)])

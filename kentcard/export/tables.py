@@ -53,7 +53,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     FINDINGS: ("Date", "What", "Detail", "Amount", "About"),
     PA_EMPLOYMENT: (
-        "PA", "Period from", "Period to", "Pay date", "Care and other paid hours",
+        "PA", "Period from", "Period to", "Pay date", "Care and other hours",
         "Sleep-in hours", "Holiday hours", "Sick hours", "Gross", "Tax", "Employee NI",
         "Employee pension", "Net", "Employer NI", "Employer pension", "Card payment",
         "Card paid on", "HMRC due", "Holiday taken in leave year (hours)",
@@ -82,7 +82,7 @@ DATE_COLUMNS = frozenset(
 MONTH_COLUMNS = frozenset({"Month"})
 NUMBER_COLUMNS = frozenset({"Bytes"})
 HOURS_COLUMNS = frozenset(
-    {"Hours", "Care and other paid hours", "Sleep-in hours", "Holiday hours", "Sick hours",
+    {"Hours", "Care and other hours", "Sleep-in hours", "Holiday hours", "Sick hours",
      "Holiday taken in leave year (hours)"}
 )  # fmt: skip
 SEPARATOR = "; "
