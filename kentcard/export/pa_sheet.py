@@ -18,8 +18,16 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from kentcard.export import tables as T
 from kentcard.export.book import ReviewBook
-from kentcard.export.cells import HEADER_BORDER, HEADER_FILL, HEADER_FONT, MONEY_FORMAT, Styles
-from kentcard.export.xlsx import FORMATS, LINE_HEIGHT, _lines
+from kentcard.export.cells import (
+    FORMATS,
+    HEADER_BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    LINE_HEIGHT,
+    MONEY_FORMAT,
+    Styles,
+)
+from kentcard.export.cells import lines_of as _lines
 
 COLUMNS = T.COLUMNS[T.PA_EMPLOYMENT]
 KEPT = 4  # the PA and the pay period, printed at the left of both pages
@@ -55,7 +63,7 @@ def widths(table: T.Table, insurance: list[tuple[Any, ...]]) -> list[float]:
         if T.kind_of(column) == "money":
             amounts = [r[index] for r in table.rows if isinstance(r[index], int)]
             total = sum(amounts)
-            found[index] = max(found[index], len(f"£{total / 100:,.2f}") + 1.5)
+            found[index] = max(found[index], len(f"£{T.pounds(total):,.2f}") + 1.5)
     cover_at = INSURANCE_AT["Cover"]
     for row in insurance:
         cover = row[T.INSURANCE_COLUMNS.index("Cover")]
@@ -113,6 +121,8 @@ def write(ws: Any, book: ReviewBook, table: T.Table, styles: Styles) -> None:
         cells = [_cell(styles, c, v) for c, v in zip(COLUMNS, values, strict=True)]
         cells[due] = styles.cell(f"=ROUND({'+'.join(f'{c}{row}' for c in hmrc)},2)", MONEY_FORMAT)
         rows.add(cells, lines=_lines(values[0], sizes[0]))
+    if not table.rows:  # a PA employed, no payslip yet: the total row sums this one
+        rows.add([styles.text("No payslip for the period")])
     rows.add(_totals(table, styles))
     rows.add([])
     for note in NOTES:

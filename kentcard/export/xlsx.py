@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,25 +30,22 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kentcard.core.words import uk_date
-from kentcard.export import summary_sheet
+from kentcard.export import pa_sheet, summary_sheet
 from kentcard.export import tables as T
 from kentcard.export.book import MonthLine, ReviewBook
 from kentcard.export.cells import (
-    DATE_FORMAT,
+    FORMATS,
     HEADER_BORDER,
     HEADER_FILL,
     HEADER_FONT,
+    LINE_HEIGHT,
     MONEY_FORMAT,
+    MONTH_FORMAT,
     Styles,
 )
+from kentcard.export.cells import lines_of as _lines
 from kentcard.export.safety import header_text, is_risky, sheet_text
 
-MONTH_FORMAT = "mmm yyyy"
-HOURS_FORMAT = "0.00"
-FORMATS = {
-    "money": MONEY_FORMAT, "date": DATE_FORMAT, "month": MONTH_FORMAT, "number": "0",
-    "hours": HOURS_FORMAT,
-}  # fmt: skip
 # Widest a column grows (in characters) before its text wraps instead: the printed columns
 # of each sheet fit an A4 landscape page at 85 % of normal size or more (`print_scale`).
 _WIDTH_CAP = {"Detail": 56, "Description": 26, "Note": 24, "Evidence": 34, "Invoices paid": 14,
@@ -159,8 +155,6 @@ def _fill(wb: Any, book: ReviewBook, progress: Progress | None) -> None:
 
 def _pa_sheet(wb: Any, book: ReviewBook, table: T.Table, styles: Styles) -> None:
     """The PA employment sheet, before Evidence, for a person who employs a PA."""
-    from kentcard.export import pa_sheet  # it builds on this module's cells and sizes
-
     ws = wb.create_sheet(table.name)
     _printable(ws, book, repeat_header=True)
     pa_sheet.write(ws, book, table, styles)
@@ -297,49 +291,6 @@ def _maker(styles: Styles, column: str, wrap: bool) -> Callable[[Any], Any]:
         return cell
 
     return number
-
-
-LINE_HEIGHT = 14.5  # points per line of 11-point Calibri
-_LINES: dict[tuple[str, float], int] = {}
-
-
-def _lines(text: Any, width: float) -> int:
-    """Lines a wrapped text takes in a column `width` characters wide.
-
-    A column's width is counted in widths of the digit 0. Capitals and digits are about
-    that wide, small letters about a sixth narrower, spaces and punctuation about half:
-    so a column fits more characters of ordinary text than of a file name or a number.
-    """
-    if not isinstance(text, str) or (len(text) < width - 1 and "\n" not in text):
-        return 1  # fits whatever its letters are
-    key = (text, width)
-    found = _LINES.get(key)
-    if found is None:
-        found = _wrapped_lines(text, width)
-        if len(_LINES) > 10_000:
-            _LINES.clear()
-        _LINES[key] = found
-    return found
-
-
-def _wrapped_lines(text: str, width: float) -> int:
-    n = len(text)
-    # Counted by dropping each class of letter (in C) and measuring what went.
-    small = n - len(text.translate(_NO_SMALL))
-    narrow = n - len(text.translate(_NO_NARROW))
-    units = (n - 0.18 * small - 0.5 * narrow) or 1.0
-    fits = max(1, int((width - 1) * n / units))
-    if n <= fits and "\n" not in text:
-        return 1
-    return sum(
-        len(textwrap.wrap(part, width=fits, break_long_words=True)) or 1
-        for part in text.splitlines() or [""]
-    )
-
-
-_NARROW = " .,;:'!|()-_/"  # about half the width of a digit
-_NO_NARROW = str.maketrans("", "", _NARROW)
-_NO_SMALL = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")  # about a sixth narrower
 
 
 def _header(styles: Styles, text: str) -> Any:

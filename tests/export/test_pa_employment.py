@@ -238,6 +238,7 @@ def test_pa_sheet_rows_are_the_worked_example(ctx: Context, tmp_path: Path) -> N
     assert ws.freeze_panes == "E2" and ws.print_title_cols == "$A:$D"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is needed")
 def test_pa_sheet_totals_recalculate_to_the_hand_figures(ctx: Context, tmp_path: Path) -> None:
     """LibreOffice recalculates the total row and each HMRC due to the figures worked by hand."""
@@ -277,6 +278,20 @@ def test_no_pa_sheet_for_a_person_who_employs_no_pa(ctx: Context, tmp_path: Path
     pack = export(ctx, rid, START, END, Format.PACK, tmp_path / "review.zip")
     with zipfile.ZipFile(pack) as archive:
         assert SHEET not in archive.read("README.txt").decode("utf-8")
+
+
+def test_a_pa_with_no_payslip_yet_gets_a_sheet_whose_totals_sum_nothing(
+    ctx: Context, tmp_path: Path
+) -> None:
+    """A PA employed but not yet paid: the sheet says so, and its totals never sum their own row."""
+    rid = setup_recipient(ctx, name="Jo Bloggs").id
+    employment.add_employee(
+        ctx, rid, name=SAM, start=date(2026, 5, 1), terms=RateTerms(Money(1300))
+    )
+    path = export(ctx, rid, START, END, Format.XLSX, tmp_path / "review.xlsx")
+    ws = openpyxl.load_workbook(path)[SHEET]
+    assert (ws["A2"].value, ws["A3"].value) == ("No payslip for the period", "Total")
+    assert ws["I3"].value == "=ROUND(SUM(I2:I2),2)"
 
 
 def test_unlinked_payslip_says_not_linked(ctx: Context, tmp_path: Path) -> None:
