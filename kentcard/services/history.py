@@ -22,6 +22,13 @@ ENTITIES = {
     "period-lock": "period_lock",
     "statement-import": "statement_batch",
     "statement-line": "statement_line",
+    "employer": "employer",
+    "insurance": "insurance",
+    "employee": "employee",
+    "pay-rate": "pay_rate",
+    "timesheet-line": "timesheet_line",
+    "payslip": "payslip",
+    "hmrc-payment": "hmrc_payment",
 }
 
 

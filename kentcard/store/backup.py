@@ -25,6 +25,7 @@ MONEY_COLUMNS = {
     "money_out": "amount_pence",
     "invoice": "amount_pence",
     "allocation": "amount_pence",
+    "payslip": "gross_pence",
 }
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 TABLES = (
@@ -40,6 +41,13 @@ TABLES = (
     "document",
     "document_link",
     "audit",
+    "employer",
+    "insurance",
+    "employee",
+    "pay_rate",
+    "timesheet_line",
+    "payslip",
+    "hmrc_payment",
 )
 
 
@@ -155,6 +163,11 @@ LOSS_TABLES = (
     "provider",
     "plan",
     "recipient",
+    "employee",
+    "timesheet_line",
+    "payslip",
+    "insurance",
+    "hmrc_payment",
 )
 
 

@@ -183,7 +183,7 @@ def claim_allowance(*, session: Session, recipient_id: int, tax_year: int) -> No
     )
     if session.exec(claimed).first() is None:
         row = EmploymentAllowanceRow(recipient_id=recipient_id, tax_year=tax_year)
-        _add(session, row, "employment-allowance", recipient_id)
+        _add(session, row, "employment_allowance", recipient_id)
 
 
 def add_insurance(*, session: Session, recipient_id: int, **values: Any) -> Insurance:
@@ -209,12 +209,12 @@ def add_pay_rate(*, session: Session, recipient_id: int, **values: Any) -> PayRa
     )
     if session.exec(taken).first() is not None:
         raise ConflictError("from: this PA already has a rate starting that day")
-    return _rate(_add(session, PayRateRow(**values), "pay-rate", recipient_id))
+    return _rate(_add(session, PayRateRow(**values), "pay_rate", recipient_id))
 
 
 def add_timesheet_line(*, session: Session, recipient_id: int, **values: Any) -> TimesheetLine:
     row = TimesheetLineRow(recipient_id=recipient_id, **values)
-    return _line(_add(session, row, "timesheet-line", recipient_id))
+    return _line(_add(session, row, "timesheet_line", recipient_id))
 
 
 def add_payslip(*, session: Session, recipient_id: int, **values: Any) -> Payslip:
@@ -233,7 +233,7 @@ def add_hmrc_payment(
     row = HmrcPaymentRow(
         recipient_id=recipient_id, money_out_id=money_out_id, tax_year=tax_year, period=period
     )
-    _add(session, row, "hmrc-payment", recipient_id)
+    _add(session, row, "hmrc_payment", recipient_id)
     found = [p for p in hmrc_payments(session=session, recipient_id=recipient_id) if p.id == row.id]
     return found[0]
 
@@ -243,7 +243,7 @@ def delete_timesheet_line(*, session: Session, line_id: int) -> TimesheetLine:
     if row is None:
         raise NotFoundError(f"timesheet line {line_id} does not exist")
     line = _line(row)
-    _delete(session, row, "timesheet-line", row.recipient_id)
+    _delete(session, row, "timesheet_line", row.recipient_id)
     return line
 
 

@@ -49,6 +49,7 @@ def test_backup_round_trip_keeps_every_record_and_document(
         "money_out": 2500,
         "invoice": 0,
         "allocation": 0,
+        "payslip": 0,
     }
     assert len(result.manifest.documents) == 1
     with sqlite3.connect(result.path) as copy:

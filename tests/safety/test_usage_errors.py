@@ -220,7 +220,7 @@ def test_the_line_says_what_was_wrong(invoke) -> None:  # type: ignore[no-untype
         ),
         "list foo": (
             "kentcard: error: list: must be one of: "
-            "money-in, money-out, invoices, providers, documents"
+            "money-in, money-out, invoices, providers, documents, employees, timesheets, payslips"
         ),
         "lst": (
             "kentcard: error: command: 'lst' is not a kentcard command (did you mean list?); "

@@ -126,10 +126,10 @@ def test_every_record_is_one_audit_line(ctx: Context) -> None:
     assert entities == [
         "provider",
         "employee",
-        "pay-rate",
+        "pay_rate",
         "insurance",
-        "timesheet-line",
-        "timesheet-line",
+        "timesheet_line",
+        "timesheet_line",
         "money_out",
         "payslip",
     ]
