@@ -38,7 +38,8 @@ def employer(run):  # type: ignore[no-untyped-def]  # noqa: F811
 
 def test_a_month_entered_at_the_command_line_lists_back(employer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Two timesheet lines (7.5 h care, 7:20 travel), the wage paid and its payslip: the
-    lists show them and review has no finding about the PA."""
+    lists show them, the payslip's history starts with its creation, and review has no
+    finding about the PA."""
     cli = employer
     ok(
         cli,
@@ -93,6 +94,8 @@ def test_a_month_entered_at_the_command_line_lists_back(employer, tmp_path: Path
     ]
     [payslip] = json.loads(ok(cli, "list", "payslips", "--json"))
     assert (payslip["gross"], payslip["net"], payslip["money_out_id"]) == ("192.83", "192.83", 1)
+    history = json.loads(ok(cli, "audit", "--record", "payslip:1", "--json"))
+    assert [change["action"] for change in history] == ["create"]
     found = json.loads(ok(cli, "review", "--from", "2026-04-01", "--to", "2026-11-25", "--json"))
     kinds = {f["kind"] for f in found["exceptions"]}
     assert kinds.isdisjoint({"no-payslip", "pay-mismatch", "timesheet-mismatch", "no-evidence"})
