@@ -88,32 +88,54 @@ def printable(ws: Any, table: T.Table, insurance: list[tuple[Any, ...]]) -> list
     ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     ws.print_title_cols = f"A:{get_column_letter(KEPT)}"
     ws.col_breaks.append(Break(id=PAGE_BREAK))
+    ws.page_setup.pageOrder = "overThenDown"  # both halves of each row's page together
     ws.freeze_panes = f"{get_column_letter(KEPT + 1)}2"
     return sizes
 
 
-class Rows:
-    """Appends rows to a streamed sheet, counting them, so a tall row can be sized first."""
+# A4 landscape is 595 points high; the top and bottom margins take 0.8 and 1 inch. A row
+# is reckoned at 15 points a line, as Excel shows 11-point Calibri (LibreOffice a little
+# less), so a block meant to stay on one page may start a page early, never late.
+PAGE_POINTS = 595.0 - 72 * (0.8 + 1.0)
+ROW_POINTS = 15.0
 
-    def __init__(self, ws: Any) -> None:
+
+class Rows:
+    """Appends rows to a streamed sheet, counting them, so a tall row can be sized first;
+    and follows where printed pages end, so a block can start a page of its own."""
+
+    def __init__(self, ws: Any, page: float) -> None:
         self.ws = ws
         self.count = 0
+        self.page = page  # sheet points a page holds below the repeated header row
+        self.used = 0.0  # points on the page being filled
 
     def add(self, cells: list[Any], lines: int = 1) -> int:
         self.count += 1
         if lines > 1:
             self.ws.row_dimensions[self.count].height = LINE_HEIGHT * lines
         self.ws.append(cells)
+        if self.count > 1:  # the header row is on every page
+            self.fill(ROW_POINTS * lines)
         return self.count
+
+    def fill(self, points: float) -> None:
+        self.used = points if self.used + points > self.page else self.used + points
+
+    def keep_together(self, lines: int) -> None:
+        """Start a new page here unless the next `lines` rows fit on this one."""
+        if self.used + ROW_POINTS * lines > self.page and self.used > 0:
+            self.ws.row_breaks.append(Break(id=self.count))
+            self.used = 0.0
 
 
 def write(ws: Any, book: ReviewBook, table: T.Table, styles: Styles) -> None:
     """The whole sheet; the page set-up shared with the other sheets is already made."""
     insurance = T.insurance_rows(book)
     sizes = printable(ws, table, insurance)
-    rows = Rows(ws)
-    header = max(_lines(c, w) for c, w in zip(COLUMNS, sizes, strict=True))
-    rows.add([_header(styles, c) for c in COLUMNS], lines=max(header, 2))
+    header = max(2, max(_lines(c, w) for c, w in zip(COLUMNS, sizes, strict=True)))
+    rows = Rows(ws, PAGE_POINTS * 100 / ws.page_setup.scale - LINE_HEIGHT * header)
+    rows.add([_header(styles, c) for c in COLUMNS], lines=header)
     hmrc = [get_column_letter(COLUMNS.index(c) + 1) for c in HMRC_PARTS]
     due = COLUMNS.index("HMRC due")
     for values in table.rows:
@@ -176,8 +198,12 @@ def _insurance(
     styles: Styles,
     sizes: list[float],
 ) -> None:
-    """The employer's liability policies in force in the period, and any days without."""
+    """The employer's liability policies in force in the period, and any days without, on
+    one page (a new one when they would not fit under the list)."""
+    heights = [max(_lines(v[0], sizes[0]), _lines(v[1], sizes[1])) for v in policies] or [1]
+    gaps = T.uncovered_words(book)
     rows.add([])
+    rows.keep_together(2 + sum(heights) + len(gaps))
     title = styles.text("Employer's liability insurance")
     title.font = HEADER_FONT
     rows.add([title])
@@ -186,7 +212,7 @@ def _insurance(
     for column, at in INSURANCE_AT.items():
         header[at] = _header(styles, column, wrap=False)
     rows.add(header)
-    for values in policies:
+    for values, lines in zip(policies, heights, strict=False):
         cells: list[Any] = [None] * width
         for column, value in zip(T.INSURANCE_COLUMNS, values, strict=True):
             at = INSURANCE_AT[column]
@@ -196,9 +222,9 @@ def _insurance(
                 cells[at] = styles.text(value)  # runs on into the empty cells beside it
             else:
                 cells[at] = _cell(styles, column, value)
-        rows.add(cells, lines=max(_lines(values[0], sizes[0]), _lines(values[1], sizes[1])))
+        rows.add(cells, lines=lines)
     if not policies:
         rows.add([styles.text("No policy recorded for the period")])
-    for line in T.uncovered_words(book):
+    for line in gaps:
         gap: list[Any] = [styles.text("No cover", flagged=True)] + [None] * (NOTES_AT - 1)
         rows.add([*gap, styles.text(line, flagged=True)])
