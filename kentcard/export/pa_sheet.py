@@ -41,8 +41,8 @@ COVER_FORMAT = "£#,##0"  # cover is in whole pounds: £5,000,000
 INSURANCE_AT = {"Insurer": 0, "Policy": 1, "From": 2, "Renewal": 3, "Certificate": 4,
                 "Cover": PAGE_BREAK - 2, "Premium": PAGE_BREAK - 1}  # fmt: skip
 # Widths in characters (of the digit 0). An A4 landscape page with the margins below
-# holds about 110 at 100 % (measured in LibreOffice), so each printed page, about 125
-# wide, prints at 85 % or more.
+# holds about 110 at 100 % (measured in LibreOffice); each printed page is about 127 wide,
+# so prints at about 86 % (less only when totals run to six figures of pounds).
 WIDTHS = {"text": 12.0, "date": 10.5, "hours": 7.5, "money": 10.5}
 WIDER = {"Holiday taken in leave year (hours)": 10.0}
 SIDE_MARGIN = 0.4  # inches
