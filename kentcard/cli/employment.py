@@ -4,7 +4,7 @@ payments, and what a PA costs."""
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -36,7 +36,9 @@ from kentcard.core.employment.words import hours_words
 from kentcard.core.errors import InputError
 from kentcard.core.money import Money, format_money, format_plain, parse_money
 from kentcard.core.validate import parse_choice, parse_minutes
-from kentcard.services.employment import RateTerms
+
+if TYPE_CHECKING:  # `kentcard --help` loads no database layer
+    from kentcard.services.employment import RateTerms
 
 employee_app = typer.Typer(
     cls=OneLineErrors, help="Your PAs (personal assistants) and their pay.", no_args_is_help=True
@@ -93,6 +95,8 @@ def _terms(
     hours_per_week: str | None,
     leave_year_start: str,
 ) -> RateTerms:
+    from kentcard.services.employment import RateTerms
+
 
     return RateTerms(
         hourly=parse_money(rate, "rate"),
