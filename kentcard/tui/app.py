@@ -58,6 +58,9 @@ class KentcardApp(CrashHandlingApp[None]):
         Binding("8", "go('reconcile')", "Reconcile", show=False, id="go.reconcile"),
         Binding("9", "go('export')", "Export", show=False, id="go.export"),
         Binding("0", "go('plan')", "Plan and person", show=False, id="go.plan"),
+        # The key after 0 on the top row: the numbers are all taken, and each letter is
+        # some section's own key.
+        Binding("minus", "go('employment')", "Employing a PA", show=False, id="go.employment"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("f2", "settings", "Settings", id="app.settings"),
         Binding("q", "quit", "Quit", id="app.quit"),

@@ -22,12 +22,20 @@ SECTIONS = [
     ("reconcile", "Reconcile: import a statement, match its lines, lock a period"),
     ("export", "Export: the review workbook, CSV files or evidence pack for a period"),
     ("plan", "Plan and person: the support plan, its budget lines, the person's details"),
+    ("employment", "Employing a PA: your PAs, their timesheets, payslips and insurance"),
 ]
 ADDS = [
     ("money_in", "Add money in"),
     ("money_out", "Add money out (a payment)"),
     ("invoices", "Add an invoice"),
     ("providers", "Add a provider"),
+    ("employment", "Add a PA (personal assistant) you employ"),
+]
+# Actions of the Employing a PA section (-).
+PA_ACTIONS = [
+    ("new_line", "Add a timesheet line (time a PA worked)", "Employing a PA"),
+    ("new_payslip", "Add a PA's payslip", "Employing a PA"),
+    ("new_insurance", "Add employer's liability insurance", "Employing a PA"),
 ]
 # Actions of the Plan and person section (0), named as a person would look for them.
 PLAN_ACTIONS = [
@@ -57,6 +65,10 @@ class KentcardCommands(Provider):
         found += [
             (label, partial(app.run_action, f"go('plan', '{action}')"), help_text)
             for action, label, help_text in PLAN_ACTIONS
+        ]
+        found += [
+            (label, partial(app.run_action, f"go('employment', '{action}')"), help_text)
+            for action, label, help_text in PA_ACTIONS
         ]
         found += [
             ("Previous month", partial(app.run_action, "go('dashboard', 'month(-1)')"), "["),

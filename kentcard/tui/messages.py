@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual.message import Message
 
+from kentcard.core.employment.checks import EmploymentRecords
 from kentcard.core.invoices import InvoiceState
 from kentcard.core.money import Money
 from kentcard.core.records import MoneyIn, MoneyOut, Recipient
@@ -57,6 +58,14 @@ class FindingsLoaded(Message):
     start: date
     end: date
     findings: list[Finding]
+
+
+@dataclass
+class EmploymentLoaded(Message):
+    """A person's PAs, their rates, timesheet lines, payslips, card payments and insurance."""
+
+    records: EmploymentRecords
+    categories: list[str]
 
 
 @dataclass

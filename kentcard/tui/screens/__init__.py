@@ -36,4 +36,5 @@ SCREENS: dict[str, str | Callable[[], Screen[Any]]] = {
     "reconcile": _section("reconcile", "ReconcileScreen"),
     "export": _section("export", "ExportScreen"),
     "plan": _section("plan_person", "PlanPersonScreen"),
+    "employment": _section("employment", "EmploymentScreen"),
 }

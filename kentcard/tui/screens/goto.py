@@ -17,6 +17,22 @@ from kentcard.tui.screens.base import Section
 if TYPE_CHECKING:
     from kentcard.tui.widgets.form import FormDialog
 
+# Records of the Employing a PA section, and the action that shows each there.
+EMPLOYMENT_RECORDS = {"payslip": "show_payslip", "employee": "show_employee"}
+# Findings about employing a PA that name no record (or name one only that section shows).
+EMPLOYMENT_KINDS = frozenset(
+    {
+        Kind.BELOW_MINIMUM_WAGE,
+        Kind.TIMESHEET_MISMATCH,
+        Kind.PAY_MISMATCH,
+        Kind.HMRC_DUE,
+        Kind.NO_INSURANCE,
+        Kind.PENSION_DUE,
+        Kind.HOLIDAY_OVER,
+    }
+)
+RECORD_FORMS = ("money-out", "invoice", "money-in")  # the records fetch_record opens
+
 SURPLUS_HELP = (
     "The card holds more than the council lets you keep. Spend it on the plan, or ask KCC "
     "(0300 041 3600) whether they will take it back."
@@ -33,9 +49,16 @@ class FindingOpener(Section):
             self.app.call_later(
                 self.app.run_action, f"go('dashboard', 'show_month(\"{ref[6:]}\")')"
             )
-        elif ref and ":" in ref:
+        elif ref and ref.split(":", 1)[0] in EMPLOYMENT_RECORDS:
+            what, number = ref.split(":", 1)
+            action = f"{EMPLOYMENT_RECORDS[what]}({int(number)})"
+            self.app.call_later(self.app.run_action, f"go('employment', '{action}')")
+        elif ref and ref.split(":", 1)[0] in RECORD_FORMS:
             what, number = ref.split(":", 1)
             self.fetch_record(what, int(number), kind)
+        elif kind in EMPLOYMENT_KINDS:
+            # No insurance, HMRC not paid, a PA's holiday: the section shows what to add.
+            self.app.call_later(self.app.run_action, "go('employment')")
         elif kind in (Kind.PAYMENT_MISSING,) and finding is not None:
             source = "kcc" if "KCC" in finding.message else "contribution"
             preset = {"source": source, "date": str(finding.date)}
@@ -62,7 +85,7 @@ class FindingOpener(Section):
             found = providers.list_providers(ctx, recipient.id)
             state = browse.invoice_by_id(ctx, recipient.id, number)
             record = InvoiceToFix(state, [p.name for p in found], {p.name: p.rate for p in found})
-        else:
+        else:  # "money-in": open_finding sends no other kind of record here
             record = browse.money_in_by_id(ctx, number)
         self.post_message(RecordOpened(kind, record))
 

@@ -20,7 +20,8 @@ HELP = """\
 
 - **Number keys** change section: `1` Home · `2` Money in · `3` Money out · `4` Invoices ·
   `5` Providers · `6` Evidence · `7` Review · `8` Reconcile · `9` Export ·
-  `0` Plan and person. In a text box they type; `Esc` leaves the box.
+  `0` Plan and person, and `-` (the key after `0`) Employing a PA. In a text box they
+  type; `Esc` leaves the box.
 - `Tab` moves to the next box or button; `Enter` or `Space` acts on the highlighted line.
 - `Ctrl+P` lists everything the app can do: type what you want (*add money out*).
 - `q` quits; everything is saved as you go.
@@ -54,6 +55,8 @@ The app cannot change its text size; your terminal can, and the app fits itself 
 | `Esc` | forms | close without saving |
 | `i` `c` `l` | Reconcile | import a statement; create an entry from a line; lock |
 | `m` `u` `a` `A` | Reconcile | match; unmatch; accept the suggestion, or all of them |
+| `n` `t` `p` `i` | Employing a PA | add a PA; a timesheet line; a payslip; insurance |
+| `d`, `u` | Employing a PA | delete the highlighted timesheet line or payslip; put it back |
 
 ## The sections
 
@@ -68,6 +71,9 @@ The app cannot change its text size; your terminal can, and the app fits itself 
 - **Export**: the workbook, CSV files or evidence pack to send to KCC.
 - **Plan and person**: the support plan (a new plan from a date, its budget lines) and the
   person's details.
+- **Employing a PA**: the PAs you employ, the time they worked, their payslips and your
+  employer's liability insurance. Home and Review check them (minimum wage, payslips that
+  differ from the timesheets or the card payments, HMRC, pension, insurance, holiday).
 - **Dates** can be typed the UK way, `5/11/2026`.
 
 ## Your data

@@ -15,6 +15,7 @@ SECTIONS = [
     ("reconcile", "8", "Reconcile"),
     ("export", "9", "Export"),
     ("plan", "0", "Plan and person"),
+    ("employment", "-", "Employing a PA"),  # the key after 0
 ]
 
 
