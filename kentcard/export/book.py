@@ -89,6 +89,7 @@ class PayslipLine(NamedTuple):
     card: WagePayment | None  # the card payment of the net wage linked to it, if any
     leave_year: tuple[date, date]  # the PA's leave year holding the period's last day
     holiday_taken: int  # minutes of holiday in that leave year up to the period's last day
+    holiday_left: int  # minutes allowed by then less those taken (below zero when over)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,9 @@ COLUMNS = T.COLUMNS[T.PA_EMPLOYMENT]
 KEPT = 4  # the PA and the pay period, printed at the left of both pages
 PAGE_BREAK = COLUMNS.index("Net") + 1  # the first page ends with the net pay
 HMRC_PARTS = ("Tax", "Employee NI", "Employer NI")
-NOT_SUMMED = frozenset({"Holiday taken in leave year (hours)"})  # a running figure already
+NOT_SUMMED = frozenset(  # running figures already
+    {"Holiday taken in leave year (hours)", "Holiday left in leave year (hours)"}
+)
 COVER_FORMAT = "£#,##0"  # cover is in whole pounds: £5,000,000
 # Where the insurance block's columns go: the insurer and policy under the PA and the
 # period, the certificate's name across the hours (its text runs on into the empty cells
@@ -44,7 +46,7 @@ INSURANCE_AT = {"Insurer": 0, "Policy": 1, "From": 2, "Renewal": 3, "Certificate
 # holds about 110 at 100 % (measured in LibreOffice); each printed page is about 127 wide,
 # so prints at about 86 % (less only when totals run to six figures of pounds).
 WIDTHS = {"text": 12.0, "date": 10.5, "hours": 7.5, "money": 10.5}
-WIDER = {"Holiday taken in leave year (hours)": 10.0}
+WIDER = {"Holiday taken in leave year (hours)": 10.0, "Holiday left in leave year (hours)": 10.0}
 SIDE_MARGIN = 0.4  # inches
 PAGE_UNITS = 110.0
 NOTES_AT = KEPT  # notes start after the repeated columns, so no page cuts them short
@@ -52,7 +54,8 @@ NOTES = (
     "Hours: the PA's timesheet lines dated in the pay period.",
     "Care and other: care, travel, waiting, training, waking nights, time woken on a sleep-in.",
     "HMRC due = tax + employee NI + employer NI.",
-    "Holiday taken: the PA's holiday hours from the start of their leave year to the period's end.",
+    "Holiday taken: the PA's holiday hours from the start of their leave year to the period's end;",
+    "holiday left: the hours allowed by then (5.6 weeks pro rata, or 12.07 % accrued) less those.",
 )
 
 

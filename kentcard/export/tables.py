@@ -57,11 +57,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Sleep-in hours", "Holiday hours", "Sick hours", "Gross", "Tax", "Employee NI",
         "Employee pension", "Net", "Employer NI", "Employer pension", "Card payment",
         "Card paid on", "HMRC due", "Holiday taken in leave year (hours)",
+        "Holiday left in leave year (hours)",
     ),
 }  # fmt: skip
 PRINTED = {
     MONEY_IN: 8, MONEY_OUT: 8, INVOICES: 10, BUDGET: 9, EVIDENCE: 5, FINDINGS: 5,
-    PA_EMPLOYMENT: 19,
+    PA_EMPLOYMENT: 20,
 }  # fmt: skip
 # The PA employment sheet's employer's liability insurance block, under its list.
 INSURANCE_COLUMNS = (
@@ -83,7 +84,7 @@ MONTH_COLUMNS = frozenset({"Month"})
 NUMBER_COLUMNS = frozenset({"Bytes"})
 HOURS_COLUMNS = frozenset(
     {"Hours", "Care and other hours", "Sleep-in hours", "Holiday hours", "Sick hours",
-     "Holiday taken in leave year (hours)"}
+     "Holiday taken in leave year (hours)", "Holiday left in leave year (hours)"}
 )  # fmt: skip
 SEPARATOR = "; "
 MISSING = "MISSING"  # a payment nothing proves (highlighted in the workbook)
@@ -291,7 +292,7 @@ def pa_table(book: ReviewBook) -> Table | None:
                 s.employer_pension.pence, NOT_LINKED if card is None else card.amount.pence,
                 None if card is None else card.day,
                 s.tax.pence + s.employee_ni.pence + s.employer_ni.pence,
-                hours(line.holiday_taken),
+                hours(line.holiday_taken), hours(line.holiday_left),
             )
         )  # fmt: skip
     return Table(PA_EMPLOYMENT, COLUMNS[PA_EMPLOYMENT], rows)

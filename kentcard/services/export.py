@@ -24,9 +24,9 @@ from kentcard.core import budget as rules
 from kentcard.core import words
 from kentcard.core.dates import check_date_range
 from kentcard.core.employment.checks import EmploymentRecords
-from kentcard.core.employment.holiday import leave_year
+from kentcard.core.employment.holiday import holiday_balance, leave_year
 from kentcard.core.employment.insurance import uncovered_runs
-from kentcard.core.employment.pay import lines_in, rate_in_force
+from kentcard.core.employment.pay import lines_in
 from kentcard.core.employment.records import (
     MINIMUM_WAGE_KINDS,
     Payslip,
@@ -37,7 +37,7 @@ from kentcard.core.employment.words import date_words, payslip_words
 from kentcard.core.errors import ConflictError, InputError, KentcardError
 from kentcard.core.expected import check_expected
 from kentcard.core.lines import DocumentLine, InvoiceLine, MoneyOutLine
-from kentcard.core.money import Money
+from kentcard.core.money import Money, round_half_up
 from kentcard.core.records import MoneyIn, Source
 from kentcard.export import scratch
 from kentcard.export.book import (
@@ -410,6 +410,7 @@ def _pay_lines(found: EmploymentRecords, start: date, end: date) -> tuple[Paysli
     """Each payslip paid in the period or for days in it, by PA and then period, with its
     period's timesheet time by kind, its card payment and the PA's holiday so far."""
     names = {e.id: e.name for e in found.employees}
+    people = {e.id: e for e in found.employees}
     payments = {p.id: p for p in found.payments}
     shown = []
     for slip in found.payslips:
@@ -418,22 +419,21 @@ def _pay_lines(found: EmploymentRecords, start: date, end: date) -> tuple[Paysli
         minutes = [0, 0, 0, 0]
         for line in lines_in(found.lines, slip):
             minutes[_hours_column(line.kind)] += line.minutes
-        rate = rate_in_force(found.rates, slip.employee_id, slip.period_end)
-        year = leave_year(slip.period_end, rate.leave_year_start if rate else (4, 1))
-        taken = sum(
-            line.minutes
-            for line in found.lines
-            if line.employee_id == slip.employee_id
-            and line.kind is WorkKind.HOLIDAY
-            and year[0] <= line.day <= slip.period_end
+        balance = holiday_balance(
+            people[slip.employee_id], found.rates, found.lines, slip.period_end
         )
+        if balance is None:  # no pay rate on the period's last day
+            year, taken, left = leave_year(slip.period_end, (4, 1)), 0, 0
+        else:
+            year, taken, allowed = balance
+            left = round_half_up(allowed - taken)
         card = None if slip.money_out_id is None else payments.get(slip.money_out_id)
         if card is not None and card.employee_id != slip.employee_id:
             card = None  # as the checks see it: not a payment to this PA
         work, asleep, holiday, sick = minutes
         shown.append(
             PayslipLine(
-                slip, names[slip.employee_id], work, asleep, holiday, sick, card, year, taken
+                slip, names[slip.employee_id], work, asleep, holiday, sick, card, year, taken, left
             )
         )
     shown.sort(key=lambda p: (p.pa.casefold(), p.payslip.period_start, p.payslip.id))

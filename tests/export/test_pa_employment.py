@@ -168,29 +168,37 @@ def build(ctx: Context, folder: Path) -> Example:
 # The rows by hand, in the sheet's order (by PA, then period): PA, from, to, pay date, hours
 # (care and other, asleep, holiday, sick), gross, tax, employee NI, employee pension, net,
 # employer NI, employer pension, card payment, card paid on, HMRC due (tax + employee NI +
-# employer NI), holiday taken in the leave year (from 1 April) by the period's end.
+# employer NI), holiday taken in the leave year (from 1 April) by the period's end, and
+# holiday left: 5.6 weeks of the PA's average week (no contracted hours), pro rata for the
+# days employed in the leave year, less what was taken.
+#   Sam (from 1 April): 3,525 min on timesheets from 1 April to 19 May (49 days) → 3,525 ×
+#   7 / 49 = 503.57 min a week; × 5.6 = 2,820 min allowed; less 450 taken = 2,370 min =
+#   39.50 h (April), less 930 = 1,890 min = 31.50 h (May).
+#   Alex (from 6 April, 360 of 365 days): 1,125 min from 6 April to 15 May (40 days) →
+#   196.875 min a week; × 5.6 × 360 / 365 = 1,087.40 min allowed, none taken: 1,087 min
+#   = 18.12 h.
 ROWS = [
     (ALEX, date(2026, 4, 6), date(2026, 5, 3), date(2026, 5, 8), "7.50", "0.00", "0.00", "0.00",
      "96.00", "0.00", "0.00", "0.00", "96.00", "0.00", "0.00", "96.00", date(2026, 5, 8),
-     "0.00", "0.00"),
+     "0.00", "0.00", "18.12"),
     (ALEX, date(2026, 5, 4), date(2026, 5, 31), date(2026, 6, 5), "6.25", "0.00", "0.00", "5.00",
      "144.00", "0.00", "0.00", "0.00", "144.00", "2.50", "0.00", "not linked", None,
-     "2.50", "0.00"),
+     "2.50", "0.00", "18.12"),
     (SAM, date(2026, 4, 6), date(2026, 5, 3), date(2026, 5, 8), "9.25", "10.00", "7.50", "7.00",
      "450.00", "20.00", "8.00", "11.00", "411.00", "15.00", "7.00", "411.00", date(2026, 5, 8),
-     "43.00", "7.50"),  # HMRC: 20 + 8 + 15
+     "43.00", "7.50", "39.50"),  # HMRC: 20 + 8 + 15
     (SAM, date(2026, 5, 4), date(2026, 5, 31), date(2026, 6, 5), "17.00", "0.00", "8.00", "0.00",
      "520.00", "30.00", "12.00", "13.00", "465.00", "21.00", "8.00", "465.00", date(2026, 6, 5),
-     "63.00", "15.50"),  # HMRC: 30 + 12 + 21
+     "63.00", "15.50", "31.50"),  # HMRC: 30 + 12 + 21
 ]  # fmt: skip
 # Column by column: hours 7.50 + 6.25 + 9.25 + 17 = 40; asleep 10; holiday 7.50 + 8 = 15.50;
 # sick 5 + 7 = 12; gross 96 + 144 + 450 + 520 = 1,210; tax 50; employee NI 20; employee
 # pension 24; net 96 + 144 + 411 + 465 = 1,116; employer NI 2.50 + 15 + 21 = 38.50; employer
 # pension 15; card 96 + 411 + 465 = 972 ("not linked" is not a number); HMRC 2.50 + 43 + 63
-# = 108.50. Holiday taken is a running figure: not summed.
+# = 108.50. Holiday taken and left are running figures: not summed.
 TOTALS = (
     "Total", None, None, None, "40.00", "10.00", "15.50", "12.00", "1210.00", "50.00", "20.00",
-    "24.00", "1116.00", "38.50", "15.00", "972.00", None, "108.50", None,
+    "24.00", "1116.00", "38.50", "15.00", "972.00", None, "108.50", None, None,
 )  # fmt: skip
 
 
@@ -257,7 +265,7 @@ def test_insurance_block_names_the_policy_its_certificate_and_the_days_without(
     example = build(ctx, tmp_path / "files")
     path = export(ctx, example.rid, START, END, Format.XLSX, tmp_path / "review.xlsx")
     rows = _rows(openpyxl.load_workbook(path)[SHEET])
-    title = rows.index(("Employer's liability insurance",) + (None,) * 18)
+    title = rows.index(("Employer's liability insurance",) + (None,) * 19)
     header = [v for v in rows[title + 1] if v is not None]
     assert header == ["Insurer", "Policy", "From", "Renewal", "Certificate", "Cover", "Premium"]
     policy = [v for v in rows[title + 2] if v is not None]

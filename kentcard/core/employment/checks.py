@@ -13,7 +13,7 @@ from datetime import date
 from fractions import Fraction
 
 from kentcard.core.employment.hmrc import check_hmrc
-from kentcard.core.employment.holiday import check_holiday
+from kentcard.core.employment.holiday import check_holiday, holiday_reminders
 from kentcard.core.employment.insurance import check_insurance
 from kentcard.core.employment.pay import Pricing, band_on, employees_by_id, lines_in
 from kentcard.core.employment.pension import check_pensions
@@ -260,7 +260,8 @@ def check_employment(
     records: EmploymentRecords, start: date, end: date, today: date
 ) -> list[EmploymentFinding]:
     """Every check, over the records given; insurance over the days `start` to `end`;
-    HMRC only when the employer's details are known. Sorted by day."""
+    HMRC only when the employer's details are known; holiday left near the end of a leave
+    year as at `today`. Sorted by day."""
     r = records
     found = [
         *check_minimum_wage(r.employees, r.rates, r.lines, r.payslips, r.bank_holidays),
@@ -269,6 +270,7 @@ def check_employment(
         *check_insurance(r.employees, r.insurances, start, end, today),
         *check_pensions(r.employees, r.rates, r.payslips),
         *check_holiday(r.employees, r.rates, r.lines, r.bank_holidays),
+        *holiday_reminders(r.employees, r.rates, r.lines, today),
     ]
     if r.details is not None:
         found.extend(check_hmrc(r.payslips, r.details, r.hmrc_payments, today))

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from kentcard.core.dates import overlap_days
-from kentcard.core.employment.pay import Pricing
+from kentcard.core.employment.pay import Pricing, rate_in_force
 from kentcard.core.employment.rates import RateTable, thresholds
 from kentcard.core.employment.records import (
     TIME_OFF_KINDS,
@@ -147,4 +147,76 @@ def check_holiday(
             key=lambda line: (line.day, line.id),
         )
         found.extend(_employee_findings(employee, mine, pricing, table))
+    return found
+
+
+def holiday_balance(
+    employee: Employee,
+    rates: Sequence[PayRate],
+    lines: Sequence[TimesheetLine],
+    day: date,
+    table: RateTable | None = None,
+) -> tuple[tuple[date, date], int, Fraction] | None:
+    """The PA's leave year holding `day`, the minutes of holiday taken in it up to `day`,
+    and the minutes allowed by then (as `check_holiday` counts them); None when the PA has
+    no pay rate on `day`."""
+    rate = rate_in_force(rates, employee.id, day)
+    if rate is None:
+        return None
+    year = leave_year(day, rate.leave_year_start)
+    in_year = sorted(
+        (
+            line
+            for line in lines
+            if line.employee_id == employee.id and year[0] <= line.day <= year[1]
+        ),
+        key=lambda line: (line.day, line.id),
+    )
+    taken = sum(
+        line.minutes for line in in_year if line.kind is WorkKind.HOLIDAY and line.day <= day
+    )
+    if not in_year and rate.contracted_minutes_per_week is None:
+        return year, taken, Fraction(0)  # no week to take 5.6 of, nothing worked to accrue on
+    allowed, _ = _allowed(employee, rate, year, in_year, day, table)
+    return year, taken, allowed
+
+
+REMINDER_DAYS = 30  # a balance left this close to the leave year's end is a reminder
+
+
+def holiday_reminders(
+    employees: Sequence[Employee],
+    rates: Sequence[PayRate],
+    lines: Sequence[TimesheetLine],
+    today: date,
+    table: RateTable | None = None,
+) -> list[EmploymentFinding]:
+    """`holiday-over` as a reminder: a PA employed today with an hour or more of holiday
+    left in a leave year that ends within 30 days."""
+    found = []
+    for employee in employees:
+        balance = (
+            None
+            if not employee.employed_on(today)
+            else holiday_balance(employee, rates, lines, today, table)
+        )
+        if balance is None:
+            continue
+        year, taken, allowed = balance
+        left = allowed - taken
+        if (year[1] - today).days > REMINDER_DAYS or left < 60:
+            continue
+        found.append(
+            EmploymentFinding(
+                kind=FindingKind.HOLIDAY_OVER,
+                day=today,
+                message=(
+                    f"{employee.name} has {hours_words(round_half_up(left))} of holiday left "
+                    f"in the leave year {period_words(*year)}, which ends on "
+                    f"{date_words(year[1])}: time to book it, or agree what happens to it."
+                ),
+                about=employee.name,
+                record=f"employee:{employee.id}",
+            )
+        )
     return found

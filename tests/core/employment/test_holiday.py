@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kentcard.core.employment.holiday import check_holiday, leave_year
+from kentcard.core.employment.holiday import (
+    check_holiday,
+    holiday_balance,
+    holiday_reminders,
+    leave_year,
+)
 from kentcard.core.employment.records import FindingKind, HolidayScheme, TimesheetLine, WorkKind
 from kentcard.core.money import Money
 from tests.core.employment.factories import line, pa, rate
@@ -100,3 +105,25 @@ def test_without_contracted_hours_the_average_week_is_used() -> None:
     [finding] = check_holiday([pa(start=D(2026, 4, 1))], [rate(1300)], lines)
     assert finding.day == D(2026, 6, 8) and finding.amount == Money(5200)
     assert "4 hours more than the 112 hours" in finding.message
+
+
+def test_the_balance_is_what_is_allowed_less_what_was_taken() -> None:
+    """20 h a week contracted: 112 h allowed in the leave year from 1 April 2026; two days
+    of 8 h taken by 1 June leave 96 h; a day taken after it is not yet counted."""
+    rates = [rate(1300, contracted=1200)]
+    taken = [*_days_off(D(2026, 5, 11), 2), line(D(2026, 6, 8), 480, H)]
+    year, used, allowed = holiday_balance(pa(), rates, taken, D(2026, 6, 1)) or ((), 0, 0)
+    assert year == (D(2026, 4, 1), D(2027, 3, 31))
+    assert (used, allowed) == (960, 6720)
+
+
+def test_a_balance_left_in_the_last_30_days_of_the_leave_year_is_a_reminder() -> None:
+    """112 h allowed, 40 h taken: on 1 March 2027 (30 days before 31 March) 72 h are left,
+    a reminder; on 28 February (31 days before) it is too early; with all 112 h taken, none."""
+    rates = [rate(1300, contracted=1200)]
+    some = _days_off(D(2026, 8, 3), 5)
+    [reminder] = holiday_reminders([pa()], rates, some, D(2027, 3, 1))
+    assert reminder.kind is FindingKind.HOLIDAY_OVER and reminder.day == D(2027, 3, 1)
+    assert "72 hours of holiday left" in reminder.message and "31 March 2027" in reminder.message
+    assert holiday_reminders([pa()], rates, some, D(2027, 2, 28)) == []
+    assert holiday_reminders([pa()], rates, _days_off(D(2026, 8, 3), 14), D(2027, 3, 1)) == []
