@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kentcard.cli import app
+from kentcard.core.employment.hmrc import paye_due
+from kentcard.core.employment.records import HmrcFrequency, PayrollRoute, WorkKind
 from kentcard.core.errors import KentcardError
-from kentcard.services.demo import fresh_demo_file
+from kentcard.services import employment, ledger, plans, recipients
+from kentcard.services.context import Context
+from kentcard.services.demo import PA, build_demo, fresh_demo_file
 from kentcard.services.opening import open_context
 from kentcard.services.recipients import setup_recipient
 from kentcard.services.settings import Settings
@@ -149,3 +154,84 @@ def test_demo_never_follows_a_link_to_real_data(tmp_path: Path) -> None:
         fresh_demo_file(tmp_path / "db" / "demo.sqlite3", str(tmp_path / "other.sqlite3"))
     assert real.read_bytes() == b"real data"
     assert (tmp_path / "db" / "demo.sqlite3").is_symlink()
+
+
+@pytest.fixture
+def demo(ctx: Context) -> tuple[Context, int]:
+    """The demo built as of 25 Nov 2026 (the plan from 1 Dec 2025), and its person's id."""
+    build_demo(ctx)
+    [person] = recipients.list_recipients(ctx)
+    return ctx, person.id
+
+
+def test_demo_employs_its_pa_with_every_check_satisfied(demo: tuple[Context, int]) -> None:
+    """The PA is employed through a bureau paying HMRC quarterly, with the allowance and
+    insurance, a rise on 1 April and timesheets of care, travel and a week's holiday; the
+    employment checks find nothing from the plan's start to today."""
+    ctx, rid = demo
+    start, today = plans.list_plans(ctx, rid)[0].start, ctx.today()
+    assert (start, today) == (date(2025, 12, 1), date(2026, 11, 25))
+    assert employment.findings(ctx, rid, start, today) == []
+    found = employment.records(ctx, rid)
+    assert found.details is not None
+    assert found.details.route is PayrollRoute.BUREAU and found.details.bureau
+    assert found.details.hmrc_frequency is HmrcFrequency.QUARTERLY
+    assert found.details.allowance_years == {2025, 2026}
+    [sam] = found.employees
+    assert sam.name == PA and sam.start == start
+    assert [(r.effective_from, r.hourly.pence) for r in found.rates] == [
+        (start, 1250),  # the National Living Wage is £12.21
+        (date(2026, 4, 1), 1300),  # and £12.71 from 1 April 2026
+    ]
+    cover = [(i.start, i.renewal) for i in found.insurances]
+    assert cover == [(start, date(2026, 12, 1)), (date(2026, 12, 1), date(2027, 12, 1))]
+    minutes: dict[WorkKind, int] = {}
+    for line in found.lines:
+        minutes[line.kind] = minutes.get(line.kind, 0) + line.minutes
+    # 51 Fridays to today, one of them the week off: 50 × 7½ h care, 50 × ½ h travel, 8 h.
+    assert minutes == {WorkKind.CARE: 50 * 450, WorkKind.TRAVEL: 50 * 30, WorkKind.HOLIDAY: 480}
+
+
+def test_each_demo_payslip_nets_its_card_payment(demo: tuple[Context, int]) -> None:
+    """Every payslip is linked to the card payment of its net wage, and every payment to the
+    PA is on one payslip; the gross is the period's 32 hours at the rate of each day."""
+    ctx, rid = demo
+    found = employment.records(ctx, rid)
+    wages = {m.id: m for m in ledger.list_money_out(ctx, rid) if m.payee == PA}
+    assert sorted(s.money_out_id for s in found.payslips if s.money_out_id) == sorted(wages)
+    for slip in found.payslips:
+        assert slip.money_out_id is not None
+        paid = wages[slip.money_out_id]
+        assert (paid.date, paid.amount) == (slip.paid_on, slip.net)
+        assert slip.minutes == 32 * 60
+    # 32 h × £12.50 = £400.00, tax 20 % = £80.00; 23 Mar to 19 Apr: 8 h × £12.50 + 24 h ×
+    # £13.00 = £412.00, tax £82.40; 32 h × £13.00 = £416.00, tax £83.20. Net = gross − tax.
+    figures = [(s.gross.pence, s.tax.pence, s.net.pence) for s in found.payslips]
+    assert (
+        figures == [(40000, 8000, 32000)] * 4 + [(41200, 8240, 32960)] + [(41600, 8320, 33280)] * 7
+    )
+    assert sum(s.holiday_pay.pence for s in found.payslips) == 10400  # 8 h × £13.00
+
+
+def test_demo_hmrc_payments_cover_each_quarter(demo: tuple[Context, int]) -> None:
+    """Each quarter's PAYE due by today is paid by card before the 22nd after it, in full:
+    the tax on its payslips, the employer NI met by the Employment Allowance."""
+    ctx, rid = demo
+    found = employment.records(ctx, rid)
+    paid = {(p.tax_year, p.period): (p.paid_on, p.amount.pence) for p in found.hmrc_payments}
+    assert paid == {
+        (2025, 3): (date(2026, 1, 15), 8000),  # one payslip: tax £80.00
+        (2025, 4): (date(2026, 4, 15), 24000),  # 3 × £80.00
+        (2026, 1): (date(2026, 7, 15), 24880),  # £82.40 + £83.20 + £83.20
+        (2026, 2): (date(2026, 10, 15), 24960),  # 3 × £83.20
+    }
+    assert found.details is not None
+    for owed in paye_due(found.payslips, found.details):
+        assert owed.allowance == owed.employer_ni > 0  # the allowance wipes out employer NI
+        key = (owed.period.tax_year, owed.period.number)
+        if owed.due < ctx.today():
+            day, amount = paid[key]
+            assert amount == owed.amount and day <= owed.due
+        else:  # 6 Oct 2026 to 5 Jan 2027: 2 × £83.20, due by 22 Jan 2027
+            assert (key, owed.amount, owed.due) == ((2026, 3), 16640, date(2027, 1, 22))
+            assert key not in paid
