@@ -37,9 +37,9 @@ def employer(run):  # type: ignore[no-untyped-def]  # noqa: F811
 
 
 def test_a_month_entered_at_the_command_line_lists_back(employer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Two timesheet lines (7.5 h care, 7:20 travel), the wage paid and its payslip: the
-    lists show them, the payslip's history starts with its creation, and review has no
-    finding about the PA."""
+    """Two timesheet lines (7.5 h care; travel from 9:00 to 16:50 less a 30-minute break,
+    7:20), the wage paid and its payslip: the lists show them, the payslip's history starts
+    with its creation, and review has no finding about the PA."""
     cli = employer
     ok(
         cli,
@@ -65,8 +65,8 @@ def test_a_month_entered_at_the_command_line_lists_back(employer, tmp_path: Path
     )
     ok(
         cli,
-        "timesheet", "add", "--employee", "sam taylor", "--date", "2026-04-07", "--hours", "7:20",
-        "--kind", "travel",
+        "timesheet", "add", "--employee", "sam taylor", "--date", "2026-04-07",
+        "--start", "9:00", "--end", "16:50", "--break", "0:30", "--kind", "travel",
     )  # fmt: skip
     paid = ok(
         cli,
@@ -130,6 +130,14 @@ APRIL = ["--from", "2026-04-01", "--to", "2026-04-30", "--paid", "2026-04-30"]
         (
             [*TIMESHEET, "--hours", "2", "--kind", "nap"],
             "kind: ",
+        ),
+        (
+            [*TIMESHEET, "--start", "09:00"],
+            "end: is required with --start",
+        ),
+        (
+            [*TIMESHEET, "--start", "09:00", "--end", "9:30", "--break", "0:30"],
+            "break: is as long as the time from start to end, or longer",
         ),
         (
             ["employee", "add", "Jo", "--rate", "12.5.0"],

@@ -35,7 +35,7 @@ from kentcard.core.employment.records import (
 from kentcard.core.employment.words import hours_words
 from kentcard.core.errors import InputError
 from kentcard.core.money import Money, format_money, format_plain, parse_money
-from kentcard.core.validate import parse_choice, parse_minutes
+from kentcard.core.validate import parse_choice, parse_minutes, shift_minutes
 
 if TYPE_CHECKING:  # `kentcard --help` loads no database layer
     from kentcard.services.employment import RateTerms
@@ -96,7 +96,6 @@ def _terms(
     leave_year_start: str,
 ) -> RateTerms:
     from kentcard.services.employment import RateTerms
-
 
     return RateTerms(
         hourly=parse_money(rate, "rate"),
@@ -335,7 +334,12 @@ def timesheet_add(
     invoked: typer.Context,
     employee: Annotated[str, typer.Option(help="The PA's name.")],
     date_: Annotated[str, typer.Option("--date", help="The day worked.")],
-    hours: Annotated[str, typer.Option(help="Hours, e.g. 7.5 or 7:20.")],
+    hours: Annotated[str | None, typer.Option(help="Hours, e.g. 7.5 or 7:20.")] = None,
+    start: Annotated[str | None, typer.Option(help="Or the time started, e.g. 09:00.")] = None,
+    end: Annotated[str | None, typer.Option(help="With --start: the time finished.")] = None,
+    unpaid_break: Annotated[
+        str | None, typer.Option("--break", help="With --start: the unpaid break, e.g. 0:30.")
+    ] = None,
     kind: Annotated[str, typer.Option(help=f"One of {KINDS}.")] = "care",
     rate: Annotated[
         str | None, typer.Option(help="This day's rate an hour, if not the PA's.")
@@ -344,15 +348,28 @@ def timesheet_add(
     recipient: RecipientOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a line of a PA's timesheet."""
+    """Add a line of a PA's timesheet: its hours, or the times it started and ended."""
     from kentcard.services.employment import add_timesheet_line
 
+    if hours is None and start is None:
+        raise InputError("hours", "is required, or give --start and --end")
+    if hours is not None and start is not None:
+        raise InputError("hours", "give the hours or --start and --end, not both")
+    if start is not None and end is None:
+        raise InputError("end", "is required with --start")
+    if start is None and unpaid_break is not None:
+        raise InputError("break", "goes with --start and --end")
+    if hours is not None:
+        minutes = parse_minutes(hours)
+    else:
+        assert start is not None and end is not None
+        minutes = shift_minutes(start, end, unpaid_break)
     record = add_timesheet_line(
         context(invoked),
         chosen_recipient(invoked, recipient).id,
         employee=employee,
         day=parse_date(date_),
-        minutes=parse_minutes(hours),
+        minutes=minutes,
         kind=parse_choice(kind, WorkKind, "kind"),
         rate=money(rate, "rate"),
         file=file,

@@ -86,6 +86,28 @@ def parse_minutes(text: str, field: str = "hours") -> int:
     return centi * 60 // 100
 
 
+_TIME_OF_DAY = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
+
+
+def parse_time_of_day(text: str, field: str) -> int:
+    """`9:00`, `09:00` or `17.30`: minutes after midnight."""
+    match = _TIME_OF_DAY.match((text or "").strip())
+    if match is None:
+        raise InputError(field, "is not a time of day such as 09:00 or 17:30")
+    return int(match[1]) * 60 + int(match[2])
+
+
+def shift_minutes(start: str, end: str, unpaid_break: str | None = None) -> int:
+    """Minutes worked from `start` to `end` (an end at or before the start is the next
+    day: 22:00 to 07:00 is 9 hours), less an unpaid break given as hours (`0:30`, `0.5`)."""
+    first, last = parse_time_of_day(start, "start"), parse_time_of_day(end, "end")
+    span = (last - first) % (24 * 60) or 24 * 60
+    rest = 0 if unpaid_break is None else parse_minutes(unpaid_break, "break")
+    if rest >= span:
+        raise InputError("break", "is as long as the time from start to end, or longer")
+    return span - rest
+
+
 def format_hours(centi: int) -> str:
     whole, frac = divmod(centi, 100)
     return f"{whole}" if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")

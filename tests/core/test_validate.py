@@ -15,6 +15,7 @@ from kentcard.core.validate import (
     parse_choice,
     parse_hours,
     parse_minutes,
+    shift_minutes,
 )
 
 # --- clean_text -------------------------------------------------------------------------------
@@ -207,3 +208,25 @@ def test_time_that_is_not_whole_minutes_is_refused_naming_the_field(text: str, r
     with pytest.raises(InputError) as error:
         parse_minutes(text, "hours")
     assert (error.value.field, error.value.reason) == ("hours", reason)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "rest", "minutes"),
+    [
+        ("09:00", "17:00", "0:30", 450),  # 8 h less half an hour
+        ("9.15", "12:45", None, 210),
+        ("22:00", "07:00", None, 540),  # a waking night ends the next morning
+        ("08:00", "08:00", "1", 1380),  # a whole day, less an hour
+    ],
+)
+def test_a_shift_is_the_time_from_start_to_end_less_the_break(
+    start: str, end: str, rest: str | None, minutes: int
+) -> None:
+    assert shift_minutes(start, end, rest) == minutes
+
+
+def test_a_break_as_long_as_the_shift_or_a_time_that_is_not_one_is_refused() -> None:
+    with pytest.raises(InputError, match=r"^break: is as long as"):
+        shift_minutes("09:00", "10:00", "1:00")
+    with pytest.raises(InputError, match=r"^end: is not a time of day"):
+        shift_minutes("09:00", "25:00")
