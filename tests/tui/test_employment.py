@@ -15,6 +15,7 @@ from kentcard.core.money import Money
 from kentcard.services import employment, ledger, recipients
 from kentcard.services.context import Context
 from kentcard.services.employment import PayslipFigures, RateTerms
+from kentcard.services.review import Finding, Kind
 from kentcard.services.settings import Settings
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.launch import make_app
@@ -113,7 +114,7 @@ async def test_a_pa_three_timesheet_lines_and_a_payslip_added_through_the_forms(
             ["10 Nov 2026", "7 h 30 min", "Care"],
             ["3 Nov 2026", "7 h 30 min", "Care"],
         ]
-        assert "(3, 22 h 30 min)" in text_of(app, "#lines-title")
+        assert "(3, 22 h 30 min in all)" in text_of(app, "#lines-title")
 
         await pilot.press("p")
         await settle(pilot)
@@ -132,7 +133,7 @@ async def test_a_pa_three_timesheet_lines_and_a_payslip_added_through_the_forms(
         await settle(pilot)
         assert app.screen is screen
         assert rows(app, "#payslips") == [
-            ["1 Nov – 24 Nov 2026", "25 Nov 2026", "£292.50", "£292.50", "£292.50 on 25 Nov 2026"]
+            ["1 Nov – 24 Nov 2026", "25 Nov 2026", "£292.50", "£292.50", "£292.50"]
         ]
 
     found = employment.records(app.ctx, recipient.id)
@@ -281,3 +282,41 @@ async def test_a_timesheet_line_is_deleted_after_asking_and_u_puts_it_back(
         assert rows(app, "#lines") == [["3 Nov 2026", "8 h", "Care"]]
         (line,) = lines_of(app)
         assert (line.day, line.minutes) == (date(2026, 11, 3), 480)
+
+
+async def test_add_a_timesheet_line_from_anywhere_opens_its_form_once_the_pas_are_read(
+    pa_app: KentcardApp,
+) -> None:
+    """The command palette's "Add a timesheet line" from Home: the section opens and its
+    form follows with the PA chosen (it waits for the PAs to be read, never says "add a PA
+    first" to someone who has one)."""
+    app = pa_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"add a timesheet line")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_until(pilot, lambda: isinstance(app.screen, TimesheetForm))
+        form = app.screen
+        assert isinstance(form, TimesheetForm)
+        assert form.raw("employee") == "Sam Carer"
+
+
+@pytest.mark.parametrize("record", ["employee:1", "insurance:1", None])
+async def test_other_employment_findings_open_the_section_and_never_crash(
+    pa_app: KentcardApp, record: str | None
+) -> None:
+    """A PA's holiday (employee:N), a policy to renew (insurance:N) and a finding with no
+    record all open Employing a PA; the PA a holiday finding is about is the one shown."""
+    app = pa_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        kind = Kind.HOLIDAY_OVER if record == "employee:1" else Kind.NO_INSURANCE
+        screen.open_finding(Finding(kind, date(2026, 11, 25), "A finding", record))
+        await settle(pilot)
+        assert isinstance(app.screen, EmploymentScreen)
+        assert "Sam Carer" in text_of(app, "#lines-title")

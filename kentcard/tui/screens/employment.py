@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from kentcard.core.employment.checks import EmploymentRecords
@@ -56,10 +56,9 @@ def short_day(day: date) -> str:
 
 
 def short_period(start: date, end: date) -> str:
-    """`1 Nov – 30 Nov 2026`, or `29 Dec 2026 – 25 Jan 2027` across a year."""
-    if start.year == end.year:
-        return f"{start.day} {start:%b} – {short_day(end)}"
-    return f"{short_day(start)} – {short_day(end)}"
+    """`1 Nov – 30 Nov 2026`, and across a year `29 Dec – 25 Jan 2027` (the payslips
+    table's column; Enter on a payslip shows both years)."""
+    return f"{start.day} {start:%b} – {short_day(end)}"
 
 
 def short_hours(minutes: int | None) -> str:
@@ -118,12 +117,13 @@ def payslip_details(slip: Payslip, name: str, paid_by: str) -> str:
     return f"Payslip for {name}, {period}\n\n{body}"
 
 
-def paid_by(slip: Payslip, payments: dict[int, WagePayment]) -> str:
-    """The card payment a payslip's net pay went by, in the payslips table."""
+def paid_by(slip: Payslip, payments: dict[int, WagePayment]) -> Text:
+    """The card payment of a payslip's net pay, in the payslips table: its amount (Enter
+    on the payslip shows its date), or that none is linked."""
     payment = None if slip.money_out_id is None else payments.get(slip.money_out_id)
     if payment is None:
-        return "not linked"
-    return f"{format_money(payment.amount)} on {short_day(payment.day)}"
+        return Text("not linked", justify="right")
+    return money_cell(payment.amount)
 
 
 Removed = tuple[str, TimesheetLine | Payslip, str]  # (in words, the record, the PA's name)
@@ -134,7 +134,7 @@ class EmploymentScreen(Section):
     AUTO_FOCUS = "#pas"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, awaited: keys typed straight after them go into the form (see TableScreen).
-        Binding("n", "new_pa", "Add PA", id="employment.new", priority=True),
+        Binding("n", "new", "Add PA", id="employment.new", priority=True),
         Binding("t", "new_line", "Add hours", id="employment.line", priority=True),
         Binding("p", "new_payslip", "Add payslip", id="employment.payslip", priority=True),
         Binding("i", "new_insurance", "Insurance", id="employment.insurance", priority=True),
@@ -147,12 +147,8 @@ class EmploymentScreen(Section):
     EmploymentScreen .table-title { height: 1; padding: 0 1; color: $primary; text-style: bold; }
     EmploymentScreen #pas { height: auto; max-height: 6; margin: 0 1; }
     EmploymentScreen #pa-records { height: 1fr; }
-    EmploymentScreen .pa-side { height: 1fr; width: 1fr; }
+    EmploymentScreen .pa-side { height: 1fr; }
     EmploymentScreen .pa-side Table { height: 1fr; margin: 0 1; }
-    EmploymentScreen.-narrow #pa-records { layout: vertical; }
-    EmploymentScreen #lines-side { width: 2fr; }
-    EmploymentScreen #payslips-side { width: 3fr; }
-    EmploymentScreen.-narrow .pa-side { width: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -164,6 +160,8 @@ class EmploymentScreen(Section):
         self.payslips: list[Payslip] = []
         self.target: tuple[str, int] | None = None  # ("payslip"|"employee", id) to show
         self.removed: Removed | None = None  # the last deletion, to undo
+        self.loaded = False  # the records have been read once
+        self.waiting: str | None = None  # an action asked for before they were
 
     def body(self) -> ComposeResult:
         yield Static(
@@ -173,7 +171,8 @@ class EmploymentScreen(Section):
         yield Static("", id="insurance")
         yield Static("PAs you employ", classes="table-title", id="pas-title")
         yield Table(id="pas", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="pa-records"):
+        # One above the other: side by side, even 120 columns cut both tables off.
+        with Vertical(id="pa-records"):
             with Vertical(classes="pa-side", id="lines-side"):
                 yield Static("Timesheet lines", classes="table-title", id="lines-title")
                 yield Table(id="lines", cursor_type="row", zebra_stripes=True)
@@ -196,7 +195,7 @@ class EmploymentScreen(Section):
         slips.add_column("Paid", key="paid")
         slips.add_column(Text("Gross", justify="right"), key="gross")
         slips.add_column(Text("Net", justify="right"), key="net")
-        slips.add_column("Card payment", key="payment")
+        slips.add_column(Text("Paid by card", justify="right"), key="payment")
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -210,6 +209,7 @@ class EmploymentScreen(Section):
 
     def on_employment_loaded(self, message: EmploymentLoaded) -> None:
         self.records, self.categories = message.records, message.categories
+        self.loaded = True
         employees = list(self.records.employees)
         target, self.target = self.target, None
         if target is not None:
@@ -247,6 +247,14 @@ class EmploymentScreen(Section):
                     "The payslip it is about is highlighted: Enter shows its figures.",
                     timeout=6,
                 )
+        self._after_load()
+
+    def _after_load(self) -> None:
+        """Run the action asked for before the records were read (from the command palette
+        straight into this section: Add a timesheet line, say)."""
+        waiting, self.waiting = self.waiting, None
+        if waiting:
+            self.call_later(self.run_action, waiting)
 
     def _show_insurance(self) -> None:
         text, warning = insurance_text(self.records, self.ctx.today())
@@ -279,7 +287,7 @@ class EmploymentScreen(Section):
             lines_title, slips_title = "Timesheet lines", "Payslips"
         else:
             lines_title = (
-                f"Timesheet lines of {name} ({len(self.lines)}, {short_hours(total)})"
+                f"Timesheet lines of {name} ({len(self.lines)}, {short_hours(total)} in all)"
                 if self.lines
                 else f"Timesheet lines of {name}: none yet, t adds one"
             )
@@ -367,22 +375,27 @@ class EmploymentScreen(Section):
     async def _open(self, form: FormDialog[object]) -> None:
         await self.app.push_screen(form, self.saved)
 
-    def _need_pa(self) -> bool:
+    def _need_pa(self, action: str) -> bool:
+        """True (and a word on what to do) when there is no PA yet to add this for."""
+        if not self.loaded:
+            self.waiting = action
+            return True
         if self.records.employees:
             return False
         self.notify("Add a PA first: press n.", timeout=6)
         return True
 
-    async def action_new_pa(self) -> None:
+    async def action_new(self) -> None:
+        """A new PA (n, and "Add a PA" in the command palette)."""
         await self._open(EmployeeForm(self.ctx.today(), self.categories))
 
     async def action_new_line(self) -> None:
-        if not self._need_pa():
+        if not self._need_pa("new_line"):
             employees = self.records.employees
             await self._open(TimesheetForm(self.ctx.today(), employees, self.chosen_name))
 
     async def action_new_payslip(self) -> None:
-        if not self._need_pa():
+        if not self._need_pa("new_payslip"):
             taken = {s.money_out_id for s in self.records.payslips if s.money_out_id}
             form = PayslipForm(
                 self.records.employees, self.chosen_name, self.records.payments, taken
@@ -436,7 +449,8 @@ class EmploymentScreen(Section):
             return
         chosen = item
         question = (
-            f"Delete {what}?\nThe audit log keeps a record of what it was, and u puts it back."
+            f"Delete {what}?\nThe audit log keeps a record of what it was, and u puts it "
+            "back (without any file that was kept with it)."
         )
 
         def answered(yes: bool | None) -> None:

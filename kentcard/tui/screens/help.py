@@ -57,6 +57,7 @@ The app cannot change its text size; your terminal can, and the app fits itself 
 | `m` `u` `a` `A` | Reconcile | match; unmatch; accept the suggestion, or all of them |
 | `n` `t` `p` `i` | Employing a PA | add a PA; a timesheet line; a payslip; insurance |
 | `d`, `u` | Employing a PA | delete the highlighted timesheet line or payslip; put it back |
+| `Enter` | Employing a PA | on a payslip: every figure on it, and the card payment |
 
 ## The sections
 
