@@ -213,39 +213,30 @@ def employee_rate(
     name: Annotated[str, typer.Argument(help="The PA's name.")],
     rate: RateOpt,
     start: Annotated[str, typer.Option("--from", help="The first day of the new rate.")],
-    category: CategoryOpt = None,
-    holiday: HolidayOpt = "weeks",
-    frequency: FrequencyOpt = "monthly",
     night_rate: NightOpt = None,
     weekend_rate: WeekendOpt = None,
     bank_holiday_rate: BankHolidayOpt = None,
     sleep_in: SleepInOpt = None,
-    hours_per_week: WeeklyHoursOpt = None,
-    leave_year_start: LeaveYearOpt = "04-01",
     recipient: RecipientOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a PA's pay from a day on (earlier pay keeps its rate)."""
-    from kentcard.services.employment import set_pay_rate
+    """Change a PA's pay from a day on: earlier pay keeps its rate, and what is not given
+    (premiums, pay frequency, holiday, category) stays as it was."""
+    from kentcard.services.employment import change_pay
 
-    terms = _terms(
-        rate,
-        frequency,
-        holiday,
-        category,
-        night_rate,
-        weekend_rate,
-        bank_holiday_rate,
-        sleep_in,
-        hours_per_week,
-        leave_year_start,
-    )
-    found = set_pay_rate(
+    given = {
+        "night": money(night_rate, "night-rate"),
+        "weekend": money(weekend_rate, "weekend-rate"),
+        "bank_holiday": money(bank_holiday_rate, "bank-holiday-rate"),
+        "sleep_in": money(sleep_in, "sleep-in"),
+    }
+    found = change_pay(
         context(invoked),
         chosen_recipient(invoked, recipient).id,
         employee=name,
         effective_from=parse_date(start, "from"),
-        terms=terms,
+        hourly=parse_money(rate, "rate"),
+        premiums={key: value for key, value in given.items() if value is not None},
     )
     typer.echo(
         json.dumps(jsonable(found))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -283,6 +283,47 @@ def set_pay_rate(
             effective_from=day,
             **rate,
         )
+
+
+def change_pay(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    employee: str,
+    effective_from: date,
+    hourly: Money,
+    premiums: dict[str, Money | None] | None = None,
+) -> PayRate:
+    """A pay rise (or cut) from a day on: the new hourly rate, and any of the premiums
+    (`night`, `weekend`, `bank_holiday`, `sleep_in`) given; everything else as the rate
+    before that day had it."""
+    day = check_date_range(effective_from, "from")
+    with ctx.db.read() as session:
+        found = _employee(session, recipient_id, employee)
+        rates = store.pay_rates(session=session, recipient_id=recipient_id)
+    before = rate_in_force(rates, found.id, day - timedelta(days=1))
+    if before is None:
+        raise InputError("from", f"{found.name} has no pay before {day}; give the day they start")
+    given = premiums or {}
+    terms = RateTerms(
+        hourly=hourly,
+        night=given.get("night", before.night),
+        weekend=given.get("weekend", before.weekend),
+        bank_holiday=given.get("bank_holiday", before.bank_holiday),
+        sleep_in=given.get("sleep_in", before.sleep_in_flat),
+        frequency=before.frequency,
+        holiday=before.holiday,
+        leave_year_start=before.leave_year_start,
+        category=before.category,
+        contracted_minutes=before.contracted_minutes_per_week,
+    )
+    return set_pay_rate(
+        ctx,
+        recipient_id,
+        employee=found.name,
+        effective_from=day,
+        terms=terms,
+    )
 
 
 # --- timesheets, payslips, HMRC ------------------------------------------------------------

@@ -277,3 +277,39 @@ def test_what_a_pa_costs_is_the_worked_example_against_the_plan_line(ctx: Contex
         Money(1820),
     )
     assert (cost.category, cost.budget) == ("PA wages", Money(140000))
+
+
+def test_a_pay_rise_keeps_everything_but_the_rate_from_the_rate_before(ctx: Context) -> None:
+    """£13.00 four-weekly with a £90 sleep-in and a 'PA wages' line; a rise to £13.50 from
+    1 October keeps those; the weekend rate given with it is new; September keeps £13.00."""
+    rid = person(ctx)
+    terms = RateTerms(
+        Money(1300),
+        sleep_in=Money(9000),
+        frequency=PayFrequency.FOUR_WEEKLY,
+        category="PA wages",
+    )
+    employment.add_employee(ctx, rid, name=PA, start=date(2026, 4, 1), terms=terms)
+    risen = employment.change_pay(
+        ctx,
+        rid,
+        employee=PA,
+        effective_from=date(2026, 10, 1),
+        hourly=Money(1350),
+        premiums={"weekend": Money(1500)},
+    )
+    assert (risen.hourly, risen.weekend, risen.sleep_in_flat) == (
+        Money(1350),
+        Money(1500),
+        Money(9000),
+    )
+    assert (risen.frequency, risen.category) == (PayFrequency.FOUR_WEEKLY, "PA wages")
+    rates = employment.records(ctx, rid).rates
+    assert [(r.effective_from, r.hourly) for r in rates] == [
+        (date(2026, 4, 1), Money(1300)),
+        (date(2026, 10, 1), Money(1350)),
+    ]
+    with pytest.raises(InputError, match="no pay before 2026-04-01"):
+        employment.change_pay(
+            ctx, rid, employee=PA, effective_from=date(2026, 4, 1), hourly=Money(1400)
+        )
