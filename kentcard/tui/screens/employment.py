@@ -413,10 +413,15 @@ class EmploymentScreen(Section):
             self.notify(f"Saved: {record.name}.", timeout=4)
         elif isinstance(record, Insurance):
             self.notify(f"Saved: the insurance with {record.insurer}.", timeout=4)
-        else:
-            if isinstance(record, (TimesheetLine, Payslip)):
-                self.chosen = record.employee_id
-            self.notify("Saved.", timeout=3)
+        elif isinstance(record, TimesheetLine):
+            self.chosen = record.employee_id
+            self.notify(
+                f"Saved: {hours_words(record.minutes)} on {date_words(record.day)}.", timeout=4
+            )
+        elif isinstance(record, Payslip):
+            self.chosen = record.employee_id
+            period = short_period(record.period_start, record.period_end)
+            self.notify(f"Saved: the payslip for {period}.", timeout=4)
         self.load()
 
     # -- deleting and putting back ---------------------------------------------------------
@@ -429,7 +434,7 @@ class EmploymentScreen(Section):
             if 0 <= row < len(self.lines):
                 item = self.lines[row]
                 what = (
-                    f"the timesheet line of {name}: {short_hours(item.minutes)} "
+                    f"the timesheet line of {name}: {hours_words(item.minutes)} "
                     f"on {date_words(item.day)}"
                 )
         elif focused is self.query_one("#payslips", Table):
