@@ -320,3 +320,39 @@ async def test_other_employment_findings_open_the_section_and_never_crash(
         await settle(pilot)
         assert isinstance(app.screen, EmploymentScreen)
         assert "Sam Carer" in text_of(app, "#lines-title")
+
+
+async def test_the_payslip_form_checks_its_sums_as_they_are_typed(
+    settings: Settings, with_pa: Context
+) -> None:
+    """The card payment chosen fills an empty net pay; a net pay more than the gross less
+    tax, NI and pension is named under its box as it is typed, and Ctrl+S saves nothing."""
+    person = recipients.list_recipients(with_pa)[0].id
+    ledger.add_money_out(
+        with_pa, person, date=date(2026, 11, 25), amount=Money(8000), payee="Sam Carer"
+    )
+    app = make_app(settings, with_pa)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("minus")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PayslipForm)
+        form.query_one("#f-money-out").focus()
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert form.raw("net") == "80.00"
+        form.query_one("#f-gross").focus()
+        await pilot.press(*"70.00", "tab", *"5")
+        await settle(pilot)
+        assert "Gross less tax, employee's NI and pension: £65.00" in text_of(app, "#payslip-sums")
+        assert "Net pay: is more than the gross less tax, NI and pension (£65.00)" in text_of(
+            app, "#e-net"
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Net pay" in text_of(app, "#form-error")
+    assert len(employment.records(with_pa, person).payslips) == 1  # the fixture's own

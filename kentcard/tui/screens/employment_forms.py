@@ -27,7 +27,7 @@ from kentcard.core.money import Money, format_money, parse_money
 from kentcard.core.validate import parse_choice, parse_minutes
 from kentcard.services import employment
 from kentcard.services.employment import PayslipFigures, RateTerms
-from kentcard.tui.screens.money_forms import date_field, text_of
+from kentcard.tui.screens.money_forms import date_field, money_text, text_of
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
 KIND_WORDS = {
@@ -284,6 +284,8 @@ class PayslipForm(FormDialog[Payslip]):
         yield from super().compose_field(spec)
         if spec.name == "net":  # what the net should be, under the box it is typed in
             yield Static("", id="payslip-sums", classes="hint")
+        if spec.name == "money-out":  # whether the payment chosen is the net pay
+            yield Static("", id="payment-hint", classes="hint")
 
     def payment_choices(self, name: str) -> list[tuple[str, str]]:
         found = self.employees.get(name)
@@ -332,9 +334,28 @@ class PayslipForm(FormDialog[Payslip]):
         if name in ("gross", "tax", "employee-ni", "pension"):
             self.show_field_error("net", self.check("net")[1])
             self.show_field_error("holiday-pay", self.check("holiday-pay")[1])
+        if name == "money-out" and not self.raw("net").strip():
+            payment = self.chosen_payment()
+            if payment is not None:  # the net pay is what was paid, unless typed otherwise
+                self.set_raw("net", money_text(payment.amount))
         left = self.left_after_deductions()
         self.query_one("#payslip-sums", Static).update(
             "" if left is None else f"Gross less tax, employee's NI and pension: {left}"
+        )
+        self.query_one("#payment-hint", Static).update(self.payment_hint())
+
+    def chosen_payment(self) -> WagePayment | None:
+        chosen = self.check("money-out")[0]
+        return next((p for p in self.payments if p.id == chosen), None)
+
+    def payment_hint(self) -> str:
+        payment = self.chosen_payment()
+        net, problem = self.check("net")
+        if payment is None or net is None or problem or payment.amount == net:
+            return ""
+        return (
+            f"The card payment is {format_money(payment.amount)}, not the net pay "
+            f"{format_money(net)}: a reviewer would ask why."
         )
 
     def save(self, values: dict[str, Any]) -> Payslip:
