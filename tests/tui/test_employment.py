@@ -21,7 +21,12 @@ from kentcard.tui.app import KentcardApp
 from kentcard.tui.launch import make_app
 from kentcard.tui.screens.dashboard import DashboardScreen
 from kentcard.tui.screens.employment import NO_INSURANCE, EmploymentScreen
-from kentcard.tui.screens.employment_forms import EmployeeForm, PayslipForm, TimesheetForm
+from kentcard.tui.screens.employment_forms import (
+    CostForm,
+    EmployeeForm,
+    PayslipForm,
+    TimesheetForm,
+)
 from kentcard.tui.widgets.dialogs import ConfirmDialog
 from tests.tui.conftest import SIZE, settle
 
@@ -356,3 +361,21 @@ async def test_the_payslip_form_checks_its_sums_as_they_are_typed(
         assert app.screen is form
         assert "Net pay" in text_of(app, "#form-error")
     assert len(employment.records(with_pa, person).payslips) == 1  # the fixture's own
+
+
+async def test_c_estimates_what_the_pa_costs_a_month(pa_app: KentcardApp) -> None:
+    """c asks the hours a week and shows the estimate a month, line by line, against the
+    plan line the wages come from."""
+    app = pa_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("minus")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CostForm)
+        await pilot.press(*"16", "ctrl+s")
+        await settle_until(pilot, lambda: not isinstance(app.screen, CostForm))
+        shown = str(app.screen.query_one(".dialog-question", Static).render())
+        assert shown.startswith("Estimate for Sam Carer: 16 hours a week at £10.00 an hour")
+        assert "Total a month" in shown and "The plan's Home care budget" in shown

@@ -31,15 +31,17 @@ from kentcard.core.employment.records import (
 from kentcard.core.employment.words import date_words, hours_words
 from kentcard.core.money import Money, format_money
 from kentcard.services import browse, employment
-from kentcard.services.employment import PayslipFigures
+from kentcard.services.employment import PaCost, PayslipFigures
 from kentcard.tui.messages import EmploymentLoaded, RecordDeleted
 from kentcard.tui.screens.base import Section
 from kentcard.tui.screens.employment_forms import (
+    CostForm,
     EmployeeForm,
     InsuranceForm,
     PayslipForm,
     TimesheetForm,
     band_words,
+    cost_words,
     kind_words,
     payment_words,
 )
@@ -140,6 +142,8 @@ class EmploymentScreen(Section):
         Binding("i", "new_insurance", "Insurance", id="employment.insurance", priority=True),
         Binding("d,delete", "delete", "Delete", id="employment.delete"),
         Binding("u", "undo", "Undo delete", id="employment.undo"),
+        # Not in the footer, which is full at 80 columns: the line at the top names it.
+        Binding("c", "cost", "Cost a month", show=False, id="employment.cost"),
     ]
     CSS = """
     EmploymentScreen #insurance { height: auto; padding: 0 1; }
@@ -165,7 +169,8 @@ class EmploymentScreen(Section):
 
     def body(self) -> ComposeResult:
         yield Static(
-            "Your PAs, their timesheets and payslips. Tab moves between the tables.",
+            "Your PAs, their timesheets and payslips. Tab moves between the tables; "
+            "c estimates what the PA highlighted costs a month.",
             classes="section-help",
         )
         yield Static("", id="insurance")
@@ -401,6 +406,19 @@ class EmploymentScreen(Section):
                 self.records.employees, self.chosen_name, self.records.payments, taken
             )
             await self._open(form)
+
+    async def action_cost(self) -> None:
+        """c: what the highlighted PA would cost a month, for the hours a week asked."""
+        name = self.chosen_name
+        if name is None:
+            self.notify("Add a PA first: press n.", timeout=6)
+            return
+
+        def worked_out(result: tuple[PaCost, int] | None) -> None:
+            if result is not None:
+                self.app.push_screen(NoticeDialog(cost_words(*result)))
+
+        await self.app.push_screen(CostForm(name), worked_out)
 
     async def action_new_insurance(self) -> None:
         await self._open(InsuranceForm(self.ctx.today()))

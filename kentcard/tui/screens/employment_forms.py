@@ -26,7 +26,7 @@ from kentcard.core.errors import InputError
 from kentcard.core.money import Money, format_money, parse_money
 from kentcard.core.validate import parse_choice, parse_minutes
 from kentcard.services import employment
-from kentcard.services.employment import PayslipFigures, RateTerms
+from kentcard.services.employment import PaCost, PayslipFigures, RateTerms
 from kentcard.tui.screens.money_forms import date_field, money_text, text_of
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
@@ -438,3 +438,65 @@ class InsuranceForm(FormDialog[Insurance]):
             premium=values["premium"],
             file=values["file"],
         )
+
+
+class CostForm(FormDialog[tuple[PaCost, int]]):
+    """What a PA would cost a month at today's rate, for the hours a week typed."""
+
+    def __init__(self, name: str) -> None:
+        self.pa_name = name
+        self.title_text = f"What {name} would cost a month"
+        super().__init__(
+            [
+                Field(
+                    "hours-per-week",
+                    "Hours a week (20 or 20:30)",
+                    "",
+                    required(_hours, "hours-per-week"),
+                    "e.g. 20",
+                ),
+            ]
+        )
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static(
+            "An estimate at today's rate and figures: the wage, holiday cover, employer's "
+            "NI and pension, and the insurance premium in force. Ctrl+S works it out.",
+            classes="hint",
+        )
+
+    def save(self, values: dict[str, Any]) -> tuple[PaCost, int]:
+        """The estimate, and the minutes a week it is for."""
+        minutes = values["hours-per-week"]
+        found = employment.employee_cost(
+            self.kapp.ctx, self.recipient.id, employee=self.pa_name, minutes_per_week=minutes
+        )
+        return found, minutes
+
+
+def cost_words(found: PaCost, minutes: int) -> str:
+    """The estimate a line a figure, as `kentcard employee cost` prints it."""
+    e = found.estimate
+    lines = [
+        ("Wage", e.wage_estimate),
+        ("Holiday cover (5.6 weeks a year)", e.holiday_cover_estimate),
+        ("Employer's National Insurance", e.employer_ni_estimate),
+        ("Employer's pension", e.employer_pension_estimate),
+        ("Insurance", e.insurance_estimate),
+        ("Total a month", e.total_estimate),
+    ]
+    width = max(len(label) for label, _ in lines)
+    body = "\n".join(f"{label:<{width}}  {format_money(m):>10}" for label, m in lines)
+    text = (
+        f"Estimate for {found.employee.name}: {hours_words(minutes)} a week at "
+        f"{format_money(found.hourly)} an hour, paid {found.frequency.value}.\n\n{body}\n\n"
+        f"About {format_money(e.per_hour_estimate)} for each hour worked."
+    )
+    if found.budget is not None:
+        left = found.budget.pence - e.total_estimate.pence
+        verdict = "left over" if left >= 0 else "more than the budget"
+        text += (
+            f"\nThe plan's {found.category} budget this month is {format_money(found.budget)}: "
+            f"{format_money(Money(abs(left)))} {verdict}."
+        )
+    return text

@@ -56,6 +56,7 @@ The app cannot change its text size; your terminal can, and the app fits itself 
 | `i` `c` `l` | Reconcile | import a statement; create an entry from a line; lock |
 | `m` `u` `a` `A` | Reconcile | match; unmatch; accept the suggestion, or all of them |
 | `n` `t` `p` `i` | Employing a PA | add a PA; a timesheet line; a payslip; insurance |
+| `c` | Employing a PA | what the highlighted PA would cost a month, for the hours a week |
 | `d`, `u` | Employing a PA | delete the highlighted timesheet line or payslip; put it back |
 | `Enter` | Employing a PA | on a payslip: every figure on it, and the card payment |
 
