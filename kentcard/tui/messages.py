@@ -66,6 +66,7 @@ class EmploymentLoaded(Message):
 
     records: EmploymentRecords
     categories: list[str]
+    request: int  # which reading this is: an older one finishing later is ignored
 
 
 @dataclass

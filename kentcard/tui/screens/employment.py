@@ -165,6 +165,7 @@ class EmploymentScreen(Section):
         self.target: tuple[str, int] | None = None  # ("payslip"|"employee", id) to show
         self.removed: Removed | None = None  # the last deletion, to undo
         self.loaded = False  # the records have been read once
+        self.request = 0  # the latest reading asked for
         self.waiting: str | None = None  # an action asked for before they were
 
     def body(self) -> ComposeResult:
@@ -206,13 +207,21 @@ class EmploymentScreen(Section):
         self.load()
 
     # -- reading ---------------------------------------------------------------------------
-    @work(thread=True, exit_on_error=False, group="employment", exclusive=True)
     def load(self) -> None:
+        """Read the records again. A reading started earlier (when a dialog closed, say)
+        that finishes after this one is ignored, so a deletion never seems undone."""
+        self.request += 1
+        self.read_records(self.request)
+
+    @work(thread=True, exit_on_error=False, group="employment")
+    def read_records(self, request: int) -> None:
         found = employment.records(self.ctx, self.recipient.id)
         categories = browse.categories(self.ctx, self.recipient.id)
-        self.post_message(EmploymentLoaded(found, categories))
+        self.post_message(EmploymentLoaded(found, categories, request))
 
     def on_employment_loaded(self, message: EmploymentLoaded) -> None:
+        if message.request != self.request:
+            return
         self.records, self.categories = message.records, message.categories
         self.loaded = True
         employees = list(self.records.employees)
