@@ -170,8 +170,7 @@ class EmploymentScreen(Section):
 
     def body(self) -> ComposeResult:
         yield Static(
-            "Your PAs, their timesheets and payslips. Tab moves between the tables; "
-            "c estimates what the PA highlighted costs a month.",
+            "Your PAs, their timesheets and payslips. Tab: next table. c: what a PA costs.",
             classes="section-help",
         )
         yield Static("", id="insurance")
