@@ -37,6 +37,7 @@ from kentcard.core.employment.records import (
     TimesheetLine,
     WorkKind,
 )
+from kentcard.core.employment.words import period_words
 from kentcard.core.errors import ConflictError, InputError, NotFoundError
 from kentcard.core.money import Money, format_money
 from kentcard.core.records import DocumentKind, ProviderKind
@@ -415,7 +416,8 @@ def add_payslip(
     file: File = None,
 ) -> Payslip:
     """A payslip as issued, linked to the card payment of its net wage when given; its
-    file is then that payment's evidence too."""
+    file is then that payment's evidence too. A PA's pay periods do not overlap: a second
+    payslip for days another covers is refused."""
     period_start = check_date_range(period_start, "from")
     period_end = check_date_range(period_end, "to")
     paid_on = check_date_range(paid_on, "paid")
@@ -433,6 +435,15 @@ def add_payslip(
                 )
         days = [period_end, paid_on]
         locks.ensure_open(session=session, recipient_id=recipient_id, days=days, field="paid")
+        for other in store.payslips(session=session, recipient_id=recipient_id):
+            if other.employee_id == found.id and (
+                other.period_start <= period_end and period_start <= other.period_end
+            ):
+                raise ConflictError(
+                    f"from: {found.name} already has a payslip for "
+                    f"{period_words(other.period_start, other.period_end)}; a pay period is on "
+                    f"one payslip (to replace it, delete payslip {other.id} first)"
+                )
         document_id = _store_file(session, recipient_id, upload, DocumentKind.PAYSLIP)
         if document_id is not None and money_out_id is not None:  # it proves the wage paid
             store_documents.link(

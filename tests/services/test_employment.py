@@ -313,3 +313,28 @@ def test_a_pay_rise_keeps_everything_but_the_rate_from_the_rate_before(ctx: Cont
         employment.change_pay(
             ctx, rid, employee=PA, effective_from=date(2026, 4, 1), hourly=Money(1400)
         )
+
+
+def test_a_second_payslip_for_days_another_covers_is_refused(ctx: Context) -> None:
+    """April is on a payslip: another for 15 April to 14 May is refused, naming the first;
+    1 to 31 May is taken."""
+    rid = person(ctx)
+    employer(ctx, rid)
+    april_month(ctx, rid, paid=19283, net=19283)
+    before = employment_counts(DB(ctx))
+
+    def slip(start: date, end: date) -> None:
+        employment.add_payslip(
+            ctx,
+            rid,
+            employee=PA,
+            period_start=start,
+            period_end=end,
+            paid_on=end,
+            figures=PayslipFigures(gross=Money(1000), net=Money(1000)),
+        )
+
+    with pytest.raises(ConflictError, match="already has a payslip for 1–30 April 2026"):
+        slip(date(2026, 4, 15), date(2026, 5, 14))
+    assert employment_counts(DB(ctx)) == before
+    slip(date(2026, 5, 1), date(2026, 5, 31))
