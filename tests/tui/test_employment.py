@@ -61,8 +61,9 @@ async def type_into(pilot: object, text: str) -> None:
 async def test_a_pa_three_timesheet_lines_and_a_payslip_added_through_the_forms(
     app: KentcardApp,
 ) -> None:
-    """n adds a PA, t three timesheet lines (7.5, 7:30 and travel), p a payslip tied to the
-    card payment of its net pay; the tables show them, newest first, in words."""
+    """n adds a PA, t three timesheet lines (7.5, 7:30 and travel; each form offers the day
+    of the line before), p a payslip tied to the card payment of its net pay; the tables
+    show them, newest first, in words."""
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("minus")
@@ -93,16 +94,19 @@ async def test_a_pa_three_timesheet_lines_and_a_payslip_added_through_the_forms(
             category="Home care",
         )
 
-        for day, hours, travel in (
-            ("3/11/2026", "7.5", False),
-            ("10/11/2026", "7:30", False),
-            ("17/11/2026", "7.5", True),
+        offered = "2026-11-25"  # today, then the day of the line added before
+        for day, iso, hours, travel in (
+            ("3/11/2026", "2026-11-03", "7.5", False),
+            ("10/11/2026", "2026-11-10", "7:30", False),
+            ("17/11/2026", "2026-11-17", "7.5", True),
         ):
             await pilot.press("t")
             await settle(pilot)
             form = app.screen
             assert isinstance(form, TimesheetForm)
             assert form.query_one("#f-employee").value == "Sam Carer"  # type: ignore[attr-defined]
+            assert form.raw("date") == offered
+            offered = iso
             await pilot.press("tab")
             await type_into(pilot, day)
             await pilot.press("tab", *hours)

@@ -167,6 +167,7 @@ class EmploymentScreen(Section):
         self.loaded = False  # the records have been read once
         self.request = 0  # the latest reading asked for
         self.waiting: str | None = None  # an action asked for before they were
+        self.last_day: date | None = None  # the day of the line added last, offered again
 
     def body(self) -> ComposeResult:
         yield Static(
@@ -405,7 +406,8 @@ class EmploymentScreen(Section):
     async def action_new_line(self) -> None:
         if not self._need_pa("new_line"):
             employees = self.records.employees
-            await self._open(TimesheetForm(self.ctx.today(), employees, self.chosen_name))
+            day = self.last_day or self.ctx.today()  # a week's sheet goes in day by day
+            await self._open(TimesheetForm(day, employees, self.chosen_name))
 
     async def action_new_payslip(self) -> None:
         if not self._need_pa("new_payslip"):
@@ -441,6 +443,7 @@ class EmploymentScreen(Section):
             self.notify(f"Saved: the insurance with {record.insurer}.", timeout=4)
         elif isinstance(record, TimesheetLine):
             self.chosen = record.employee_id
+            self.last_day = record.day
             self.notify(
                 f"Saved: {hours_words(record.minutes)} on {date_words(record.day)}.", timeout=4
             )

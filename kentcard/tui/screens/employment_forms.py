@@ -404,7 +404,7 @@ class InsuranceForm(FormDialog[Insurance]):
                     "Renewal date",
                     "",
                     required(parse_date, "to"),
-                    "the day the cover ends, e.g. 1/11/2027",
+                    "the day it renews, e.g. 1/11/2027",
                 ),
                 Field("cover", "Cover (£), if shown", "", optional(_positive, "cover")),
                 Field(
