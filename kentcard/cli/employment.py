@@ -245,6 +245,29 @@ def employee_rate(
     )
 
 
+@employee_app.command("leave")
+@handled
+def employee_leave(
+    invoked: typer.Context,
+    name: Annotated[str, typer.Argument(help="The PA's name.")],
+    on: Annotated[str | None, typer.Option(help="Their last day of work.")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="They work on after all.")] = False,
+    recipient: RecipientOpt = None,
+) -> None:
+    """Record a PA's last day of work (or, with --undo, that they did not leave)."""
+    from kentcard.services.employment import end_employment
+
+    if (on is None) != undo:
+        raise InputError("on", "give their last day, or --undo")
+    found = end_employment(
+        context(invoked),
+        chosen_recipient(invoked, recipient).id,
+        employee=name,
+        last_day=None if on is None else parse_date(on, "on"),
+    )
+    typer.echo(f"{found.name}: last day {found.end}." if found.end else f"{found.name} works on.")
+
+
 @employee_app.command("cost")
 @handled
 def employee_cost(

@@ -327,6 +327,30 @@ def change_pay(
     )
 
 
+def end_employment(
+    ctx: Context, recipient_id: int, *, employee: str, last_day: date | None
+) -> Employee:
+    """The PA's last day of work (None: they work on after all). Timesheet lines after it
+    are refused, and the insurance and holiday checks stop at it."""
+    day = None if last_day is None else check_date_range(last_day, "on")
+    with ctx.db.write() as session:
+        found = _employee(session, recipient_id, employee)
+        if day is not None and day < found.start:
+            raise InputError("on", f"is before {found.name} started, on {found.start}")
+        later = [
+            line.day
+            for line in store.timesheet_lines(session=session, recipient_id=recipient_id)
+            if line.employee_id == found.id and day is not None and line.day > day
+        ]
+        if later:
+            raise ConflictError(
+                f"on: {found.name} has timesheet lines after {day} (the last on {max(later)})"
+            )
+        changed = [d for d in (day, found.end) if d is not None]
+        locks.ensure_open(session=session, recipient_id=recipient_id, days=changed, field="on")
+        return store.end_employment(session=session, employee_id=found.id, last_day=day)
+
+
 # --- timesheets, payslips, HMRC ------------------------------------------------------------
 
 

@@ -238,6 +238,21 @@ def add_hmrc_payment(
     return found[0]
 
 
+def end_employment(*, session: Session, employee_id: int, last_day: date | None) -> Employee:
+    """Set (or, with None, clear) the PA's last day of work, with an audit line."""
+    row = session.get(EmployeeRow, employee_id)
+    if row is None:
+        raise NotFoundError(f"PA {employee_id} does not exist")
+    audit.change(
+        session=session,
+        row=row,
+        values={"end_date": last_day},
+        entity="employee",
+        recipient_id=row.recipient_id,
+    )
+    return _employee(row)
+
+
 def delete_timesheet_line(*, session: Session, line_id: int) -> TimesheetLine:
     row = session.get(TimesheetLineRow, line_id)
     if row is None:

@@ -338,3 +338,21 @@ def test_a_second_payslip_for_days_another_covers_is_refused(ctx: Context) -> No
         slip(date(2026, 4, 15), date(2026, 5, 14))
     assert employment_counts(DB(ctx)) == before
     slip(date(2026, 5, 1), date(2026, 5, 31))
+
+
+def test_a_pa_who_leaves_has_no_timesheet_after_their_last_day(ctx: Context) -> None:
+    """Sam leaves on 30 April: a line on 1 May is refused; a last day before a line already
+    entered is refused naming it; --undo clears the last day, audited each time."""
+    rid = person(ctx)
+    employer(ctx, rid)
+    employment.add_timesheet_line(ctx, rid, employee=PA, day=date(2026, 4, 20), minutes=60)
+    with pytest.raises(ConflictError, match="the last on 2026-04-20"):
+        employment.end_employment(ctx, rid, employee=PA, last_day=date(2026, 4, 19))
+    before = last_audit_id(DB(ctx))
+    left = employment.end_employment(ctx, rid, employee=PA, last_day=date(2026, 4, 30))
+    assert left.end == date(2026, 4, 30)
+    with pytest.raises(InputError, match="not employed on 2026-05-01"):
+        employment.add_timesheet_line(ctx, rid, employee=PA, day=date(2026, 5, 1), minutes=60)
+    back = employment.end_employment(ctx, rid, employee=PA, last_day=None)
+    assert back.end is None
+    assert audit_since(DB(ctx), before) == [("employee", 1, "update"), ("employee", 1, "update")]
