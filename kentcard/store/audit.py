@@ -81,6 +81,44 @@ def change(
     )
 
 
+def insert(
+    *,
+    session: Session,
+    row: Any,
+    entity: str,
+    extra: dict[str, Any] | None = None,
+    recipient_id: int | None = None,
+) -> Any:
+    """Add a new row of a person's and its 'create' audit line; returns the row, its id
+    set. The person is the row's `recipient_id` unless given (a row without one)."""
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    record(
+        session=session,
+        entity=entity,
+        entity_id=row.id,
+        action="create",
+        recipient_id=row.recipient_id if recipient_id is None else recipient_id,
+        after=row,
+        extra=extra,
+    )
+    return row
+
+
+def remove(*, session: Session, row: Any, entity: str) -> None:
+    """Delete a row of a person's and write its 'delete' audit line (the values it had)."""
+    record(
+        session=session,
+        entity=entity,
+        entity_id=row.id,
+        action="delete",
+        recipient_id=row.recipient_id,
+        before=row,
+    )
+    session.delete(row)
+
+
 def history(*, session: Session, entity: str, entity_id: int) -> list[AuditRow]:
     statement = (
         select(AuditRow)

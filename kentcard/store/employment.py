@@ -133,31 +133,11 @@ def _insurance(row: InsuranceRow) -> Insurance:
 
 
 def _add(session: Session, row: SQLModel, entity: str, recipient_id: int) -> Any:
-    session.add(row)
-    session.flush()
-    row_id = getattr(row, "id", None)
-    assert row_id is not None
-    audit.record(
-        session=session,
-        entity=entity,
-        entity_id=row_id,
-        action="create",
-        recipient_id=recipient_id,
-        after=row,
-    )
-    return row
+    return audit.insert(session=session, row=row, entity=entity, recipient_id=recipient_id)
 
 
-def _delete(session: Session, row: Any, entity: str, recipient_id: int) -> None:
-    audit.record(
-        session=session,
-        entity=entity,
-        entity_id=row.id,
-        action="delete",
-        recipient_id=recipient_id,
-        before=row,
-    )
-    session.delete(row)
+def _delete(session: Session, row: Any, entity: str) -> None:
+    audit.remove(session=session, row=row, entity=entity)
     session.flush()
 
 
@@ -258,7 +238,7 @@ def delete_timesheet_line(*, session: Session, line_id: int) -> TimesheetLine:
     if row is None:
         raise NotFoundError(f"timesheet line {line_id} does not exist")
     line = _line(row)
-    _delete(session, row, "timesheet_line", row.recipient_id)
+    _delete(session, row, "timesheet_line")
     return line
 
 
@@ -267,7 +247,7 @@ def delete_payslip(*, session: Session, payslip_id: int) -> Payslip:
     if row is None:
         raise NotFoundError(f"payslip {payslip_id} does not exist")
     slip = _payslip(row)
-    _delete(session, row, "payslip", row.recipient_id)
+    _delete(session, row, "payslip")
     return slip
 
 

@@ -64,19 +64,7 @@ def money_out_record(*, session: Session, money_out_id: int) -> MoneyOut:
 
 
 def _add(session: Session, row: Any, entity: str, extra: dict[str, Any] | None) -> Any:
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    audit.record(
-        session=session,
-        entity=entity,
-        entity_id=row.id,
-        action="create",
-        recipient_id=row.recipient_id,
-        after=row,
-        extra=extra,
-    )
-    return row
+    return audit.insert(session=session, row=row, entity=entity, extra=extra)
 
 
 def _update(
@@ -100,16 +88,9 @@ def _update(
 
 
 def _delete(session: Session, kind: type[Any], entry_id: int, label: str) -> None:
-    row = _row(session, kind, entry_id, label)
-    audit.record(
-        session=session,
-        entity=kind.__tablename__,
-        entity_id=entry_id,
-        action="delete",
-        recipient_id=row.recipient_id,
-        before=row,
+    audit.remove(
+        session=session, row=_row(session, kind, entry_id, label), entity=kind.__tablename__
     )
-    session.delete(row)
 
 
 def add_money_in(
