@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "insurance": "employment",
     "employer": "employment",
     "hmrc": "employment",
+    "pension": "employment",
 }
 
 

@@ -53,6 +53,9 @@ insurance_app = typer.Typer(
 employer_app = typer.Typer(
     cls=OneLineErrors, help="How you run your PAs' payroll.", no_args_is_help=True
 )
+pension_app = typer.Typer(
+    cls=OneLineErrors, help="Payments to your PAs' workplace pension.", no_args_is_help=True
+)
 hmrc_app = typer.Typer(
     cls=OneLineErrors, help="Payments to HMRC for your PAs' tax and NI.", no_args_is_help=True
 )
@@ -63,6 +66,7 @@ for sub, name in [
     (insurance_app, "insurance"),
     (employer_app, "employer"),
     (hmrc_app, "hmrc"),
+    (pension_app, "pension"),
 ]:
     app.add_typer(sub, name=name)
 
@@ -562,5 +566,32 @@ def hmrc_add(
         money_out_id=record_id(money_out, "money-out"),
         tax_year=tax_year,
         period=period,
+    )
+    emit(record, as_json)
+
+
+@pension_app.command("add")
+@handled
+def pension_add(
+    invoked: typer.Context,
+    money_out: Annotated[
+        str, typer.Option("--money-out", help="Id of the card payment to the pension.")
+    ],
+    employee: Annotated[str, typer.Option(help="The PA whose pension it pays.")],
+    start: Annotated[str, typer.Option("--from", help="First day of the pay period.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the pay period.")],
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record that a card payment paid a PA's workplace pension for a pay period."""
+    from kentcard.services.employment import add_pension_payment
+
+    record = add_pension_payment(
+        context(invoked),
+        chosen_recipient(invoked, recipient).id,
+        money_out_id=record_id(money_out, "money-out"),
+        employee=employee,
+        period_start=parse_date(start, "from"),
+        period_end=parse_date(end, "to"),
     )
     emit(record, as_json)

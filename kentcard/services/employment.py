@@ -34,6 +34,7 @@ from kentcard.core.employment.records import (
     PayRate,
     PayrollRoute,
     Payslip,
+    PensionPayment,
     TimesheetLine,
     WorkKind,
 )
@@ -512,6 +513,35 @@ def add_hmrc_payment(
             money_out_id=money_out_id,
             tax_year=tax_year,
             period=period,
+        )
+
+
+def add_pension_payment(
+    ctx: Context,
+    recipient_id: int,
+    *,
+    money_out_id: int,
+    employee: str,
+    period_start: date,
+    period_end: date,
+) -> PensionPayment:
+    """Mark a card payment as paying a PA's workplace pension contributions for a period."""
+    period_start = check_date_range(period_start, "from")
+    period_end = check_date_range(period_end, "to")
+    if period_end < period_start:
+        raise InputError("to", "the pay period ends before it starts")
+    with ctx.db.write() as session:
+        found = _employee(session, recipient_id, employee)
+        payment = store_ledger.money_out_record(session=session, money_out_id=money_out_id)
+        if payment.recipient_id != recipient_id:
+            raise NotFoundError(f"money-out {money_out_id} does not exist")
+        return store.add_pension_payment(
+            session=session,
+            recipient_id=recipient_id,
+            money_out_id=money_out_id,
+            employee_id=found.id,
+            period_start=period_start,
+            period_end=period_end,
         )
 
 

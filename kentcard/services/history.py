@@ -29,6 +29,7 @@ ENTITIES = {
     "timesheet-line": "timesheet_line",
     "payslip": "payslip",
     "hmrc-payment": "hmrc_payment",
+    "pension-payment": "pension_payment",
 }
 
 

@@ -48,6 +48,7 @@ TABLES = (
     "timesheet_line",
     "payslip",
     "hmrc_payment",
+    "pension_payment",
 )
 
 
@@ -168,6 +169,7 @@ LOSS_TABLES = (
     "payslip",
     "insurance",
     "hmrc_payment",
+    "pension_payment",
 )
 
 

@@ -23,6 +23,7 @@ from kentcard.core.employment.records import (
     PayRate,
     PayrollRoute,
     Payslip,
+    PensionPayment,
     TimesheetLine,
     WagePayment,
     WorkKind,
@@ -38,6 +39,7 @@ from kentcard.store.employment_models import (
     InsuranceRow,
     PayRateRow,
     PayslipRow,
+    PensionPaymentRow,
     TimesheetLineRow,
 )
 from kentcard.store.models import MoneyOutRow
@@ -216,6 +218,47 @@ def add_hmrc_payment(
     _add(session, row, "hmrc_payment", recipient_id)
     found = [p for p in hmrc_payments(session=session, recipient_id=recipient_id) if p.id == row.id]
     return found[0]
+
+
+def add_pension_payment(*, session: Session, recipient_id: int, **values: Any) -> PensionPayment:
+    """Mark a card payment as paying a PA's pension contributions for a pay period (once)."""
+    taken = select(PensionPaymentRow.id).where(
+        PensionPaymentRow.money_out_id == values["money_out_id"]
+    )
+    if session.exec(taken).first() is not None:
+        raise ConflictError("money-out: this payment is already recorded as a pension payment")
+    row = _add(
+        session,
+        PensionPaymentRow(recipient_id=recipient_id, **values),
+        "pension_payment",
+        recipient_id,
+    )
+    return next(
+        p for p in pension_payments(session=session, recipient_id=recipient_id) if p.id == row.id
+    )
+
+
+def pension_payments(*, session: Session, recipient_id: int) -> list[PensionPayment]:
+    rows = session.exec(
+        select(PensionPaymentRow, MoneyOutRow)
+        .join(MoneyOutRow, col(MoneyOutRow.id) == col(PensionPaymentRow.money_out_id))
+        .where(PensionPaymentRow.recipient_id == recipient_id)
+        .order_by(col(MoneyOutRow.date), col(PensionPaymentRow.id))
+    )
+    found = []
+    for paid, entry in rows:
+        assert paid.id is not None
+        found.append(
+            PensionPayment(
+                id=paid.id,
+                paid_on=entry.date,
+                amount=Money(entry.amount_pence),
+                employee_id=paid.employee_id,
+                period_start=paid.period_start,
+                period_end=paid.period_end,
+            )
+        )
+    return found
 
 
 def end_employment(*, session: Session, employee_id: int, last_day: date | None) -> Employee:

@@ -225,3 +225,21 @@ class HmrcPaymentRow(SQLModel, table=True):
     money_out_id: int = Field(foreign_key="money_out.id")
     tax_year: int
     period: int
+
+
+class PensionPaymentRow(SQLModel, table=True):
+    """A card payment to the workplace pension provider, for a PA's pay period."""
+
+    __tablename__ = "pension_payment"
+    __table_args__ = (
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+        UniqueConstraint("money_out_id"),
+        AUTOINCREMENT,
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id")
+    money_out_id: int = Field(foreign_key="money_out.id")
+    employee_id: int = Field(foreign_key="employee.id")
+    period_start: date
+    period_end: date

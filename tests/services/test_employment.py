@@ -356,3 +356,33 @@ def test_a_pa_who_leaves_has_no_timesheet_after_their_last_day(ctx: Context) -> 
     back = employment.end_employment(ctx, rid, employee=PA, last_day=None)
     assert back.end is None
     assert audit_since(DB(ctx), before) == [("employee", 1, "update"), ("employee", 1, "update")]
+
+
+def test_a_card_payment_to_the_pension_is_recorded_for_a_pas_pay_period(ctx: Context) -> None:
+    """£36.40 paid to NEST on 15 May for April's contributions is recorded once, with the
+    payment's date and amount; a second record of the same payment is refused."""
+    rid = person(ctx)
+    employer(ctx, rid)
+    paid = ledger.add_money_out(ctx, rid, date=date(2026, 5, 15), amount=Money(3640), payee="NEST")
+    recorded = employment.add_pension_payment(
+        ctx,
+        rid,
+        money_out_id=paid.id,
+        employee=PA,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 4, 30),
+    )
+    assert (recorded.paid_on, recorded.amount, recorded.period_end) == (
+        date(2026, 5, 15),
+        Money(3640),
+        date(2026, 4, 30),
+    )
+    with pytest.raises(ConflictError, match="already recorded as a pension payment"):
+        employment.add_pension_payment(
+            ctx,
+            rid,
+            money_out_id=paid.id,
+            employee=PA,
+            period_start=date(2026, 5, 1),
+            period_end=date(2026, 5, 31),
+        )

@@ -1,6 +1,7 @@
 """employing a PA: employer details, insurance, PAs, pay rates, timesheets, payslips, HMRC
+and pension payments
 
-Eight new tables, nothing else changes: a person's existing records, ids and AUTOINCREMENT
+Nine new tables, nothing else changes: a person's existing records, ids and AUTOINCREMENT
 sequences stay as they were. Going back drops the tables (and what was recorded in them).
 
 Revision ID: 0006
@@ -92,6 +93,21 @@ def upgrade() -> None:
     with op.batch_alter_table('insurance', schema=None) as batch_op:
         batch_op.create_index('ix_insurance_recipient_start', ['recipient_id', 'start_date'], unique=False)
 
+    op.create_table('pension_payment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('money_out_id', sa.Integer(), nullable=False),
+    sa.Column('employee_id', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.CheckConstraint('period_end >= period_start', name=op.f('ck_pension_payment_period_ordered')),
+    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_pension_payment_employee_id_employee')),
+    sa.ForeignKeyConstraint(['money_out_id'], ['money_out.id'], name=op.f('fk_pension_payment_money_out_id_money_out')),
+    sa.ForeignKeyConstraint(['recipient_id'], ['recipient.id'], name=op.f('fk_pension_payment_recipient_id_recipient')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pension_payment')),
+    sa.UniqueConstraint('money_out_id', name=op.f('uq_pension_payment_money_out_id')),
+    sqlite_autoincrement=True
+    )
     op.create_table('hmrc_payment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient_id', sa.Integer(), nullable=False),
@@ -200,6 +216,7 @@ def downgrade() -> None:
     op.drop_table('payslip')
     op.drop_table('pay_rate')
     op.drop_table('hmrc_payment')
+    op.drop_table('pension_payment')
     with op.batch_alter_table('insurance', schema=None) as batch_op:
         batch_op.drop_index('ix_insurance_recipient_start')
 
