@@ -578,10 +578,16 @@ def employees(ctx: Context, recipient_id: int) -> list[Employee]:
 def findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[EmploymentFinding]:
     """The employment checks' findings dated in [start, end], judged as at today (no
     insurance is looked for before the first PA starts). None for a person who employs no PA."""
-    found = records(ctx, recipient_id)
+    return findings_of(records(ctx, recipient_id), start, end, ctx.today())
+
+
+def findings_of(
+    found: EmploymentRecords, start: date, end: date, today: date
+) -> list[EmploymentFinding]:
+    """`findings` over records already read."""
     if not found.employees:
         return []
-    every = check_employment(found, start, end, ctx.today())
+    every = check_employment(found, start, end, today)
     return [f for f in every if start <= f.day <= end]
 
 

@@ -55,12 +55,13 @@ from kentcard.services.balance_check import balance_mismatch
 from kentcard.services.context import Context
 from kentcard.services.period import RECEIVED, PeriodLedger, Progress, read_period
 from kentcard.services.review import (
+    PA_KINDS,
     Finding,
     Kind,
     balance_findings_of,
-    employment_findings,
     findings_in,
     kind_heading,
+    pa_findings,
     review_order,
     statement_status,
 )
@@ -173,8 +174,11 @@ def gather(
     if progress:
         progress(0.25, "Finding what a reviewer would query")
     check = balance_mismatch(ctx, recipient_id, start, end)
+    from kentcard.services.employment import findings_of  # the PA tables: only when asked
+
+    employed, employment_refs = _employment_records(ctx, recipient_id)
     findings = findings_in(ledger) + balance_findings_of(check)
-    findings += employment_findings(ctx, recipient_id, start, end)
+    findings += pa_findings(findings_of(employed, start, end, ctx.today()))
     findings.sort(key=review_order)
     as_at = ledger.as_at
     paid = ledger.paid(as_at)
@@ -202,7 +206,6 @@ def gather(
     ]
     expected = _expected(ledger)
     outstanding = ledger.outstanding(as_at)
-    employed, employment_refs = _employment_records(ctx, recipient_id)
     pay = _pay_lines(employed, start, end)
     employment_labels, about = _employment_labels(employed, pay, employment_refs, start, end)
     documents = _with_employment_links(ledger.documents, employment_refs, employment_labels)
@@ -234,7 +237,9 @@ def gather(
         months=months,
         categories=categories,
         findings=finding_lines,
-        finding_kinds=tuple(kind_heading(kind) for kind in Kind),
+        finding_kinds=tuple(
+            kind_heading(kind) for kind in Kind if employed.employees or kind not in PA_KINDS
+        ),
         figures=_figures(ledger, months, findings, outstanding),
         employment=_employment_part(employed, pay, evidence, about, start, end),
     )
@@ -385,13 +390,7 @@ def _employment_records(
         found = store_employment.records(session=session, recipient_id=recipient_id)
         if not found.employees:
             return found, []
-        attached = store_employment.evidence(session=session, recipient_id=recipient_id)
-    # Tagged here as the export tags records ("timesheet-line:7"), whatever the store's spelling.
-    refs = [
-        (document_id, kind, f"{kind.replace('_', '-')}:{ref.rpartition(':')[2]}")
-        for document_id, kind, ref in attached
-    ]
-    return found, refs
+        return found, store_employment.evidence(session=session, recipient_id=recipient_id)
 
 
 def _hours_column(kind: WorkKind) -> int:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from kentcard.core import budget as rules
 from kentcard.core import words
 from kentcard.core.dates import Month
+from kentcard.core.employment.records import EmploymentFinding
 from kentcard.core.employment.records import FindingKind as PaKind
 from kentcard.core.expected import PaymentProblem, check_expected
 from kentcard.core.invoices import hours_mismatch
@@ -142,10 +143,17 @@ def employment_findings(ctx: Context, recipient_id: int, start: date, end: date)
     employs no PA)."""
     from kentcard.services.employment import findings
 
+    return pa_findings(findings(ctx, recipient_id, start, end))
+
+
+def pa_findings(found: list[EmploymentFinding]) -> list[Finding]:
+    """The employment checks' findings as the review's."""
     return [
-        Finding(Kind(f.kind.value), f.day, f.message, f.record, f.amount, f.about)
-        for f in findings(ctx, recipient_id, start, end)
+        Finding(Kind(f.kind.value), f.day, f.message, f.record, f.amount, f.about) for f in found
     ]
+
+
+PA_KINDS = frozenset(Kind(k.value) for k in PaKind)  # said only of a person who employs a PA
 
 
 def review_order(f: Finding) -> tuple[date, str, str]:
@@ -474,7 +482,7 @@ OPEN_KINDS = frozenset(
         Kind.NO_EVIDENCE,
         Kind.OUTSIDE_PLAN,
         Kind.SURPLUS,
-        *(Kind(k.value) for k in PaKind),
+        *PA_KINDS,
     }
 )
 # What is said about one month and is history once it is over: shown with that month only.

@@ -278,11 +278,15 @@ def test_insurance_block_names_the_policy_its_certificate_and_the_days_without(
 
 
 def test_no_pa_sheet_for_a_person_who_employs_no_pa(ctx: Context, tmp_path: Path) -> None:
-    """A person with payments but no PA gets the usual sheets and no empty PA employment sheet."""
+    """A person with payments but no PA gets the usual sheets, no empty PA employment sheet,
+    and no PA kinds of query among the Summary's counts."""
     rid = setup_recipient(ctx, name="Jo Bloggs").id
     ledger.add_money_out(ctx, rid, date=date(2026, 5, 2), amount=Money(2500), payee="Taxi Co")
     path = export(ctx, rid, START, END, Format.XLSX, tmp_path / "review.xlsx")
-    assert SHEET not in openpyxl.load_workbook(path).sheetnames
+    book = openpyxl.load_workbook(path)
+    assert SHEET not in book.sheetnames
+    summary = {row[0] for row in book["Summary"].iter_rows(values_only=True)}
+    assert "PA pay below the minimum wage" not in summary  # nor the PA kinds of query
     pack = export(ctx, rid, START, END, Format.PACK, tmp_path / "review.zip")
     with zipfile.ZipFile(pack) as archive:
         assert SHEET not in archive.read("README.txt").decode("utf-8")
@@ -297,8 +301,11 @@ def test_a_pa_with_no_payslip_yet_gets_a_sheet_whose_totals_sum_nothing(
         ctx, rid, name=SAM, start=date(2026, 5, 1), terms=RateTerms(Money(1300))
     )
     path = export(ctx, rid, START, END, Format.XLSX, tmp_path / "review.xlsx")
-    ws = openpyxl.load_workbook(path)[SHEET]
+    book = openpyxl.load_workbook(path)
+    ws = book[SHEET]
     assert (ws["A2"].value, ws["A3"].value) == ("No payslip for the period", "Total")
+    summary = {row[0] for row in book["Summary"].iter_rows(values_only=True)}
+    assert "PA pay below the minimum wage" in summary  # the PA kinds of query are counted
     assert ws["I3"].value == "=ROUND(SUM(I2:I2),2)"
 
 
