@@ -578,7 +578,11 @@ def employees(ctx: Context, recipient_id: int) -> list[Employee]:
 def findings(ctx: Context, recipient_id: int, start: date, end: date) -> list[EmploymentFinding]:
     """The employment checks' findings dated in [start, end], judged as at today (no
     insurance is looked for before the first PA starts). None for a person who employs no PA."""
-    return findings_of(records(ctx, recipient_id), start, end, ctx.today())
+    with ctx.db.read() as session:  # Home asks on every load: most people employ no PA
+        if not store.employees(session=session, recipient_id=recipient_id):
+            return []
+        found = store.records(session=session, recipient_id=recipient_id)
+    return findings_of(found, start, end, ctx.today())
 
 
 def findings_of(
