@@ -30,6 +30,7 @@ from kentcard.core.employment.records import (
 )
 from kentcard.core.employment.words import date_words, hours_words
 from kentcard.core.money import Money, format_money
+from kentcard.core.words import day_words
 from kentcard.services import browse, employment
 from kentcard.services.employment import PaCost, PayslipFigures
 from kentcard.tui.messages import EmploymentLoaded, RecordDeleted
@@ -52,15 +53,10 @@ from kentcard.tui.widgets.table import Table
 NO_INSURANCE = "No employer's liability insurance recorded"
 
 
-def short_day(day: date) -> str:
-    """`3 Nov 2026`."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def short_period(start: date, end: date) -> str:
     """`1 Nov – 30 Nov 2026`, and across a year `29 Dec – 25 Jan 2027` (the payslips
     table's column; Enter on a payslip shows both years)."""
-    return f"{start.day} {start:%b} – {short_day(end)}"
+    return f"{start.day} {start:%b} – {day_words(end)}"
 
 
 def short_hours(minutes: int | None) -> str:
@@ -83,7 +79,7 @@ def insurance_text(records: EmploymentRecords, today: date) -> tuple[str, bool]:
     if now:
         policy = max(now, key=lambda i: i.renewal)
         number = f", policy {escape(policy.policy)}" if policy.policy else ""
-        last = short_day(policy.renewal - timedelta(days=1))
+        last = day_words(policy.renewal - timedelta(days=1))
         return (
             f"Employer's liability insurance: {escape(policy.insurer)}{number}, to {last}.",
             False,
@@ -243,7 +239,7 @@ class EmploymentScreen(Section):
             rate = rate_in_force(self.records.rates, employee.id, today)
             pas.add_row(
                 employee.name,
-                short_day(employee.start),
+                day_words(employee.start),
                 band_words(employee),
                 money_cell(rate.hourly if rate else None),
             )
@@ -315,7 +311,7 @@ class EmploymentScreen(Section):
         self._fill(
             "#lines",
             [
-                [short_day(line.day), short_hours(line.minutes), kind_words(line.kind)]
+                [day_words(line.day), short_hours(line.minutes), kind_words(line.kind)]
                 for line in self.lines
             ],
         )
@@ -325,7 +321,7 @@ class EmploymentScreen(Section):
             [
                 [
                     short_period(s.period_start, s.period_end),
-                    short_day(s.paid_on),
+                    day_words(s.paid_on),
                     money_cell(s.gross),
                     money_cell(s.net),
                     paid_by(s, payments),

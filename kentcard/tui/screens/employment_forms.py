@@ -23,8 +23,8 @@ from kentcard.core.employment.records import (
 )
 from kentcard.core.employment.words import date_words, hours_words
 from kentcard.core.errors import InputError
-from kentcard.core.money import Money, format_money, parse_money
-from kentcard.core.validate import parse_choice, parse_minutes
+from kentcard.core.money import Money, format_money, parse_money, parse_positive_money
+from kentcard.core.validate import parse_choice, parse_minutes, require_text
 from kentcard.services import employment
 from kentcard.services.employment import PaCost, PayslipFigures, RateTerms
 from kentcard.tui.screens.money_forms import date_field, money_text, text_of
@@ -71,32 +71,11 @@ def payment_words(payment: WagePayment) -> str:
     return f"{format_money(payment.amount)} paid {date_words(payment.day)}"
 
 
-def _name(text: str, name: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InputError(name, "is required")
-    return cleaned
-
-
-def _positive(text: str, name: str) -> Money:
-    money = parse_money(text, name)
-    if money.pence <= 0:
-        raise InputError(name, "must be more than £0.00")
-    return money
-
-
 def _not_negative(text: str, name: str) -> Money:
     money = parse_money(text, name)
     if money.pence < 0:
         raise InputError(name, "cannot be less than £0.00")
     return money
-
-
-def _hours(text: str, name: str) -> int:
-    minutes = parse_minutes(text, name)
-    if minutes <= 0:
-        raise InputError(name, "must be more than 0")
-    return minutes
 
 
 def _file_field(label: str) -> Field:
@@ -114,7 +93,7 @@ def _pa_field(names: Sequence[str], chosen: str | None) -> Field:
         "employee",
         "PA",
         chosen or (names[0] if len(names) == 1 else ""),
-        required(_name, "employee"),
+        required(require_text, "employee"),
         choices=[(n, n) for n in names],
     )
 
@@ -127,8 +106,14 @@ class EmployeeForm(FormDialog[Employee]):
     def __init__(self, today: date, categories: list[str]) -> None:
         super().__init__(
             [
-                Field("name", "Name", "", required(_name, "name"), "e.g. Sam Carer"),
-                Field("rate", "Pay an hour (£)", "", required(_positive, "rate"), "e.g. 12.50"),
+                Field("name", "Name", "", required(require_text, "name"), "e.g. Sam Carer"),
+                Field(
+                    "rate",
+                    "Pay an hour (£)",
+                    "",
+                    required(parse_positive_money, "rate"),
+                    "e.g. 12.50",
+                ),
                 date_field(today, "First day of work", "start"),
                 Field(
                     "age-band",
@@ -173,7 +158,7 @@ class TimesheetForm(FormDialog[TimesheetLine]):
                     "hours",
                     "Hours (7.5 or 7:30)",
                     "",
-                    required(_hours, "hours"),
+                    required(parse_minutes, "hours"),
                     "e.g. 7.5 or 7:20",
                 ),
                 Field(
@@ -263,7 +248,7 @@ class PayslipForm(FormDialog[Payslip]):
             fields.append(Field(name, label, "", parse, hint))
             if name == "net":
                 fields.append(
-                    Field("hours", "Hours paid (7.5 or 7:30)", "", optional(_hours, "hours"))
+                    Field("hours", "Hours paid (7.5 or 7:30)", "", optional(parse_minutes, "hours"))
                 )
         fields.append(
             Field("money-out", "Card payment of the net pay", "", _payment_id, choices=[])
@@ -396,7 +381,13 @@ class InsuranceForm(FormDialog[Insurance]):
     def __init__(self, today: date) -> None:
         super().__init__(
             [
-                Field("insurer", "Insurer", "", required(_name, "insurer"), "e.g. Fish Insurance"),
+                Field(
+                    "insurer",
+                    "Insurer",
+                    "",
+                    required(require_text, "insurer"),
+                    "e.g. Fish Insurance",
+                ),
                 Field("policy", "Policy number", "", placeholder="as on the certificate"),
                 Field("from", "Cover from", text_of(today), required(parse_date, "from")),
                 Field(
@@ -406,7 +397,7 @@ class InsuranceForm(FormDialog[Insurance]):
                     required(parse_date, "to"),
                     "the day it renews, e.g. 1/11/2027",
                 ),
-                Field("cover", "Cover (£), if shown", "", optional(_positive, "cover")),
+                Field("cover", "Cover (£), if shown", "", optional(parse_positive_money, "cover")),
                 Field(
                     "premium", "Premium for the year (£)", "", optional(_not_negative, "premium")
                 ),
@@ -452,7 +443,7 @@ class CostForm(FormDialog[tuple[PaCost, int]]):
                     "hours-per-week",
                     "Hours a week (20 or 20:30)",
                     "",
-                    required(_hours, "hours-per-week"),
+                    required(parse_minutes, "hours-per-week"),
                     "e.g. 20",
                 ),
             ]
