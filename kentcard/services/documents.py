@@ -35,18 +35,25 @@ def store_uploads(
     """Put each upload in the database and link it to one record; returns document ids."""
     ids = []
     for upload in uploads:
-        document_id = store.put_document(
-            session=session,
-            recipient_id=recipient_id,
-            sha256=upload.sha256,
-            content=upload.content,
-            media_type=upload.media_type,
-            filename=upload.filename,
-            kind=kind.value,
+        document_id = store_upload(
+            session=session, recipient_id=recipient_id, upload=upload, kind=kind
         )
         store.link(session=session, document_id=document_id, target=target, target_id=target_id)
         ids.append(document_id)
     return ids
+
+
+def store_upload(*, session: Session, recipient_id: int, upload: Upload, kind: DocumentKind) -> int:
+    """Put one upload in the database (once per distinct file); returns its document id."""
+    return store.put_document(
+        session=session,
+        recipient_id=recipient_id,
+        sha256=upload.sha256,
+        content=upload.content,
+        media_type=upload.media_type,
+        filename=upload.filename,
+        kind=kind.value,
+    )
 
 
 def attach_document(

@@ -44,6 +44,7 @@ from kentcard.core.money import Money, format_money
 from kentcard.core.records import DocumentKind, ProviderKind
 from kentcard.core.validate import clean_text, require_text
 from kentcard.services.context import Context
+from kentcard.services.documents import store_upload
 from kentcard.services.intake import Upload, read_upload
 from kentcard.store import documents as store_documents
 from kentcard.store import employment as store
@@ -65,15 +66,7 @@ def _store_file(
 ) -> int | None:
     if upload is None:
         return None
-    return store_documents.put_document(
-        session=session,
-        recipient_id=recipient_id,
-        sha256=upload.sha256,
-        content=upload.content,
-        media_type=upload.media_type,
-        filename=upload.filename,
-        kind=kind.value,
-    )
+    return store_upload(session=session, recipient_id=recipient_id, upload=upload, kind=kind)
 
 
 def _not_negative(amount: Money | None, field: str) -> int | None:
