@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from datetime import date
@@ -13,6 +14,7 @@ import pytest
 from kentcard.services.context import Context
 from kentcard.services.opening import open_context
 from kentcard.services.settings import Settings
+from tests import pgserver
 
 TODAY = date(2026, 11, 25)
 
@@ -74,3 +76,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if Path(str(item.path)).relative_to(root).as_posix() in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
+
+
+# PostgreSQL: one throwaway server for the whole run (see tests/pgserver.py), started the
+# first time a test asks for it. Where PostgreSQL is not installed those tests skip with
+# the reason; CI sets KENTCARD_REQUIRE_POSTGRES=1, and there a missing server fails them.
+REQUIRE_POSTGRES = os.environ.get("KENTCARD_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pgserver.Server]:
+    reason = pgserver.missing_reason()
+    if reason is not None:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required here (KENTCARD_REQUIRE_POSTGRES=1): {reason}")
+        pytest.skip(reason)
+    with pgserver.running() as server:
+        previous = os.environ.get("PGPASSFILE")
+        os.environ["PGPASSFILE"] = str(server.passfile)
+        try:
+            pgserver.migrate_template(server)
+            yield server
+        finally:
+            if previous is None:
+                os.environ.pop("PGPASSFILE", None)
+            else:
+                os.environ["PGPASSFILE"] = previous
+
+
+@pytest.fixture
+def pg_url(pg_server: pgserver.Server) -> Iterator[str]:
+    """A fresh organisation database at the current schema, as its owner (no password in it)."""
+    name = pg_server.fresh_database()
+    yield pg_server.url(name)
+    pg_server.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database a test runs on: a SQLite file, then an organisation's PostgreSQL one."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db" / "k.sqlite3")
+    return str(request.getfixturevalue("pg_url"))

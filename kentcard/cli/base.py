@@ -4,6 +4,7 @@ small parsers. Textual is imported only to open the app."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
@@ -323,11 +324,20 @@ def root(
         settings = Settings.resolve(db=db, exports=exports)
     except KentcardError as error:
         fail(str(error))
+    if sys.stdin.isatty():
+        settings = dataclasses.replace(settings, password_prompt=ask_password)
     run = Invocation(settings, ctx)
     ctx.obj = run
     ctx.call_on_close(run.close)
     if ctx.invoked_subcommand is None:
         launch_app(settings)
+
+
+def ask_password() -> str:
+    """The database password, typed at the terminal and never shown or kept."""
+    import getpass
+
+    return getpass.getpass("Database password: ")
 
 
 def launch_app(settings: Settings) -> None:

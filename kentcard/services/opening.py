@@ -44,7 +44,7 @@ def open_context(settings: Settings, warn: Callable[[str], None] = say_on_stderr
     The start-up backup is a safety net, not the task: when it cannot be made (a full
     disk), `warn` is told why in one line and the database opens all the same.
     """
-    engine = make_engine(url_for(settings.db))
+    engine = make_engine(url_for(settings.db), settings.password_prompt)
     try:
         if is_read_only(engine):
             _check_readable(engine)  # nothing can be upgraded or backed up here

@@ -23,6 +23,8 @@ class Settings:
     clock: Callable[[], date] = field(default=date.today)
     keep_daily: int = 7  # rotating backups taken at start-up, in db/backups/
     keep_weekly: int = 4
+    # Asked once when a PostgreSQL server wants a password no password file holds.
+    password_prompt: Callable[[], str] | None = None
 
     @classmethod
     def resolve(

@@ -1,16 +1,24 @@
-"""Engine and sessions: SQLite set up so that no write is lost or half-done.
+"""Engine and sessions: SQLite or PostgreSQL, set up so that no write is lost or half-done.
 
 Every SQLite connection gets foreign keys on, WAL, synchronous=FULL and a busy
 timeout. pysqlite's own transaction handling is switched off (SQLAlchemy's
 documented recipe) so that we emit BEGIN ourselves: `BEGIN IMMEDIATE` for a
 write, so two processes queue on the lock instead of failing half-way.
+
+On PostgreSQL (an organisation's server) the same promise is kept the same way: every
+write transaction first takes one transaction-scoped advisory lock, so writers queue as
+they do on SQLite and none can lose a race half-way; transactions are READ COMMITTED
+whatever the server's default, so a read after the lock sees every earlier write and no
+write can fail a serialisation check (SERIALIZABLE's way of refusing a race). The password never
+travels in the URL: libpq reads it from a password file (PGPASSFILE, ~/.pgpass), or the
+person is asked for it (`password_prompt`).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,11 +39,33 @@ _READ_ONLY = "kentcard_read_only"
 
 
 def url_for(target: str | Path) -> str:
-    """A SQLAlchemy URL for a path or a URL (anything with `://` is taken as a URL)."""
+    """A SQLAlchemy URL for a path or a URL (anything with `://` is taken as a URL).
+
+    `postgresql://` and `postgres://` mean PostgreSQL through psycopg (version 3). A URL
+    with a password in it is refused: a command line and its history are readable by others.
+    """
     text = str(target)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().absolute()}"
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser().absolute()}"
+    scheme, rest = text.split("://", 1)
+    if scheme in ("postgresql", "postgres"):
+        text = f"postgresql+psycopg://{rest}"
+    try:
+        parsed = make_url(text)
+    except Exception:
+        raise DatabaseAddressError(
+            "--db: this is not a database address kentcard can read"
+        ) from None
+    if parsed.password is not None:
+        raise DatabaseAddressError(
+            "--db: a password does not belong in the address (others can read a command "
+            "line); put it in a password file (PGPASSFILE) or let kentcard ask for it"
+        )
+    return text
+
+
+def is_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -104,12 +134,18 @@ def read_only_uri(path: Path) -> str:
     )
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, password_prompt: Callable[[], str] | None = None) -> Engine:
     """Build an engine for `url`; SQLite files are created private and tuned for safety.
 
     A SQLite file this user cannot write (or whose folder they cannot write) is opened
     read-only: reads work, and `Database.write` refuses with one plain message.
+
+    On PostgreSQL, when the server wants a password that no password file holds,
+    `password_prompt` is asked once (the command line asks at the terminal); without one
+    the connection fails with the server's reason.
     """
+    if is_postgresql(url):
+        return _postgresql_engine(url, password_prompt)
     path = sqlite_path(url)
     options: dict[str, Any] = {}
     read_only = False
@@ -127,6 +163,59 @@ def make_engine(url: str) -> Engine:
     if read_only:
         engine = engine.execution_options(**{_READ_ONLY: True})
     return engine
+
+
+def _postgresql_engine(url: str, password_prompt: Callable[[], str] | None) -> Engine:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise DatabaseAddressError(
+            "--db: PostgreSQL needs the psycopg package: pip install 'kentcard[postgres]'"
+        ) from None
+    engine = create_engine(url, isolation_level="READ COMMITTED", pool_pre_ping=False)
+    asked: list[str] = []
+
+    @event.listens_for(engine, "do_connect")
+    def _with_password(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        if asked:
+            cparams["password"] = asked[0]
+            return None
+        try:
+            return engine.dialect.dbapi.connect(*cargs, **cparams)  # type: ignore[union-attr]
+        except engine.dialect.dbapi.OperationalError as error:  # type: ignore[union-attr]
+            if password_prompt is None or not _wants_password(str(error)):
+                raise
+        asked.append(password_prompt())
+        cparams["password"] = asked[0]
+        return None
+
+    @event.listens_for(engine, "begin")
+    def _queue_writers(connection: Any) -> None:
+        if connection.get_execution_options().get(_WRITE, False):
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
+# The one advisory lock every kentcard write transaction takes on PostgreSQL ("kentcard"
+# spelt as a number, so it is unlikely to clash with another program's own lock).
+WRITE_LOCK_KEY = 0x6B656E7463617264
+
+
+def _wants_password(message: str) -> bool:
+    text = message.lower()
+    return "no password supplied" in text or "password authentication failed" in text
+
+
+def login_of(engine: Engine) -> str | None:
+    """The PostgreSQL login this engine connects as (None on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        found = connection.exec_driver_sql("SELECT current_user").scalar()
+        connection.rollback()
+    return str(found)
 
 
 def is_read_only(engine: Engine) -> bool:
@@ -162,9 +251,15 @@ class StorageError(KentcardError):
     """The database could not take the write (disk full, locked too long, read-only)."""
 
 
+class DatabaseAddressError(KentcardError):
+    """The --db address cannot be used (a password in it, a missing driver, not an address)."""
+
+
 def storage_error(error: OperationalError) -> KentcardError | OperationalError:
     """A plain message for the storage failures a person can do something about."""
     text = str(error.orig).lower()
+    if "lock timeout" in text or "canceling statement due to lock timeout" in text:
+        return StorageError("another member of staff is busy saving; nothing was saved, try again")
     if "full" in text:
         return StorageError("the disk is full, so nothing was saved; free some space and try again")
     if "locked" in text or "busy" in text:

@@ -267,6 +267,9 @@ class AuditRow(SQLModel, table=True):
     entity_id: int
     action: str
     detail: str
+    # The database login that made the change: on PostgreSQL a trigger writes it from the
+    # session itself, so no one can sign a line as someone else; empty on a person's file.
+    login: str | None = None
 
 
 LINE_STATES = ["matched", "created", "decision", "deleted", "replaced"]
@@ -354,3 +357,18 @@ class PeriodLockRow(SQLModel, table=True):
     locked_at: str
     locked_by: str
     reason: str | None = None
+
+
+class StaffAssignmentRow(SQLModel, table=True):
+    """Organisation mode: a member of staff's login may see and (by role) change this person.
+
+    PostgreSQL's row-level security reads it (see store/org.py); a person's own SQLite file
+    keeps it empty."""
+
+    __tablename__ = "staff_assignment"
+    __table_args__ = (UniqueConstraint("login", "recipient_id"), AUTOINCREMENT)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(index=True)
+    recipient_id: int = Field(foreign_key="recipient.id", index=True)
+    assigned_at: str

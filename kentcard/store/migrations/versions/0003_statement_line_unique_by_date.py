@@ -24,6 +24,12 @@ depends_on: str | Sequence[str] | None = None
 _NAME = 'uq_statement_line_recipient_id'
 
 
+def _RECREATE() -> str:
+    """SQLite rebuilds the table (keeping its AUTOINCREMENT sequence by hand, below);
+    PostgreSQL alters it in place, and its sequences are untouched."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
     _unique_by(['recipient_id', 'date', 'fingerprint', 'occurrence'])
 
@@ -34,11 +40,11 @@ def downgrade() -> None:
 
 def _unique_by(columns: list[str]) -> None:
     bind = op.get_bind()
-    sequence = bind.exec_driver_sql(
+    sequence = (bind.exec_driver_sql(
         "SELECT seq FROM sqlite_sequence WHERE name = 'statement_line'"
-    ).scalar()
+    ).scalar() if _RECREATE() == "always" else None)
     with op.batch_alter_table(
-        'statement_line', recreate='always', table_kwargs={'sqlite_autoincrement': True}
+        'statement_line', recreate=_RECREATE(), table_kwargs={'sqlite_autoincrement': True}
     ) as batch_op:
         batch_op.drop_constraint(_NAME, type_='unique')
         batch_op.create_unique_constraint(_NAME, columns)

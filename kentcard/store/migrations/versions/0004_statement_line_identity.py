@@ -36,10 +36,16 @@ _OLD_STATES = "state IN ('matched', 'created', 'decision', 'deleted')"
 _SPACES = re.compile(r"\s+")
 
 
+def _RECREATE() -> str:
+    """SQLite rebuilds the table (keeping its AUTOINCREMENT sequence by hand, below);
+    PostgreSQL alters it in place, and its sequences are untouched."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
     sequence = _sequence()
     with op.batch_alter_table(
-        'statement_line', recreate='always', table_kwargs={'sqlite_autoincrement': True}
+        'statement_line', recreate=_RECREATE(), table_kwargs={'sqlite_autoincrement': True}
     ) as batch_op:
         batch_op.add_column(sa.Column('replaces_line_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -58,7 +64,7 @@ def downgrade() -> None:
     op.execute("UPDATE statement_line SET state = 'deleted' WHERE state = 'replaced'")
     sequence = _sequence()
     with op.batch_alter_table(
-        'statement_line', recreate='always', table_kwargs={'sqlite_autoincrement': True}
+        'statement_line', recreate=_RECREATE(), table_kwargs={'sqlite_autoincrement': True}
     ) as batch_op:
         batch_op.drop_constraint(
             op.f('fk_statement_line_replaces_line_id_statement_line'), type_='foreignkey'
@@ -118,6 +124,8 @@ def _rekey(key) -> None:  # type: ignore[no-untyped-def]
 
 
 def _sequence() -> int | None:
+    if _RECREATE() != "always":
+        return None
     return op.get_bind().exec_driver_sql(
         "SELECT seq FROM sqlite_sequence WHERE name = 'statement_line'"
     ).scalar()

@@ -26,6 +26,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+def _RECREATE() -> str:
+    """SQLite rebuilds the table (keeping its AUTOINCREMENT sequence by hand, below);
+    PostgreSQL alters it in place, and its sequences are untouched."""
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
 def upgrade() -> None:
     op.add_column(
         'money_out',
@@ -35,11 +41,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    sequence = bind.exec_driver_sql(
+    sequence = (bind.exec_driver_sql(
         "SELECT seq FROM sqlite_sequence WHERE name = 'money_out'"
-    ).scalar()
+    ).scalar() if _RECREATE() == "always" else None)
     with op.batch_alter_table(
-        'money_out', recreate='always', table_kwargs={'sqlite_autoincrement': True}
+        'money_out', recreate=_RECREATE(), table_kwargs={'sqlite_autoincrement': True}
     ) as batch_op:
         batch_op.drop_column('evidence_note')
     if sequence is not None:
