@@ -177,17 +177,25 @@ def _postgresql_engine(url: str, password_prompt: Callable[[], str] | None) -> E
 
     @event.listens_for(engine, "do_connect")
     def _with_password(_dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        dbapi = engine.dialect.dbapi
+        assert dbapi is not None
         if asked:
             cparams["password"] = asked[0]
-            return None
         try:
-            return engine.dialect.dbapi.connect(*cargs, **cparams)  # type: ignore[union-attr]
-        except engine.dialect.dbapi.OperationalError as error:  # type: ignore[union-attr]
-            if password_prompt is None or not _wants_password(str(error)):
-                raise
+            return dbapi.connect(*cargs, **cparams)
+        except dbapi.OperationalError as error:
+            if asked or password_prompt is None or not _wants_password(str(error)):
+                hint = NO_PASSWORD_HINT if _wants_password(str(error)) else ""
+                raise StorageError(
+                    f"cannot connect to the database: {_reason(error)}{hint}"
+                ) from None
         asked.append(password_prompt())
         cparams["password"] = asked[0]
-        return None
+        try:
+            return dbapi.connect(*cargs, **cparams)
+        except dbapi.OperationalError as error:
+            asked.clear()  # a mistyped password is asked for again next time
+            raise StorageError(f"cannot connect to the database: {_reason(error)}") from None
 
     @event.listens_for(engine, "begin")
     def _queue_writers(connection: Any) -> None:
@@ -201,6 +209,22 @@ def _postgresql_engine(url: str, password_prompt: Callable[[], str] | None) -> E
 # The one advisory lock every kentcard write transaction takes on PostgreSQL ("kentcard"
 # spelt as a number, so it is unlikely to clash with another program's own lock).
 WRITE_LOCK_KEY = 0x6B656E7463617264
+
+
+NO_PASSWORD_HINT = (
+    " (put the password in a password file named by PGPASSFILE, or run kentcard at a "
+    "terminal to be asked for it)"
+)
+
+
+def _reason(error: Exception) -> str:
+    """libpq's own reason, without the socket or host preamble (it never holds a password)."""
+    text = " ".join(str(error).split())
+    for marker in ("FATAL:", "failed:"):
+        if marker in text:
+            text = text.rsplit(marker, 1)[1].strip()
+            break
+    return text or type(error).__name__
 
 
 def _wants_password(message: str) -> bool:

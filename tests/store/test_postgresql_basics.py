@@ -138,3 +138,31 @@ def test_writers_queue_instead_of_failing(pg_url: str) -> None:
         thread.join(10)
     db.dispose()
     assert seen == [1]
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("postgresql://nobody@/{db}?host={sock}", "no password supplied (put the password in"),
+        ("postgresql://kentcard_owner@/no_such_db?host={sock}", 'database "no_such_db" does not'),
+        ("postgresql://kentcard_owner:pw@/{db}?host={sock}", "a password does not belong"),
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_one_plain_line(
+    pg_server: pgserver.Server,
+    monkeypatch: pytest.MonkeyPatch,
+    address: str,
+    reason: str,
+) -> None:
+    from typer.testing import CliRunner
+
+    from kentcard.cli import app
+
+    name = pg_server.fresh_database()
+    monkeypatch.setenv("KENTCARD_DB", address.format(db=name, sock=pg_server.socket_dir))
+    result = CliRunner().invoke(app, ["budget"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kentcard: error: ")
+    assert reason in lines[0]
+    assert ":pw@" not in result.output + result.stderr  # the address is never echoed
