@@ -59,15 +59,20 @@ class Server:
     folder: Path
     socket_dir: Path
     passfile: Path
+    port: int | None = None  # the TLS port, when started with one (the socket uses it too)
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def url(self, database: str, user: str = OWNER) -> str:
         """A URL with no password in it: libpq reads it from PGPASSFILE."""
-        return f"postgresql+psycopg://{user}@/{database}?host={self.socket_dir}"
+        port = f"&port={self.port}" if self.port else ""
+        return f"postgresql+psycopg://{user}@/{database}?host={self.socket_dir}{port}"
 
     def environ(self) -> dict[str, str]:
         """What a process needs in its environment to reach this server."""
-        return {"PGPASSFILE": str(self.passfile), "PGHOST": str(self.socket_dir)}
+        found = {"PGPASSFILE": str(self.passfile), "PGHOST": str(self.socket_dir)}
+        if self.port:
+            found["PGPORT"] = str(self.port)
+        return found
 
     def add_password(self, login: str, password: str) -> None:
         with self.passfile.open("a", encoding="utf-8") as out:
@@ -125,9 +130,43 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
+def self_signed_certificate(data: Path) -> None:
+    """server.crt and server.key for `localhost`, as a hosted server has a certificate."""
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(data / "server.key"),
+            "-out",
+            str(data / "server.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (data / "server.key").chmod(0o600)
+    if os.geteuid() == 0:
+        shutil.chown(data / "server.key", "postgres")
+        shutil.chown(data / "server.crt", "postgres")
+
+
 @contextmanager
-def running(parent: Path | None = None) -> Iterator[Server]:
-    """Start a server in a new temporary folder; stop it and remove the folder afterwards."""
+def running(parent: Path | None = None, tls_port: int | None = None) -> Iterator[Server]:
+    """Start a server in a new temporary folder; stop it and remove the folder afterwards.
+
+    With `tls_port`, it also listens on 127.0.0.1 at that port with TLS on (a self-signed
+    certificate for `localhost`, in the data folder as server.crt) and refuses plain TCP.
+    """
     folder = Path(tempfile.mkdtemp(prefix="kentcard-pg-", dir=parent))
     data, socket_dir = folder / "data", folder / "run"
     socket_dir.mkdir()
@@ -164,8 +203,16 @@ def running(parent: Path | None = None) -> Iterator[Server]:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-c listen_addresses='' -c unix_socket_directories='{socket_dir}' "
+    tls = ""
+    if tls_port is not None:
+        self_signed_certificate(data)
+        with (data / "pg_hba.conf").open("r+", encoding="utf-8") as hba:
+            rules = hba.read()
+            hba.seek(0)
+            hba.write("hostnossl all all 0.0.0.0/0 reject\n" + rules)
+        tls = f"-c listen_addresses='127.0.0.1' -c port={tls_port} -c ssl=on "
+    options = (tls or "-c listen_addresses='' ") + (
+        f"-c unix_socket_directories='{socket_dir}' "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         "-c max_connections=200"
     )
@@ -186,7 +233,7 @@ def running(parent: Path | None = None) -> Iterator[Server]:
         check=True,
         capture_output=True,
     )
-    server = Server(folder=folder, socket_dir=socket_dir, passfile=passfile)
+    server = Server(folder=folder, socket_dir=socket_dir, passfile=passfile, port=tls_port)
     try:
         server.sql(f"CREATE ROLE {OWNER} LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
         yield server
