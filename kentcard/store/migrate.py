@@ -60,6 +60,27 @@ def upgrade(
     """
     if migrations == MIGRATIONS and _stamped(engine) == head_from_files(migrations):
         return None  # already current: start-up need not load alembic at all
+    try:
+        return _upgrade(engine, backup_dir, migrations)
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            raise NotOwnerError(
+                "this database needs setting up or upgrading for this version of kentcard, "
+                "which only its owner can do; ask them to run `kentcard org init` once"
+            ) from None
+        raise
+
+
+# PostgreSQL's SQLSTATE for "permission denied": a member of staff's login may not change
+# the schema, only the database's owner may.
+INSUFFICIENT_PRIVILEGE = "42501"
+
+
+class NotOwnerError(KentcardError):
+    """The schema needs a change that only the database's owner may make."""
+
+
+def _upgrade(engine: Engine, backup_dir: Path | None, migrations: Path) -> Path | None:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(migrations))

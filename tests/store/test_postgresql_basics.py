@@ -166,3 +166,24 @@ def test_a_database_that_cannot_be_reached_is_one_plain_line(
     assert len(lines) == 1 and lines[0].startswith("kentcard: error: ")
     assert reason in lines[0]
     assert ":pw@" not in result.output + result.stderr  # the address is never echoed
+
+
+def test_only_the_owner_may_set_up_or_upgrade_the_schema(pg_server: pgserver.Server) -> None:
+    """A member of staff's login opening a database not yet at this version's schema is
+    told, in one line, to ask the owner; nothing is changed."""
+    from kentcard.store.migrate import NotOwnerError
+
+    name = pg_server.empty_database()
+    login = f"staff_{name}"
+    pg_server.sql(f"CREATE ROLE {login} LOGIN PASSWORD 'staff-secret'")
+    pg_server.add_password(login, "staff-secret")
+    engine = make_engine(pg_server.url(name, user=login))
+    try:
+        with pytest.raises(NotOwnerError, match="only its owner can do"):
+            upgrade(engine)
+    finally:
+        engine.dispose()
+    tables = pg_server.sql(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", database=name
+    )
+    assert tables == "0"
