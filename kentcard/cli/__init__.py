@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "employer": "employment",
     "hmrc": "employment",
     "pension": "employment",
+    "org": "org",
 }
 
 

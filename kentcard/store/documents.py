@@ -44,12 +44,19 @@ def put_document(
     kind: str,
 ) -> int:
     """Store the bytes unless they are already there; reuse the person's document for them.
-    Returns the document's id."""
-    if session.get(BlobRow, sha256) is None:
-        session.add(
-            BlobRow(sha256=sha256, size=len(content), media_type=media_type, content=content)
-        )
-        session.flush()
+    Returns the document's id.
+
+    The bytes go in with INSERT … ON CONFLICT DO NOTHING: in an organisation's database
+    they may already be there for another person, where row-level security hides them
+    from this login, so looking first would not find them."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(table(BlobRow))
+        .values(sha256=sha256, size=len(content), media_type=media_type, content=content)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
     existing = session.exec(
         select(DocumentRow).where(
             DocumentRow.recipient_id == recipient_id, DocumentRow.sha256 == sha256

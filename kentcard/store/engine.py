@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from kentcard.core.errors import KentcardError
 from kentcard.core.folders import private_folder
@@ -279,8 +279,12 @@ class DatabaseAddressError(KentcardError):
     """The --db address cannot be used (a password in it, a missing driver, not an address)."""
 
 
-def storage_error(error: OperationalError) -> KentcardError | OperationalError:
-    """A plain message for the storage failures a person can do something about."""
+def storage_error(error: DBAPIError) -> KentcardError | DBAPIError:
+    """A plain message for the storage failures a person can do something about.
+
+    PostgreSQL refusing a write for lack of rights (SQLSTATE 42501: a viewer writing, an
+    editor writing for a person not assigned to them) is left as it is here:
+    `Database.write` words it for the login (store/org.refusal)."""
     text = str(error.orig).lower()
     if "lock timeout" in text or "canceling statement due to lock timeout" in text:
         return StorageError("another member of staff is busy saving; nothing was saved, try again")
@@ -291,6 +295,9 @@ def storage_error(error: OperationalError) -> KentcardError | OperationalError:
     if "readonly" in text or "read-only" in text:
         return StorageError(READ_ONLY)
     return error
+
+
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: permission denied, or a row-level policy
 
 
 class Database:
@@ -326,6 +333,22 @@ class Database:
                 yield session
         except OperationalError as error:
             raise storage_error(error) from error
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            raise StorageError(self._refusal(str(error.orig))) from error
+
+    def _refusal(self, message: str) -> str:
+        """One plain line for PostgreSQL refusing a write for lack of rights."""
+        from kentcard.store.org import refusal
+
+        try:
+            with self.engine.connect() as connection:
+                said = refusal(connection, message)
+                connection.rollback()
+        except DBAPIError:
+            return "your login may not make this change; nothing was saved"
+        return said
 
     @contextmanager
     def read(self) -> Iterator[Session]:
