@@ -1,9 +1,12 @@
-"""The command line as a script would use it: through Typer's runner, on a real database."""
+"""The command line as a script would use it: through Typer's runner, on a real database.
+
+Each test runs twice: on a SQLite file, then on an organisation's PostgreSQL database
+(the `any_db` fixture).
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,14 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from kentcard.cli import app
+from tests import dbcheck
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Invoke `kentcard ARGS...` against a fresh database; returns the result."""
-    monkeypatch.setenv("KENTCARD_DB", str(tmp_path / "db" / "k.sqlite3"))
+def run(any_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Invoke `kentcard ARGS...` against a fresh database (SQLite, then PostgreSQL)."""
+    monkeypatch.setenv("KENTCARD_DB", any_db)
     monkeypatch.setenv("KENTCARD_TODAY", "2026-11-25")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -29,19 +33,9 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return invoke
 
 
-def counts(tmp_path: Path) -> dict[str, int]:
-    with sqlite3.connect(tmp_path / "db" / "k.sqlite3") as raw:
-        tables = [
-            "recipient",
-            "plan",
-            "money_in",
-            "money_out",
-            "invoice",
-            "allocation",
-            "blob",
-            "audit",
-        ]
-        return {t: raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+def counts(db: str) -> dict[str, int]:
+    """Rows in each table a command could write to, read directly from the database."""
+    return dbcheck.counts(db)
 
 
 def setup_person(run) -> None:  # type: ignore[no-untyped-def]
@@ -173,10 +167,10 @@ def test_budget_json_has_the_contract_fields(run) -> None:  # type: ignore[no-un
         (["--invoice", "NOPE"], "invoice"),
     ],
 )
-def test_bad_money_out_input_names_the_field_and_writes_nothing(run, tmp_path, args, field) -> None:  # type: ignore[no-untyped-def]
+def test_bad_money_out_input_names_the_field_and_writes_nothing(run, any_db, args, field) -> None:  # type: ignore[no-untyped-def]
     """Each bad value exits 2 with one stderr line naming the field; no row is written."""
     setup_person(run)
-    before = counts(tmp_path)
+    before = counts(any_db)
     base = {"--date": "2026-11-05", "--amount": "10.00", "--payee": "Bright Homecare"}
     base.update(dict(zip(args[::2], args[1::2], strict=True)))
     extra = [a for pair in base.items() for a in pair]
@@ -186,10 +180,10 @@ def test_bad_money_out_input_names_the_field_and_writes_nothing(run, tmp_path, a
     assert len(lines) == 1 and lines[0].startswith("kentcard: error: ")
     assert field in lines[0]
     assert "Traceback" not in result.output
-    assert counts(tmp_path) == before
+    assert counts(any_db) == before
 
 
-def test_bad_receipt_files_are_refused_cleanly(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_receipt_files_are_refused_cleanly(run, any_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A symlink, a directory, an empty file and an executable named .pdf are each refused."""
     setup_person(run)
     good = tmp_path / "good.pdf"
@@ -198,7 +192,7 @@ def test_bad_receipt_files_are_refused_cleanly(run, tmp_path) -> None:  # type: 
     (tmp_path / "empty.pdf").write_bytes(b"")
     (tmp_path / "virus.pdf").write_bytes(b"MZ\x90\x00" + b"\x00" * 100)
     (tmp_path / "folder.pdf").mkdir()
-    before = counts(tmp_path)
+    before = counts(any_db)
     for name in ["link.pdf", "empty.pdf", "virus.pdf", "folder.pdf"]:
         result = run(
             "money-out",
@@ -214,7 +208,7 @@ def test_bad_receipt_files_are_refused_cleanly(run, tmp_path) -> None:  # type: 
         )
         assert result.exit_code == 2, name
         assert result.stderr.startswith("kentcard: error: receipt:"), name
-    assert counts(tmp_path) == before
+    assert counts(any_db) == before
 
 
 def test_several_people_need_recipient(run) -> None:  # type: ignore[no-untyped-def]
@@ -299,7 +293,7 @@ def test_list_month_filter_and_review_json(run) -> None:  # type: ignore[no-unty
     assert sorted(missing) == ["100.00", "1000.00"]
 
 
-def test_no_arguments_opens_the_app_on_the_chosen_database(run, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_arguments_opens_the_app_on_the_chosen_database(run, any_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`kentcard` alone opens the terminal app on the database from KENTCARD_DB.
 
     The app itself is driven by the Pilot tests in tests/tui; here only the hand-over is
@@ -311,7 +305,7 @@ def test_no_arguments_opens_the_app_on_the_chosen_database(run, tmp_path, monkey
     monkeypatch.setattr(kentcard.tui.launch, "run_app", lambda settings: opened.append(settings))
     result = run()
     assert result.exit_code == 0
-    assert [s.db for s in opened] == [str(tmp_path / "db" / "k.sqlite3")]
+    assert [s.db for s in opened] == [any_db]
 
 
 def test_audit_shows_each_receipt_attached_even_one_already_stored(run, tmp_path) -> None:  # type: ignore[no-untyped-def]

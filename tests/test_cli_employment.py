@@ -4,12 +4,12 @@ typing mistakes refused in one line with nothing written."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.test_cli import run  # noqa: F401  (the shared runner fixture)
+from tests import dbcheck
+from tests.test_cli import run  # noqa: F401  (the shared runner fixture: SQLite, then PostgreSQL)
 
 
 def ok(invoke, *args: str) -> str:  # type: ignore[no-untyped-def]
@@ -161,13 +161,10 @@ APRIL = ["--from", "2026-04-01", "--to", "2026-04-30", "--paid", "2026-04-30"]
     ],
 )
 def test_a_mistake_is_one_line_exit_2_and_nothing_written(
-    employer, tmp_path: Path, args, line
+    employer, any_db: str, args, line
 ) -> None:  # type: ignore[no-untyped-def]
-    db = tmp_path / "db" / "k.sqlite3"
-
     def audit_lines() -> int:
-        with sqlite3.connect(db) as raw:
-            return int(raw.execute("SELECT count(*) FROM audit").fetchone()[0])
+        return dbcheck.count(any_db, "audit")
 
     before = audit_lines()
     result = employer(*args)

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_cli import counts, run  # noqa: F401  (the `run` fixture)
+from tests import dbcheck
+from tests.test_cli import counts, run  # noqa: F401  (the `run` fixture: SQLite, then PostgreSQL)
 
 LUNCH = "the lunch club gives no receipts"
 
 
-def note(tmp_path: Path, money_out_id: int) -> Any:
-    with closing(sqlite3.connect(tmp_path / "db" / "k.sqlite3")) as raw:
-        found = raw.execute(
-            "SELECT evidence_note FROM money_out WHERE id = ?", (money_out_id,)
-        ).fetchone()
-    return found[0] if found else "no such payment"
+def note(db: str, money_out_id: int) -> Any:
+    found = dbcheck.rows(db, "SELECT evidence_note FROM money_out WHERE id = :id", id=money_out_id)
+    return found[0][0] if found else "no such payment"
 
 
 @pytest.fixture
@@ -34,17 +29,17 @@ def lunch(run) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     assert added.exit_code == 0 and added.stdout.strip() == "1"
 
 
-def test_explain_then_clear(run, lunch, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_explain_then_clear(run, lunch, any_db) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """--reason keeps the words (stripped) and says so in one line; --clear removes them;
     `audit` shows both changes."""
     done = run("money-out", "explain", "1", "--reason", f"  {LUNCH}  ")
     assert done.exit_code == 0, done.stderr
     assert done.stdout == f"Money-out 1: no receipt, explained: {LUNCH}\n"
-    assert note(tmp_path, 1) == LUNCH
+    assert note(any_db, 1) == LUNCH
     cleared = run("money-out", "explain", "1", "--clear")
     assert cleared.exit_code == 0, cleared.stderr
     assert cleared.stdout == "Money-out 1: explanation removed.\n"
-    assert note(tmp_path, 1) is None
+    assert note(any_db, 1) is None
     history = run("audit", "--record", "money-out:1").stdout
     assert f"evidence_note: None -> {LUNCH!r}" in history
     assert f"evidence_note: {LUNCH!r} -> None" in history
@@ -81,18 +76,18 @@ def test_json_prints_the_record_as_add_does(run, lunch) -> None:  # type: ignore
 def test_bad_input_is_one_line_exit_2_nothing_written(  # type: ignore[no-untyped-def]
     run,  # noqa: F811
     lunch,
-    tmp_path,
+    any_db,
     args,
     field,
 ) -> None:
-    before = counts(tmp_path)
+    before = counts(any_db)
     result = run("money-out", "explain", "1", *args)
     assert result.exit_code == 2
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith(f"kentcard: error: {field}: ")
-    assert counts(tmp_path) == before
-    assert note(tmp_path, 1) is None
+    assert counts(any_db) == before
+    assert note(any_db, 1) is None
 
 
 def test_too_long_names_the_limit(run, lunch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -101,32 +96,32 @@ def test_too_long_names_the_limit(run, lunch) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("ident", ["2", "abc", "0"])
-def test_an_unknown_or_bad_id_is_refused(run, lunch, tmp_path, ident) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    before = counts(tmp_path)
+def test_an_unknown_or_bad_id_is_refused(run, lunch, any_db, ident) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    before = counts(any_db)
     result = run("money-out", "explain", ident, "--reason", LUNCH)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
-    assert counts(tmp_path) == before
+    assert counts(any_db) == before
 
 
-def test_another_persons_payment_is_not_found(run, lunch, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_another_persons_payment_is_not_found(run, lunch, any_db) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """With two people, --recipient chooses; a payment of the other person is not found."""
     assert run("init", "--name", "Sam Smith").exit_code == 0
     ambiguous = run("money-out", "explain", "1", "--reason", LUNCH)
     assert ambiguous.exit_code == 2 and "--recipient" in ambiguous.stderr
-    before = counts(tmp_path)
+    before = counts(any_db)
     refused = run("money-out", "explain", "1", "--reason", LUNCH, "--recipient", "Sam Smith")
     assert refused.exit_code == 2
     assert refused.stderr == "kentcard: error: money-out 1 does not exist\n"
-    assert counts(tmp_path) == before
+    assert counts(any_db) == before
     done = run("money-out", "explain", "1", "--reason", LUNCH, "--recipient", "Jo Bloggs")
-    assert done.exit_code == 0 and note(tmp_path, 1) == LUNCH
+    assert done.exit_code == 0 and note(any_db, 1) == LUNCH
 
 
-def test_allowed_in_a_locked_period(run, lunch, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_allowed_in_a_locked_period(run, lunch, any_db) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """A locked payment cannot be deleted but can still be explained."""
     assert run("lock", "--to", "2026-11-24").exit_code == 0
     assert run("money-out", "delete", "1").exit_code == 2
     done = run("money-out", "explain", "1", "--reason", LUNCH)
     assert done.exit_code == 0, done.stderr
-    assert note(tmp_path, 1) == LUNCH
+    assert note(any_db, 1) == LUNCH

@@ -8,7 +8,6 @@ contribution booked as "other"; a payment logged a day late reported as a balanc
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -16,12 +15,14 @@ import pytest
 from typer.testing import CliRunner
 
 from kentcard.cli import app
+from tests import dbcheck
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Invoke `kentcard ARGS...` on a fresh database with one person; returns the result."""
-    monkeypatch.setenv("KENTCARD_DB", str(tmp_path / "db" / "k.sqlite3"))
+def run(any_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Invoke `kentcard ARGS...` on a fresh database with one person (SQLite, then
+    PostgreSQL); returns the result."""
+    monkeypatch.setenv("KENTCARD_DB", any_db)
     monkeypatch.setenv("KENTCARD_TODAY", "2026-02-10")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -34,9 +35,8 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return invoke
 
 
-def query(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(tmp_path / "db" / "k.sqlite3") as raw:
-        return raw.execute(sql).fetchall()
+def query(db: str, sql: str) -> list[tuple[object, ...]]:
+    return dbcheck.rows(db, sql)
 
 
 def statement(tmp_path: Path, name: str, *lines: str) -> str:
@@ -50,7 +50,7 @@ def counts(result) -> dict[str, int]:  # type: ignore[no-untyped-def]
     return dict(json.loads(result.output)["counts"])
 
 
-def test_lines_out_of_order_match_a_logged_payment_once(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_lines_out_of_order_match_a_logged_payment_once(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A payment logged by hand is matched by its line wherever that line is in the file."""
     run("money-out", "add", "--date", "2026-01-02", "--amount", "12.50", "--payee", "Tesco")
     file = statement(
@@ -62,11 +62,13 @@ def test_lines_out_of_order_match_a_logged_payment_once(run, tmp_path: Path) -> 
     )
     got = counts(run("import", file, "--json"))
     assert (got["matched"], got["new"]) == (1, 2)
-    assert query(tmp_path, "SELECT count(*) FROM money_out WHERE payee LIKE 'tesco'") == [(1,)]
+    assert query(any_db, "SELECT count(*) FROM money_out WHERE lower(payee) = 'tesco'") == [(1,)]
     assert counts(run("import", file, "--json"))["already imported"] == 3
 
 
-def test_no_line_goes_into_a_locked_period_whatever_its_place(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_line_goes_into_a_locked_period_whatever_its_place(
+    run, any_db: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """A line inside the locked period in the middle of the file refuses the file, naming that
     line, and nothing is written; the same file again gets the same answer, not a crash."""
     assert run("lock", "--to", "2026-01-07").exit_code == 0
@@ -85,13 +87,14 @@ def test_no_line_goes_into_a_locked_period_whatever_its_place(run, tmp_path: Pat
             "2026-01-07, so it cannot be changed; to change it, unlock first: "
             "kentcard unlock --from 2026-01-06 --reason WHY"
         )
-        assert query(tmp_path, "SELECT count(*) FROM statement_line") == [(0,)]
-        assert query(tmp_path, "SELECT count(*) FROM money_out") == [(0,)]
-        assert query(tmp_path, "SELECT count(*) FROM audit WHERE entity = 'money_out'") == [(0,)]
+        assert query(any_db, "SELECT count(*) FROM statement_line") == [(0,)]
+        assert query(any_db, "SELECT count(*) FROM money_out") == [(0,)]
+        assert query(any_db, "SELECT count(*) FROM audit WHERE entity = 'money_out'") == [(0,)]
 
 
 def test_a_payment_that_settled_with_a_tip_is_not_a_new_line_nor_are_those_after(
     run,  # type: ignore[no-untyped-def]
+    any_db: str,
     tmp_path: Path,
 ) -> None:
     """Two downloads a day apart where a card payment grew from £3.00 to £3.50 (so every
@@ -127,7 +130,7 @@ def test_a_payment_that_settled_with_a_tip_is_not_a_new_line_nor_are_those_after
         "Balance check: on 2026-01-08 the statement shows £64.50 but the ledger shows £65.00"
     ) in text.output
     spent = "SELECT sum(amount_pence) FROM money_out"
-    assert query(tmp_path, spent) == [(3500,)]  # 3.00 + 20.00 + 10.00 + 2.00
+    assert query(any_db, spent) == [(3500,)]  # 3.00 + 20.00 + 10.00 + 2.00
 
     from kentcard.services import reconcile, reconcile_actions
     from kentcard.services.balance_check import balance_mismatch
@@ -146,14 +149,15 @@ def test_a_payment_that_settled_with_a_tip_is_not_a_new_line_nor_are_those_after
         assert check.first_mismatch is None and check.dates_checked == 4
     finally:
         ctx.db.dispose()
-    assert query(tmp_path, spent) == [(3550,)]
-    assert query(tmp_path, "SELECT state FROM statement_line WHERE id = 1") == [("replaced",)]
+    assert query(any_db, spent) == [(3550,)]
+    assert query(any_db, "SELECT state FROM statement_line WHERE id = 1") == [("replaced",)]
     history = run("audit", "--record", "money-out:1")
     assert "new amount on statement" in history.output
 
 
 def test_credits_are_classified_by_the_plan_and_the_words_or_asked_about(
     run,  # type: ignore[no-untyped-def]
+    any_db: str,
     tmp_path: Path,
 ) -> None:
     """CLIENT CONTRIBUTION of the plan's contribution is the contribution; the plan's KCC
@@ -178,7 +182,7 @@ def test_credits_are_classified_by_the_plan_and_the_words_or_asked_about(
         "needs a decision: line 4, 2026-01-09, £25.00: is this money from KCC, your "
         "contribution, a refund or something else?"
     ) in result.output
-    assert sorted(query(tmp_path, "SELECT source, amount_pence FROM money_in")) == [
+    assert sorted(query(any_db, "SELECT source, amount_pence FROM money_in")) == [
         ("contribution", 10000),
         ("kcc", 100000),
         ("opening", 10000),
@@ -188,7 +192,9 @@ def test_credits_are_classified_by_the_plan_and_the_words_or_asked_about(
     assert month["received"].get("other") in (None, "0.00")
 
 
-def test_a_payment_logged_a_day_late_is_no_balance_mismatch(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_payment_logged_a_day_late_is_no_balance_mismatch(
+    run, any_db: str, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """A payment logged on the 6th that the card took on the 5th: the balance check
     compares at the statement's dates and agrees."""
     run("money-out", "add", "--date", "2026-01-06", "--amount", "12.50", "--payee", "Tesco")

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from kentcard.cli import app
+from tests import dbcheck
 
 SAMPLES = Path(__file__).parent / "importers" / "samples"
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Invoke `kentcard ARGS...` on a fresh database with one person; returns the result."""
-    monkeypatch.setenv("KENTCARD_DB", str(tmp_path / "db" / "k.sqlite3"))
+def run(any_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Invoke `kentcard ARGS...` on a fresh database with one person (SQLite, then
+    PostgreSQL); returns the result."""
+    monkeypatch.setenv("KENTCARD_DB", any_db)
     monkeypatch.setenv("KENTCARD_TODAY", "2026-11-25")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -29,12 +30,11 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unt
     return invoke
 
 
-def count(tmp_path: Path, table: str) -> int:
-    with sqlite3.connect(tmp_path / "db" / "k.sqlite3") as raw:
-        return int(raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+def count(db: str, table: str) -> int:
+    return dbcheck.count(db, table)
 
 
-def test_dry_run_prints_the_plan_and_saves_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_prints_the_plan_and_saves_nothing(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """`import --dry-run` prints matched/new/already/decision/skipped and writes nothing."""
     result = run("import", str(SAMPLES / "kentcard.csv"), "--dry-run")
     assert result.exit_code == 0, result.output
@@ -42,18 +42,18 @@ def test_dry_run_prints_the_plan_and_saves_nothing(run, tmp_path: Path) -> None:
     assert "  new               5" in result.output
     assert "  skipped           1 (1 declined)" in result.output
     assert "Balance check: the ledger agrees on all 4 day(s)" in result.output
-    assert count(tmp_path, "money_out") == 0 and count(tmp_path, "statement_line") == 0
+    assert count(any_db, "money_out") == 0 and count(any_db, "statement_line") == 0
 
 
-def test_import_then_again_adds_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_then_again_adds_nothing(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A real import saves the lines; the same file again is all 'already imported'."""
     assert run("import", str(SAMPLES / "monzo.csv")).exit_code == 0
     result = run("import", str(SAMPLES / "monzo.csv"), "--json")
     assert json.loads(result.output)["counts"]["already imported"] == 5
-    assert count(tmp_path, "money_out") == 3
+    assert count(any_db, "money_out") == 3
 
 
-def test_an_unreadable_file_exits_2_naming_the_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreadable_file_exits_2_naming_the_line(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A cut-off file exits with code 2 and one line naming the line and the reason."""
     bad = tmp_path / "bad.csv"
     bad.write_text("Date,Description,Amount\n05/11/2026,A,-1.00\n06/11/2026,B\n")
@@ -62,10 +62,10 @@ def test_an_unreadable_file_exits_2_naming_the_line(run, tmp_path: Path) -> None
     assert result.output.strip() == (
         "kentcard: error: line 3: has 2 columns where the statement has 3"
     )
-    assert count(tmp_path, "statement_line") == 0
+    assert count(any_db, "statement_line") == 0
 
 
-def test_explicit_columns_on_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_explicit_columns_on_the_command_line(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """--date-column/--amount-column read a file that detection cannot."""
     odd = tmp_path / "odd.csv"
     odd.write_text("When,What,Cost\n05/11/2026,TESCO,-12.00\n")
@@ -74,10 +74,10 @@ def test_explicit_columns_on_the_command_line(run, tmp_path: Path) -> None:  # t
         "--description-column", "What", "--provider", "Odd",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert count(tmp_path, "money_out") == 1
+    assert count(any_db, "money_out") == 1
 
 
-def test_locked_period_refuses_changes_through_the_cli(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_locked_period_refuses_changes_through_the_cli(run, any_db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """After `lock --to`, adding or deleting in the period fails; `unlock` with a reason opens."""
     out_id = run("money-out", "add", "--date", "2026-10-20", "--amount", "10", "--payee", "S")
     out_id = out_id.output.strip()
@@ -90,7 +90,7 @@ def test_locked_period_refuses_changes_through_the_cli(run, tmp_path: Path) -> N
     added = runner.invoke(
         app, ["money-in", "add", "--date", "2026-10-05", "--amount", "1", "--source", "kcc"]
     )
-    assert added.exit_code == 2 and count(tmp_path, "money_out") == 1
+    assert added.exit_code == 2 and count(any_db, "money_out") == 1
     opened = run("unlock", "--from", "2026-10-01", "--reason", "correction")
     assert opened.output.strip() == "Locked up to 2026-09-30."
     assert run("money-out", "delete", out_id).exit_code == 0

@@ -16,7 +16,21 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, Connection, Date, Table, and_, func, insert, select, true, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    Table,
+    and_,
+    cast,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.sql import column as sql_column
 from sqlalchemy.sql import table as sql_table
 from sqlmodel import Session, SQLModel, col
@@ -340,18 +354,30 @@ def import_origin(*, session: Session, entity: str, entity_id: int) -> ImportOri
         if entity_id in json.loads(detail).get(_ids_key(entity), ()):
             return _origin(line_id, batch_id, at, detail)
     # Its line was untied or replaced since: the batch's record still lists it.
-    listed = func.json_each(AUDIT.c.detail, f"$.{_ids_key(entity)}").table_valued("value")
+    listed, value = _listed_ids(session, _ids_key(entity))
     found = session.execute(
         select(AUDIT.c.entity_id, AUDIT.c.at, AUDIT.c.detail)
         .select_from(AUDIT.join(listed, true()))
         .where(
             AUDIT.c.entity == BATCH.name,
             AUDIT.c.action == "create",
-            listed.c.value == entity_id,
+            value == entity_id,
         )
         .limit(1)
     ).first()
     return None if found is None else _origin(None, *found)
+
+
+def _listed_ids(session: Session, key: str) -> tuple[Any, Any]:
+    """The ids an audit record's detail lists under `key`, as a table to join each record
+    to, and its value as an integer: SQLite's json_each, PostgreSQL's
+    json_array_elements_text (the detail is JSON text on both)."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = cast(AUDIT.c.detail, JSON)[key]
+        listed = func.json_array_elements_text(elements).table_valued("value")
+        return listed, cast(listed.c.value, Integer)
+    listed = func.json_each(AUDIT.c.detail, f"$.{key}").table_valued("value")
+    return listed, listed.c.value
 
 
 def _batch_record(batch_id: Any) -> Any:
