@@ -67,6 +67,7 @@ SLOW_FILES = frozenset(
         "tests/tui/test_tmux_month.py",
         "tests/export/test_libreoffice.py",
         "tests/export/test_recalculated_accounts.py",
+        "tests/org_load/test_twenty_writers.py",
     }
 )
 
