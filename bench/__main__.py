@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from bench import suites
+from bench import postgresql, suites
 from bench.generate import cached
 from bench.timing import Row, runs, set_runs
 
@@ -43,6 +43,7 @@ def main() -> None:
         ("4", lambda: suites.tui(main_db, sizes["main"])),
         ("5", lambda: suites.peer(sizes["peer"])),
         ("6", lambda: suites.startup(main_db, sizes["main"])),
+        ("7", lambda: postgresql.run(main_db, sizes["main"])),
     ]
     rows: list[Row] = []
     for number, run in plan:
