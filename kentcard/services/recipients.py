@@ -12,11 +12,18 @@ from kentcard.core.records import Recipient
 from kentcard.core.validate import clean_text, parse_card_last4, require_text
 from kentcard.services.context import Context
 from kentcard.store import recipients as store_recipients
+from kentcard.store.engine import login_of
 
 
 def list_recipients(ctx: Context) -> list[Recipient]:
     with ctx.db.connect() as connection:
         return store_recipients.recipients(connection=connection)
+
+
+def staff_login(ctx: Context) -> str | None:
+    """The login a member of staff opened an organisation's database with (PostgreSQL), or
+    None for a person's own file: whose caseload the app shows."""
+    return login_of(ctx.db.engine)
 
 
 def resolve_recipient(ctx: Context, ref: str | None = None) -> Recipient:

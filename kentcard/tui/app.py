@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from kentcard.core.errors import KentcardError
 from kentcard.core.records import Recipient
 from kentcard.services.context import Context
-from kentcard.services.recipients import list_recipients
+from kentcard.services.recipients import list_recipients, staff_login
 from kentcard.services.settings import Settings
 from kentcard.tui.commands import KentcardCommands
 from kentcard.tui.messages import RecipientFound
@@ -83,11 +83,13 @@ class KentcardApp(CrashHandlingApp[None]):
 
     @work(thread=True, exit_on_error=False, group="start")
     def find_recipient(self) -> None:
-        self.post_message(RecipientFound(list_recipients(self.ctx)))
+        self.post_message(RecipientFound(list_recipients(self.ctx), staff_login(self.ctx)))
 
     def on_recipient_found(self, message: RecipientFound) -> None:
         from kentcard.tui.screens.setup import PersonDialog, SetupForm
 
+        if message.login is not None:  # a member of staff on an organisation's database
+            self.title = f"kentcard · {message.login}"
         if not message.recipients:
             self.push_screen(SetupForm(), self._start)
         elif len(message.recipients) == 1:

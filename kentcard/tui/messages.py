@@ -27,9 +27,12 @@ ResultT = TypeVar("ResultT")
 
 @dataclass
 class RecipientFound(Message):
-    """The database was read at start-up: whose accounts it holds (empty = nobody yet)."""
+    """The database was read at start-up: whose accounts it holds (empty = nobody yet), and
+    on an organisation's database the login it was opened with (the people are those it
+    may see)."""
 
     recipients: list[Recipient]
+    login: str | None = None
 
 
 @dataclass
