@@ -46,17 +46,27 @@ def put_document(
     """Store the bytes unless they are already there; reuse the person's document for them.
     Returns the document's id.
 
-    The bytes go in with INSERT … ON CONFLICT DO NOTHING: in an organisation's database
-    they may already be there for another person, where row-level security hides them
-    from this login, so looking first would not find them."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    The bytes are inserted without looking first: in an organisation's database they may
+    already be there for another person, where row-level security hides them from this
+    login. On SQLite that is INSERT … ON CONFLICT DO NOTHING; on PostgreSQL, where an
+    ON CONFLICT insert must also pass the reading policy (which hides the other person's
+    bytes), it is a plain INSERT in a savepoint, and a duplicate key means they are there.
+    """
+    values = {"sha256": sha256, "size": len(content), "media_type": media_type, "content": content}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import insert
+        from sqlalchemy.exc import IntegrityError
 
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(
-        dialect.insert(table(BlobRow))
-        .values(sha256=sha256, size=len(content), media_type=media_type, content=content)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
+        try:
+            with session.begin_nested():
+                session.execute(insert(table(BlobRow)).values(**values))
+        except IntegrityError as error:
+            if getattr(error.orig, "sqlstate", None) != "23505":  # not a duplicate key
+                raise
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(table(BlobRow)).values(**values).on_conflict_do_nothing())
     existing = session.exec(
         select(DocumentRow).where(
             DocumentRow.recipient_id == recipient_id, DocumentRow.sha256 == sha256

@@ -145,11 +145,15 @@ def policy_statements(table: str, manager_role: str) -> list[str]:
     on = _ident(table)
     if rule[0] == "person":
         check = visible(_ident(rule[1]), manager_role)
-        return [f"CREATE POLICY {name} ON {on} USING ({check}) WITH CHECK ({check})"]
+        return [
+            f"CREATE POLICY {name} ON {on} USING ({check}) WITH CHECK ({_written(table, check)})"
+        ]
     if rule[0] == "parent":
         _, column, parent = rule
         check = f"EXISTS (SELECT 1 FROM {_ident(parent)} p WHERE p.id = {on}.{_ident(column)})"
-        return [f"CREATE POLICY {name} ON {on} USING ({check}) WITH CHECK ({check})"]
+        return [
+            f"CREATE POLICY {name} ON {on} USING ({check}) WITH CHECK ({_written(table, check)})"
+        ]
     if rule[0] == "blob":
         # A blob may already be there, unseen, for another person: storing the same bytes
         # again inserts nothing (ON CONFLICT DO NOTHING), so anyone who may write may insert.
@@ -174,6 +178,26 @@ def policy_statements(table: str, manager_role: str) -> list[str]:
         f"CREATE POLICY {name} ON staff_assignment FOR SELECT "
         f"USING (login = current_user OR {manager_test(manager_role)})"
     ]
+
+
+def _written(table: str, check: str) -> str:
+    """A row written must also point only at rows the login may see: a foreign key is
+    checked without row-level security, so without this an editor could tie one of their
+    person's records to another person's payment, invoice or document by its id."""
+    parents = sorted(
+        (fk.parent.name, fk.column.table.name)
+        for fk in metadata.tables[table].foreign_keys
+        if fk.column.table.name in POLICIES
+        and fk.column.table.name not in ("recipient", "blob", table)
+    )
+    rule = POLICIES[table]
+    tests = [check] + [
+        f"({_ident(column)} IS NULL OR EXISTS (SELECT 1 FROM {_ident(parent)} r "
+        f"WHERE r.id = {_ident(table)}.{_ident(column)}))"
+        for column, parent in parents
+        if not (rule[0] == "parent" and rule[1] == column)
+    ]
+    return " AND ".join(f"({t})" for t in tests) if len(tests) > 1 else check
 
 
 def kentcard_tables() -> list[str]:
