@@ -71,17 +71,32 @@ def _shown(value: Any) -> Any:
 def backup(
     invoked: typer.Context,
     out: Annotated[
-        str | None, typer.Option(help="Where to write it (default db/backups/).")
+        str | None,
+        typer.Option(
+            help="Where to write it (default db/backups/: beside a SQLite file, or under "
+            "the current folder for PostgreSQL)."
+        ),
     ] = None,
 ) -> None:
-    """Copy the whole database (receipts included) to a checked backup file."""
+    """Copy the whole database (receipts included) to a checked backup file.
+
+    A SQLite file: a checked copy of the file (NAME-DATE.sqlite3 in backups/ beside it).
+    PostgreSQL: pg_dump's custom format (DATABASE-DATE.pgdump in db/backups/ under the
+    current folder), taken by the organisation's owner, read in one snapshot with its
+    manifest. Either way the file is readable by you only, and a manifest (counts, money
+    totals, every document's SHA-256) is written beside it as FILE.manifest.json.
+    """
     from pathlib import Path
 
+    from kentcard.services.maintenance import AskOnce
     from kentcard.services.maintenance import backup as run_backup
+    from kentcard.store.engine import is_postgresql
 
     settings = invocation(invoked).settings
-    context(invoked)  # make sure the database exists and is current
-    result = run_backup(settings_url(settings), Path(out) if out else None)
+    url = settings_url(settings)
+    if not is_postgresql(url):
+        context(invoked)  # make sure the database exists and is current
+    result = run_backup(url, Path(out) if out else None, AskOnce(settings.password_prompt))
     counts = result.manifest.counts
     typer.echo(f"Backed up to {result.path}")
     typer.echo(
@@ -102,15 +117,20 @@ def restore(
     """Replace the database with a backup, after checking it; the current one is kept.
 
     First lists what the current database holds that the backup does not (entries, review
-    locks, audit lines), and asks.
+    locks, audit lines), and asks. A SQLite file: the backup is a kentcard SQLite copy.
+    PostgreSQL: the backup is a kentcard pg_dump with its manifest beside it; the
+    organisation's owner restores it in one transaction (its grants and row-level security
+    with it), and the result is checked against the manifest.
     """
     from pathlib import Path
 
+    from kentcard.services.maintenance import AskOnce, what_restore_loses
     from kentcard.services.maintenance import restore as run_restore
-    from kentcard.services.maintenance import what_restore_loses
 
-    url, source = settings_url(invocation(invoked).settings), Path(path)
-    lost = what_restore_loses(url, source)
+    settings = invocation(invoked).settings
+    url, source = settings_url(settings), Path(path)
+    asker = AskOnce(settings.password_prompt)
+    lost = what_restore_loses(url, source, asker)
     for line in loss_lines(lost):
         typer.echo(line)
     if not yes:
@@ -122,10 +142,15 @@ def restore(
         if not typer.confirm("Replace the database with this backup?", default=False):
             typer.echo("Nothing was changed.")
             raise typer.Exit(1)
-    kept, report = run_restore(url, source)
+    kept, report = run_restore(url, source, asker)
     if kept is not None:
         typer.echo(f"The database as it was is kept at {kept}")
     typer.echo(f"Restored from {path}.")
+    if report.matched_manifest:
+        typer.echo(
+            "Checked: the restored database matches the backup's manifest (row counts, money "
+            "totals and every document's SHA-256)."
+        )
     if not report.ok:
         fail("the restored database has problems: " + "; ".join(report.problems[:3]))
 
@@ -133,10 +158,17 @@ def restore(
 @app.command()
 @handled
 def verify(invoked: typer.Context) -> None:
-    """Check the database: integrity, links, every receipt's hash, the ledger's rules."""
+    """Check the database: integrity, links, every receipt's hash, the ledger's rules.
+
+    A SQLite file: also SQLite's own integrity and foreign-key checks. PostgreSQL: the
+    server keeps its files sound and enforces the links; the rest is checked the same way,
+    in one snapshot, over what the login may see (the owner: everything).
+    """
+    from kentcard.services.maintenance import AskOnce
     from kentcard.services.maintenance import verify as run_verify
 
-    report = run_verify(settings_url(invocation(invoked).settings))
+    settings = invocation(invoked).settings
+    report = run_verify(settings_url(settings), AskOnce(settings.password_prompt))
     for name, count in report.checked.items():
         typer.echo(f"  {name}: {count}")
     if report.ok:

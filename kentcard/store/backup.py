@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,22 @@ def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
     writes a byte (VACUUM INTO accepts an empty file), and renamed only when complete;
     if anything fails, the partial file is removed and the error is raised.
     """
+    partial = private_partial(target)
+    try:
+        source.execute("VACUUM INTO ?", (str(partial),))
+        finish_partial(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def private_partial(target: Path) -> Path:
+    """`target.partial`, created empty and 0600 (its folders 0700 when missing).
+
+    `target` must not exist; a partial file left by a run that was killed half-way is
+    removed first.
+    """
     if target.exists() or target.is_symlink():
         raise FileExistsError(str(target))
     private_folder(target.parent)
@@ -89,15 +106,14 @@ def vacuum_into(source: sqlite3.Connection, target: Path) -> Path:
         os.fchmod(fd, 0o600)  # the umask may have taken bits away that the owner needs
     finally:
         os.close(fd)
-    try:
-        source.execute("VACUUM INTO ?", (str(partial),))
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return target
+    return partial
+
+
+def finish_partial(partial: Path, target: Path) -> None:
+    """Flush a complete `partial` to the disk and give it its real name."""
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
@@ -126,24 +142,28 @@ def manifest(connection: sqlite3.Connection) -> Manifest:
     tables = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
     }
+    return manifest_of(connection.execute, tables)
+
+
+# Runs one SQL statement (no parameters) and returns its rows: sqlite3's `execute`, or
+# SQLAlchemy's `exec_driver_sql` on PostgreSQL (store/pg_backup.py).
+Run = Callable[[str], Any]
+
+
+def manifest_of(run: Run, tables: set[str]) -> Manifest:
+    """The manifest of a database whose tables are `tables`, read through `run`."""
     revision = None
     if "alembic_version" in tables:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        row = run("SELECT version_num FROM alembic_version").fetchone()
         revision = row[0] if row else None
-    counts = {
-        t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in TABLES
-        if t in tables
-    }
+    counts = {t: int(run(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in TABLES if t in tables}
     totals = {
-        t: int(connection.execute(f"SELECT coalesce(sum({c}), 0) FROM {t}").fetchone()[0])
+        t: int(run(f"SELECT coalesce(sum({c}), 0) FROM {t}").fetchone()[0])
         for t, c in MONEY_COLUMNS.items()
         if t in tables
     }
     documents = (
-        [r[0] for r in connection.execute("SELECT sha256 FROM blob ORDER BY sha256")]
-        if "blob" in tables
-        else []
+        [r[0] for r in run("SELECT sha256 FROM blob ORDER BY sha256")] if "blob" in tables else []
     )
     return Manifest(revision, counts, totals, documents)
 
@@ -259,23 +279,33 @@ def sequences(path: Path) -> dict[str, int]:
 
 
 def ledger_problems(connection: sqlite3.Connection) -> list[str]:
-    problems = [
-        f"money-out {mid} settles more on invoices than it paid"
-        for (mid,) in connection.execute(
-            "SELECT m.id FROM money_out m JOIN allocation a ON a.money_out_id = m.id "
-            "GROUP BY m.id HAVING sum(a.amount_pence) > m.amount_pence"
-        )
-    ]
     triggers = {
         r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
     }
+    return ledger_problems_of(connection.execute, triggers, _IMPORTED)
+
+
+def ledger_problems_of(run: Run, triggers: set[str], imported: str) -> list[str]:
+    """The ledger's own rules, read through `run`: no payment settles more on invoices than
+    it paid, the audit log keeps its append-only triggers (`triggers`: those on the
+    database), and every money record has its create line in the audit log or is listed by
+    a statement import's record (`imported`: that test in the database's own SQL, with
+    `{table}` for the table's name)."""
+    problems = [
+        f"money-out {mid} settles more on invoices than it paid"
+        for (mid,) in run(
+            "SELECT m.id FROM money_out m JOIN allocation a ON a.money_out_id = m.id "
+            "GROUP BY m.id HAVING sum(a.amount_pence) > m.amount_pence ORDER BY m.id"
+        )
+    ]
     if not {"audit_no_update", "audit_no_delete"} <= triggers:
         problems.append("the audit log has lost its append-only protection")
     for table in ("money_in", "money_out", "invoice"):
-        for (rid,) in connection.execute(
+        for (rid,) in run(
             f"SELECT id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM audit a "
             f"WHERE a.entity = '{table}' AND a.entity_id = t.id AND a.action = 'create')"
-            + (_IMPORTED.format(table=table) if table != "invoice" else "")
+            + (imported.format(table=table) if table != "invoice" else "")
+            + " ORDER BY id"
         ):
             problems.append(f"{table.replace('_', '-')} {rid} has no line in the audit log")
     return problems

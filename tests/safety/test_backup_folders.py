@@ -60,12 +60,27 @@ def test_backup_out_makes_each_missing_folder_private(run, tmp_path: Path) -> No
 
 def test_every_folder_the_app_makes_is_private_under_umask_000(
     run,  # type: ignore[no-untyped-def]  # noqa: F811
+    any_db: str,
     tmp_path: Path,
     open_umask: None,
 ) -> None:
-    """Under `umask 000` the database folder, backups/, daily/ and weekly/ are all 0700."""
+    """Under `umask 000` the database folder, backups/, daily/ and weekly/ are all 0700.
+
+    On PostgreSQL (no file of its own, no start-up copies) the folders `backup` makes
+    under the current folder, db/ and db/backups/, are 0700 and the dump and its manifest 0600.
+    """
     db = tmp_path / "db" / "k.sqlite3"  # the `run` fixture's database, in a folder not made yet
     setup_person(run)
+    if "://" in any_db:
+        made = run("backup")
+        assert made.exit_code == 0, made.stderr
+        assert mode(tmp_path / "db") == 0o700
+        assert mode(tmp_path / "db" / "backups") == 0o700
+        written = list((tmp_path / "db" / "backups").iterdir())
+        assert len(written) == 2, written
+        for copy in written:
+            assert mode(copy) == 0o600
+        return
     assert mode(db.parent) == 0o700
     assert mode(db) == 0o600
     backups = db.parent / "backups"

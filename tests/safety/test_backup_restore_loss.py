@@ -1,4 +1,8 @@
-"""Restore says what it would lose and asks first; afterwards no id seen before is given again."""
+"""Restore says what it would lose and asks first; afterwards no id seen before is given again.
+
+The tests taking `run` run twice: on a SQLite file, then on an organisation's PostgreSQL
+database (its backup a pg_dump with a manifest beside it).
+"""
 
 from __future__ import annotations
 
@@ -17,13 +21,43 @@ from tests.test_cli import run, setup_person  # noqa: F401  (the CLI fixture and
 PDF = b"%PDF-1.4\n% a receipt\n%%EOF\n"
 
 
-def rows(db: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
-    with closing(sqlite3.connect(db)) as raw:
-        return raw.execute(sql).fetchall()
+def rows(db: Path | str, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    """Rows of a SQLite file or (an address with `://`) a PostgreSQL database."""
+    if "://" not in str(db):
+        with closing(sqlite3.connect(db)) as raw:
+            return raw.execute(sql).fetchall()
+    from sqlalchemy import create_engine
+
+    engine = create_engine(str(db))
+    try:
+        with engine.connect() as connection:
+            return [tuple(r) for r in connection.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
 
 
-def sequences(db: Path) -> dict[str, int]:
-    return dict(rows(db, "SELECT name, seq FROM sqlite_sequence"))  # type: ignore[arg-type]
+def sequences(db: Path | str) -> dict[str, int]:
+    """The highest id each table has handed out (deleted rows included)."""
+    if "://" not in str(db):
+        return dict(rows(db, "SELECT name, seq FROM sqlite_sequence"))  # type: ignore[arg-type]
+    found = rows(
+        db,
+        "SELECT sequencename, last_value FROM pg_sequences "
+        "WHERE schemaname = 'public' AND last_value IS NOT NULL",
+    )
+    return {name.removesuffix("_id_seq"): value for name, value in found}
+
+
+def backup_count(backup: Path, table: str) -> int:
+    """Rows of `table` in a backup: read from a SQLite copy, or from a dump's manifest."""
+    if backup.suffix == ".sqlite3":
+        return int(rows(backup, f"SELECT count(*) FROM {table}")[0][0])
+    manifest = json.loads(backup.with_name(backup.name + ".manifest.json").read_text())
+    return int(manifest["counts"][table])
+
+
+def suffix(db: str) -> str:
+    return ".pgdump" if "://" in db else ".sqlite3"
 
 
 def ok(result) -> str:  # type: ignore[no-untyped-def]
@@ -31,12 +65,12 @@ def ok(result) -> str:  # type: ignore[no-untyped-def]
     return str(result.stdout)
 
 
-def older_backup_then_more_work(run, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]  # noqa: F811
+def older_backup_then_more_work(run, tmp_path: Path, db: str) -> Path:  # type: ignore[no-untyped-def]  # noqa: F811
     """A backup, then two payments (one deleted), an invoice, a receipt and a lock after it."""
     setup_person(run)
     ok(run("money-in", "add", "--date", "2026-11-02", "--amount", "1000", "--source", "kcc"))
     ok(run("money-out", "add", "--date", "2026-11-03", "--amount", "50", "--payee", "Shop"))
-    saved = tmp_path / "saved" / "before.sqlite3"
+    saved = tmp_path / "saved" / f"before{suffix(db)}"
     ok(run("backup", "--out", str(saved)))
     ok(run("money-out", "add", "--date", "2026-11-04", "--amount", "20", "--payee", "Shop"))
     ok(run("money-out", "add", "--date", "2026-11-05", "--amount", "30", "--payee", "Shop"))
@@ -56,15 +90,16 @@ def older_backup_then_more_work(run, tmp_path: Path) -> Path:  # type: ignore[no
 
 def test_restore_without_yes_and_without_a_terminal_lists_the_loss_and_changes_nothing(
     run,  # type: ignore[no-untyped-def]  # noqa: F811
+    any_db: str,
     tmp_path: Path,
 ) -> None:
     """The report names the entries, the lock and the audit lines only the current file has;
     with no terminal to ask on and no --yes it refuses in one line, and nothing changes."""
-    saved = older_backup_then_more_work(run, tmp_path)
-    db = tmp_path / "db" / "k.sqlite3"
+    saved = older_backup_then_more_work(run, tmp_path, any_db)
+    db = any_db
     before = {t: rows(db, f"SELECT * FROM {t} ORDER BY id") for t in ("money_out", "audit")}
     lock = rows(db, "SELECT locked_to FROM period_lock")
-    assert lock == [("2026-11-10",)]
+    assert [str(day) for (day,) in lock] == ["2026-11-10"]
 
     refused = run("restore", str(saved))
     assert refused.exit_code == 2
@@ -80,10 +115,7 @@ def test_restore_without_yes_and_without_a_terminal_lists_the_loss_and_changes_n
     assert "  invoices: 1 (id 1)" in report
     assert "  documents: 1 (id 1)" in report
     assert "  the review lock up to 2026-11-10 for Jo Bloggs (the backup has no lock)" in report
-    newer = (
-        rows(db, "SELECT count(*) FROM audit")[0][0]
-        - rows(saved, "SELECT count(*) FROM audit")[0][0]
-    )
+    newer = rows(db, "SELECT count(*) FROM audit")[0][0] - backup_count(saved, "audit")
     assert f"  {newer} lines of the audit log (every change made since the backup)" in report
     assert "money in:" not in report  # nothing of that kind was added since
 
@@ -93,12 +125,13 @@ def test_restore_without_yes_and_without_a_terminal_lists_the_loss_and_changes_n
 
 def test_restore_with_yes_records_itself_and_never_gives_an_id_again(
     run,  # type: ignore[no-untyped-def]  # noqa: F811
+    any_db: str,
     tmp_path: Path,
 ) -> None:
     """After `restore --yes` the audit log says which backup replaced which file and what was
     lost, and a new payment's id is above every id the replaced database had handed out."""
-    saved = older_backup_then_more_work(run, tmp_path)
-    db = tmp_path / "db" / "k.sqlite3"
+    saved = older_backup_then_more_work(run, tmp_path, any_db)
+    db = any_db
     replaced_sequences = sequences(db)
     assert replaced_sequences["money_out"] == 3  # id 3 was used, then deleted
     replaced_audit = rows(db, "SELECT max(id) FROM audit")[0][0]
@@ -109,7 +142,7 @@ def test_restore_with_yes_records_itself_and_never_gives_an_id_again(
     assert "  money out: 1 (id 2)" in out
     kept_line = next(line for line in out.splitlines() if line.startswith("The database as"))
     kept = Path(kept_line.removeprefix("The database as it was is kept at "))
-    assert rows(kept, "SELECT count(*) FROM money_out")[0][0] == 2
+    assert backup_count(kept, "money_out") == 2
     assert rows(db, "SELECT count(*) FROM money_out")[0][0] == 1
     assert rows(db, "SELECT count(*) FROM period_lock")[0][0] == 0
 
@@ -142,11 +175,12 @@ def test_restore_with_yes_records_itself_and_never_gives_an_id_again(
 
 def test_restore_of_a_backup_holding_everything_says_nothing_is_lost(
     run,  # type: ignore[no-untyped-def]  # noqa: F811
+    any_db: str,
     tmp_path: Path,
 ) -> None:
     """A backup taken just now loses nothing, and the report says so."""
     setup_person(run)
-    saved = tmp_path / "now.sqlite3"
+    saved = tmp_path / f"now{suffix(any_db)}"
     ok(run("backup", "--out", str(saved)))
     out = ok(run("restore", str(saved), "--yes"))
     assert "Nothing is lost: the backup holds everything the current database does." in out
