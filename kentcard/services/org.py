@@ -84,9 +84,9 @@ class Imported:
 
 def import_account(ctx: Context, path: Path) -> Imported:
     """Copy everything of a person's own SQLite account into this database, checked."""
-    from kentcard.store import transfer
+    from kentcard.store.transfer import import_file
 
     with ctx.db.read() as session:
         store.check_owner(session.connection())
-    result = transfer.import_file(ctx.db, path)
+    result = import_file(ctx.db, path)
     return Imported(result.people, result.counts, result.sha256)
