@@ -21,6 +21,8 @@ from kentcard.core.errors import KentcardError
 from kentcard.store import backup as store
 from kentcard.store import pg_backup as pg
 from kentcard.store.engine import (
+    BUSY_TIMEOUT_MS,
+    WRITE_LOCK_KEY,
     Database,
     cannot_write,
     is_postgresql,
@@ -377,8 +379,17 @@ def _may_restore(who: pg.Who) -> pg.Who:
 
 
 def _pg_backup(
-    url: str, out: Path | None, password_prompt: Callable[[], str] | None
+    url: str,
+    out: Path | None,
+    password_prompt: Callable[[], str] | None,
+    keeping: bool = False,
 ) -> BackupResult:
+    """pg_dump into `out` (default db/backups/DATABASE-STAMP.pgdump here) and its manifest.
+
+    `keeping`: the copy a restore keeps of the database it replaces, taken even when a
+    document there is damaged (the manifest lists those as `damaged_documents`), so that a
+    good backup can always be put back over a damaged database.
+    """
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = make_url(url).database or "kentcard"
     target = out or _free_name(Path.cwd() / PG_BACKUP_FOLDER, f"{name}-{stamp}", pg.SUFFIX)
@@ -389,7 +400,7 @@ def _pg_backup(
         tool = pg.find_tool("pg_dump", pg.server_major(connection))
         snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
         bad = pg.bad_documents(connection)
-        if bad:
+        if bad and not keeping:
             raise KentcardError(
                 f"no backup was made: document {bad[0][:12]}… does not match its SHA-256 "
                 "(kentcard verify lists every problem)"
@@ -418,6 +429,7 @@ def _pg_backup(
         "dump_format": "pg_dump custom",
         "dump_sha256": _sha256(target),
         "pg_dump_version": tool.major,
+        **({"damaged_documents": bad} if bad else {}),
     }
     return BackupResult(target, _write_manifest(target, written), found)
 
@@ -569,7 +581,7 @@ def _pg_restore(
             tool = pg.find_tool("pg_restore", major)
             psql = pg.find_tool("psql", major)
             dump = _pg_check_restorable(tool, source)
-        kept = _pg_backup(url, None, asker).path if who.owner is not None else None
+        kept = _pg_backup(url, None, asker, keeping=True).path if who.owner else None
         with _snapshot(engine) as connection:
             lost = _pg_loss(connection, dump)
             used = pg.sequences(connection)
@@ -579,7 +591,14 @@ def _pg_restore(
                     "WHERE datname = current_database()"
                 ).scalar()
             )
-            before = [f"SET ROLE {pg.quoted(role)};", *pg.clear_statements(connection)]
+            before = [
+                f"SET ROLE {pg.quoted(role)};",
+                # kentcard's writers queue behind the restore, as behind any writer; a
+                # session that holds a table for long makes the restore give up, not hang
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY});",
+                f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms';",
+                *pg.clear_statements(connection),
+            ]
         restored_sequences = {e.name for e in dump.entries if e.kind == "SEQUENCE"}
         # No id the replaced database has handed out is given again (the audit log names them).
         after = [
