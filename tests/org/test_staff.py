@@ -146,6 +146,7 @@ def test_bad_input_names_the_field_and_writes_nothing(org_db: Org, kc: Run) -> N
         (["org", "staff", "unassign", login, "--recipient", "Ann Able"], "--recipient:"),
         (["org", "staff", "role", "nobody", "--role", "editor"], "LOGIN:"),
         (["org", "staff", "role", login, "--role", "king"], "--role:"),
+        (["org", "staff", "add", "newbie", "--role", "editor"], "--password-file:"),  # no terminal
     ]
     for args, field in cases:
         done = kc(*args)
@@ -178,6 +179,12 @@ def test_each_org_change_writes_an_audit_line(org_db: Org, kc: Run) -> None:
     ]
     listed = json.loads(kc("org", "staff", "list", "--json").stdout)
     assert listed[0]["role"] == "editor" and listed[0]["people"] == []
+    assert kc("org", "staff", "assign", login, "--recipient", "Ann Able").exit_code == 0
+    manager = new_login(org_db, kc, "manager")
+    shown = kc("org", "staff", "list").stdout.splitlines()
+    assert sorted(shown) == sorted(
+        [f"{login:<20} editor   1 (Ann Able)", f"{manager:<20} manager  everyone (manager)"]
+    )
 
 
 def test_org_commands_are_for_the_owner(org_db: Org, kc: Run) -> None:
