@@ -26,7 +26,10 @@ through their parent (`EXISTS` on the parent, whose own policy applies): plan_li
 plan, allocation via money_out, document_link via document, pay_rate via employee; a
 blob is visible when a visible document holds the same bytes; audit lines by their
 `recipient_id` (lines about no person: managers only); staff_assignment rows are a login's
-own, or all for a manager. Nothing reads a session variable, which a psql user could set.
+own, or all for a manager. A row written must also point only at rows the login may see
+(each foreign key to a person's table is checked in WITH CHECK: a foreign key itself is
+checked without row-level security). Nothing reads a session variable, which a psql user
+could set.
 `POLICIES` names each table's rule and `NO_PERSON_DATA` the tables that need none; a test
 holds every table of the metadata to one or the other. Running `org init` again (after an
 upgrade added a table) brings roles, grants and policies up to date.
@@ -155,8 +158,8 @@ def policy_statements(table: str, manager_role: str) -> list[str]:
             f"CREATE POLICY {name} ON {on} USING ({check}) WITH CHECK ({_written(table, check)})"
         ]
     if rule[0] == "blob":
-        # A blob may already be there, unseen, for another person: storing the same bytes
-        # again inserts nothing (ON CONFLICT DO NOTHING), so anyone who may write may insert.
+        # A blob may already be there, unseen, for another person: put_document inserts
+        # and takes a duplicate key as "already there", so anyone who may write may insert.
         seen = (
             f"{manager_test(manager_role)} OR EXISTS (SELECT 1 FROM document d "
             f"WHERE d.sha256 = blob.sha256 AND d.recipient_id IN ({assigned()}))"
