@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, String, Table, and_, cast, func, or_
+from sqlalchemy import Column, Connection, String, Table, and_, cast, func, or_
+from sqlalchemy.sql import visitors
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,7 +56,20 @@ def ordered(
 ) -> Any:
     column = sort_columns.get(sort, id_column)
     first = column.desc() if descending else column.asc()
+    if may_be_null(column):  # SQLite's order on both: empty first going up, last going down
+        first = first.nulls_last() if descending else first.nulls_first()
     return statement.order_by(first, id_column.desc() if descending else id_column.asc())
+
+
+def may_be_null(expression: Any) -> bool:
+    """Whether a sort key is or is built from a column that may be NULL.
+
+    SQLite sorts NULL before every value, PostgreSQL after, so such keys say where NULLs
+    go. Keys that cannot be NULL are left as they are: PostgreSQL walks an index backwards
+    only for its own NULL order.
+    """
+    found = getattr(expression, "expression", expression)
+    return any(isinstance(part, Column) and part.nullable for part in visitors.iterate(found))
 
 
 def month_of(column: Any) -> Any:
