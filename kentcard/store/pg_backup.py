@@ -304,7 +304,14 @@ class Entry:
 
 
 def archive_entries(tool: Tool, path: Path) -> list[Entry] | None:
-    """The table of contents of a custom-format archive (None: not such an archive)."""
+    """The table of contents of a custom-format archive (None: not such an archive).
+
+    An archive this pg_restore cannot read (one written by a newer pg_dump) is an error
+    that says why, not "not an archive".
+    """
+    with open(path, "rb") as handle:
+        if handle.read(5) != b"PGDMP":  # every custom-format archive starts so
+            return None
     done = subprocess.run(
         [str(tool.path), "--list", str(path)],
         capture_output=True,
@@ -312,7 +319,12 @@ def archive_entries(tool: Tool, path: Path) -> list[Entry] | None:
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    if done.returncode != 0 or "Format: CUSTOM" not in done.stdout:
+    if done.returncode != 0:
+        raise ClientToolError(
+            f"pg_restore (version {tool.major}) cannot read this backup "
+            f"({_first_error(done.stderr)}); nothing was changed"
+        )
+    if "Format: CUSTOM" not in done.stdout:
         return None
     entries = []
     for line in done.stdout.splitlines():
