@@ -73,8 +73,8 @@ def backup(
     out: Annotated[
         str | None,
         typer.Option(
-            help="Where to write it (default db/backups/: beside a SQLite file, or under "
-            "the current folder for PostgreSQL)."
+            help="Where to write it (default: backups/ beside a SQLite file; "
+            "db/backups/ under the current folder for PostgreSQL)."
         ),
     ] = None,
 ) -> None:

@@ -341,40 +341,26 @@ def archive_entries(tool: Tool, path: Path) -> list[Entry] | None:
     return entries
 
 
-_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    code = found.group(1)
+    if code[0] == "x" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    if code[0] in "01234567":
+        return chr(int(code, 8))
+    return _ESCAPES.get(code, code)
 
 
 def _unescape(field: str) -> str | None:
-    """One field of COPY's text format."""
+    """One field of COPY's text format (`\\N` is NULL; backslash escapes as COPY writes them)."""
     if field == r"\N":
         return None
     if "\\" not in field:
         return field
-    out, i = [], 0
-    while i < len(field):
-        ch = field[i]
-        if ch != "\\" or i + 1 == len(field):
-            out.append(ch)
-            i += 1
-            continue
-        nxt = field[i + 1]
-        if nxt in _ESCAPES:
-            out.append(_ESCAPES[nxt])
-            i += 2
-        elif nxt == "x" and re.match(r"[0-9a-fA-F]", field[i + 2 : i + 3]):
-            digits = re.match(r"[0-9a-fA-F]{1,2}", field[i + 2 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(0), 16)))
-            i += 2 + len(digits.group(0))
-        elif nxt in "01234567":
-            digits = re.match(r"[0-7]{1,3}", field[i + 1 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(0), 8)))
-            i += 1 + len(digits.group(0))
-        else:
-            out.append(nxt)
-            i += 2
-    return "".join(out)
+    return _ESCAPE.sub(_unescaped, field)
 
 
 def table_rows(tool: Tool, path: Path, names: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
