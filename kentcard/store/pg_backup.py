@@ -97,6 +97,11 @@ def client_environment(url: str, password: str | None) -> dict[str, str]:
         if value not in (None, ""):
             env[ENVIRONMENT[key]] = str(value)
     for key, option in parsed.query.items():
+        if key == "password":
+            raise KentcardError(
+                "--db: a password does not belong in the address (others can read a command "
+                "line); put it in a password file (PGPASSFILE) or let kentcard ask for it"
+            )
         if key not in ENVIRONMENT:
             raise KentcardError(
                 f"--db: the address's option {key!r} cannot be handed to pg_dump; "

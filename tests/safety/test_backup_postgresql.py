@@ -13,6 +13,8 @@ import os
 import re
 import stat
 import subprocess
+import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from kentcard.cli import app
+from kentcard.core.errors import KentcardError
 from kentcard.services import maintenance
 from kentcard.store import pg_backup
 from kentcard.store.engine import make_engine
@@ -469,3 +472,89 @@ def test_help_says_what_each_command_does_on_each_database() -> None:
         shown = " ".join(runner.invoke(app, [command, "--help"]).stdout.split())
         for word in words:
             assert word in shown, (command, word)
+
+
+def test_the_address_reaches_the_client_tools_as_libpq_environment_variables() -> None:
+    """Host, port, login, database and options such as sslmode become PGHOST, PGPORT,
+    PGUSER, PGDATABASE, PGSSLMODE…; a password there, or an option libpq has no variable
+    for, is refused in one line."""
+    env = pg_backup.client_environment(
+        "postgresql+psycopg://owner@db.example.org:5433/org?sslmode=verify-full"
+        "&sslrootcert=/etc/ca.pem&application_name=kentcard",
+        None,
+    )
+    expected = {
+        "PGHOST": "db.example.org",
+        "PGPORT": "5433",
+        "PGUSER": "owner",
+        "PGDATABASE": "org",
+        "PGSSLMODE": "verify-full",
+        "PGSSLROOTCERT": "/etc/ca.pem",
+        "PGAPPNAME": "kentcard",
+    }
+    assert {k: env.get(k) for k in expected} == expected
+    assert env.get("PGPASSWORD") == os.environ.get("PGPASSWORD")  # nothing typed: none added
+    assert (
+        pg_backup.client_environment("postgresql+psycopg://o@/org", "typed")["PGPASSWORD"]
+        == "typed"
+    )
+    with pytest.raises(KentcardError, match="a password does not belong in the address"):
+        pg_backup.client_environment("postgresql+psycopg://o@/org?password=x", None)
+    with pytest.raises(KentcardError, match="'keepalives' cannot be handed to pg_dump"):
+        pg_backup.client_environment("postgresql+psycopg://o@/org?keepalives=1", None)
+
+
+def test_the_manifest_and_the_dump_are_one_moment_while_others_write(
+    run: Run, pg_server: pgserver.Server, pg_url: str, tmp_path: Path
+) -> None:
+    """Payments (each with its audit line) are written without pause while the backup runs;
+    the dump, restored into a new database, holds exactly what its manifest says."""
+    some_records(run, tmp_path)
+    for _ in range(3):  # a backup with something to read for a while
+        ok(run("receipt", "add", str(EXAMPLES / "INV-1001.pdf"), "--money-out", "1"))
+    name = database(pg_url)
+    stop = threading.Event()
+    written: list[int] = []
+
+    def writer() -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host=str(pg_server.socket_dir), user=pgserver.OWNER, dbname=name
+        ) as connection:
+            while not stop.is_set():
+                with connection.transaction():
+                    new_id = connection.execute(
+                        "INSERT INTO money_in (recipient_id, date, amount_pence, source, origin) "
+                        "VALUES (1, '2026-11-20', 100, 'other', 'manual') RETURNING id"
+                    ).fetchone()[0]  # type: ignore[index]
+                    connection.execute(
+                        "INSERT INTO audit (at, recipient_id, entity, entity_id, action, detail) "
+                        "VALUES (now()::text, 1, 'money_in', %s, 'create', '{}')",
+                        (new_id,),
+                    )
+                written.append(new_id)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:
+            time.sleep(0.01)
+        saved = tmp_path / "busy.pgdump"
+        ok(run("backup", "--out", str(saved)))
+        during = len(written)
+        while len(written) < during + 20:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        thread.join()
+    claimed = json.loads(saved.with_name("busy.pgdump.manifest.json").read_text())
+    assert 20 <= claimed["counts"]["money_in"] - 2 < len(written)  # taken part-way through
+
+    fresh = pg_server.empty_database("r")
+    done = ok(run("restore", str(saved), "--yes", db=pg_server.url(fresh)))
+    assert "Checked: the restored database matches the backup's manifest" in done
+    restored = manifest_now(pg_server.url(fresh))
+    assert restored["counts"]["audit"] == claimed["counts"]["audit"] + 1
+    restored["counts"]["audit"] -= 1
+    assert restored == {k: claimed[k] for k in restored}
