@@ -456,9 +456,9 @@ def evidence(*, session: Session, recipient_id: int) -> list[tuple[int, str, str
     ):
         table: Any = model
         rows = session.exec(
-            select(table.id, table.document_id).where(
-                table.recipient_id == recipient_id, col(table.document_id).is_not(None)
-            )
+            select(table.id, table.document_id)
+            .where(table.recipient_id == recipient_id, col(table.document_id).is_not(None))
+            .order_by(col(table.id))  # the same order on PostgreSQL, which keeps none
         )
         found.extend((doc, entity, f"{entity}:{rid}") for rid, doc in rows)
     return found

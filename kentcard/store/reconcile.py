@@ -219,11 +219,13 @@ def batch_lines_from(*, session: Session, batch_id: int, start: date) -> list[An
                 LINE.c.date,
                 LINE.c.amount_pence.label("amount"),
                 LINE.c.balance_pence.label("balance"),
-            ).where(
+            )
+            .where(
                 LINE.c.batch_id == batch_id,
                 LINE.c.date >= start,
                 LINE.c.balance_pence.is_not(None),
             )
+            .order_by(LINE.c.date, LINE.c.id)  # PostgreSQL keeps no insertion order
         )
     )
 
