@@ -38,6 +38,7 @@ from bench.timing import ROOT, Row, env, kentcard, median_call, python, runs
 
 STAFF = "bench_staff"
 STAFF_PASSWORD = "bench-staff-secret"
+ONE = "bench_one"  # a second login whose caseload is the typical person alone
 TYPICAL = 500
 FIRST_MONTH = "2016-12"
 
@@ -66,12 +67,14 @@ def organisation(sqlite_db: Path, size: Size) -> Iterator[dict[str, Any]]:
             print(f"  copied {rows:,} rows into PostgreSQL in {loaded:.0f} s", flush=True)
             owner_url = server.url(name)
             server.add_password(STAFF, STAFF_PASSWORD)
+            server.add_password(ONE, STAFF_PASSWORD)
             _set_up_staff(owner_url, server, {min(TYPICAL, size.recipients), 1})
             yield {
                 "server": server,
                 "database": name,
                 "owner": owner_url,
                 "staff": server.url(name, STAFF),
+                "one": server.url(name, ONE),
                 "rows": rows,
                 "load_seconds": loaded,
             }
@@ -153,6 +156,8 @@ def _set_up_staff(owner_url: str, server: Any, people: set[int]) -> None:
             ["org", "init"],
             ["org", "staff", "add", STAFF, "--role", "editor", "--password-file", str(password)],
             *[["org", "staff", "assign", STAFF, "--recipient", str(p)] for p in sorted(people)],
+            ["org", "staff", "add", ONE, "--role", "editor", "--password-file", str(password)],
+            ["org", "staff", "assign", ONE, "--recipient", str(min(people - {1}, default=1))],
         ]
         for step in steps:
             done = subprocess.run(
@@ -321,11 +326,12 @@ def tui_launch(org: dict[str, Any], size: Size) -> list[Row]:
     psycopg (benchmark 4's steps). The same app as the owner (no row-level security) is
     run beside them, for the note."""
 
-    def one() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    def one() -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
         return (
             _probe(org["staff"], floor=False),
             _probe(org["owner"], floor=True),
             _probe(org["owner"], floor=False),
+            _probe(org["one"], floor=False),
         )
 
     one()  # the first round warms the server's and the OS's caches
@@ -337,12 +343,24 @@ def tui_launch(org: dict[str, Any], size: Size) -> list[Row]:
         ("page", "7 PG TUI Money out first page, staff login", "≤ 0.5 s", 0.5),
         ("last", "7 PG TUI jump to last row, staff login", "≤ 0.3 s", 0.3),
     ):
-        got = statistics.median(r[key] for r, _, _ in rounds)
-        floor = statistics.median(f[key] for _, f, _ in rounds)
-        owner = statistics.median(o[key] for _, _, o in rounds)
+        got = statistics.median(r[key] for r, _, _, _ in rounds)
+        floor = statistics.median(f[key] for _, f, _, _ in rounds)
+        owner = statistics.median(o[key] for _, _, o, _ in rounds)
         n = f"{size.payments:,}" if key == "launch" else f"{big:,}"
         note = f"floor: bare Textual + psycopg; as the owner, no RLS: {_seconds(owner)}"
         rows.append(Row(label, n, got, floor, goal, got <= limit, note=note))
+    typical = statistics.median(t["launch"] for _, _, _, t in rounds)
+    rows.append(
+        Row(
+            "7 PG TUI launch → dashboard, one-person login",
+            f"{size.payments:,}",
+            typical,
+            statistics.median(f["launch"] for _, f, _, _ in rounds),
+            "≤ 1.5 s",
+            typical <= 1.5,
+            note="a login whose caseload is the typical person alone",
+        )
+    )
     return rows
 
 
