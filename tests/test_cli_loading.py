@@ -69,6 +69,7 @@ def test_help_and_unknown_words_load_every_command() -> None:
     assert loaded_after() == every
 
 
+# SQLite only: what it checks is that no database file is created (nothing to create on a server).
 def test_a_mistyped_command_run_as_a_module_is_named_with_a_guess(tmp_path: Path) -> None:
     """`python -m kentcard budgte` says the word is not a command and guesses `budget`,
     as `kentcard budgte` does, and creates no database."""
