@@ -42,15 +42,18 @@ def audit(
         return
     if not changes:
         typer.echo(f"No history for {record}.")
+    # On an organisation's database each line names the login that made it; a person's
+    # own file has no logins, and its lines stay as they were.
+    width = max((len(c.login) for c in changes if c.login), default=0)
     for change in changes:
+        who = f"{change.login or '-':<{width}}  " if width else ""
+        start = f"{change.at[:19]}  {who}{change.action:<6}"
         if change.summary:
-            typer.echo(f"{change.at[:19]}  {change.action:<6} {change.summary}")
+            typer.echo(f"{start} {change.summary}")
             continue
         fields = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in change.changed.items())
         extra = ", ".join(f"{k}={_shown(v)}" for k, v in sorted(change.detail.items()))
-        typer.echo(
-            f"{change.at[:19]}  {change.action:<6} {fields}" + (f"  [{extra}]" if extra else "")
-        )
+        typer.echo(f"{start} {fields}" + (f"  [{extra}]" if extra else ""))
 
 
 def _shown(value: Any) -> Any:

@@ -40,6 +40,7 @@ class Change:
     changed: dict[str, tuple[Any, Any]]  # field -> (before, after)
     detail: dict[str, Any]
     summary: str = ""  # in words, for a change told by another record (the import)
+    login: str | None = None  # the database login that made it (organisation mode)
 
 
 def parse_record(text: str) -> tuple[str, int]:
@@ -74,7 +75,7 @@ def record_history(ctx: Context, record: str) -> list[Change]:
             for key in sorted(set(before) | set(after))
             if before.get(key) != after.get(key) and key != "id"
         }
-        out.append(Change(row.at, row.action, changed, detail))
+        out.append(Change(row.at, row.action, changed, detail, login=row.login))
     return out
 
 

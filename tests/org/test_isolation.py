@@ -376,6 +376,13 @@ def test_the_audit_log_names_the_login_that_made_each_change(world: World, org_d
         "WHERE a.entity = 'money_out' AND m.payee = 'Shop' AND m.recipient_id = 1 ORDER BY a.id"
     ).splitlines()
     assert signed == [world.editor, second]
+    # `kentcard audit` shows who made each change
+    mine = org_db.sql(
+        f"SELECT id FROM money_out WHERE payee = 'Shop' AND recipient_id = {ANN} ORDER BY id"
+    ).splitlines()
+    shown = world.kc("audit", "--record", f"money-out:{mine[1]}", user=second)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0].split()[1:3] == [second, "create"]
     # a login cannot sign a line as somebody else: the trigger writes current_user
     org_db.sql(
         f"INSERT INTO audit (at, recipient_id, entity, entity_id, action, detail, login) "
