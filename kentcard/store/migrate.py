@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from kentcard.core.errors import KentcardError
 from kentcard.store.backup import vacuum_into
-from kentcard.store.engine import sqlite_path
+from kentcard.store.engine import INSUFFICIENT_PRIVILEGE, sqlite_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -69,11 +69,6 @@ def upgrade(
                 "which only its owner can do; ask them to run `kentcard org init` once"
             ) from None
         raise
-
-
-# PostgreSQL's SQLSTATE for "permission denied": a member of staff's login may not change
-# the schema, only the database's owner may.
-INSUFFICIENT_PRIVILEGE = "42501"
 
 
 class NotOwnerError(KentcardError):
