@@ -103,7 +103,10 @@ def staff_add(
     name, chosen = org.store.check_login(login), org.store.check_role(role)
     password = _password(password_file)
     org.add_staff(context(invoked), name, chosen, password)
-    typer.echo(f"Added {name} as {chosen}. Assign people with: kentcard org staff assign {name}")
+    typer.echo(
+        f"Added {name} as {chosen}. "
+        f"Assign people with: kentcard org staff assign {name} --recipient NAME"
+    )
 
 
 @staff_app.command("role")
