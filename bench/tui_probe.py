@@ -87,13 +87,22 @@ async def floor_run(db: str, launched: float) -> dict[str, float]:
     """The same three steps with no application: bare Textual, hand-written SQL."""
     import sqlite3
 
+    connection = sqlite3.connect(db)
+    try:
+        return await bare_run(connection, "?", launched)
+    finally:
+        connection.close()
+
+
+async def bare_run(connection: Any, placeholder: str, launched: float) -> dict[str, float]:
+    """The floor's steps on an open DB-API connection (sqlite3 or psycopg): `placeholder`
+    is its parameter mark."""
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Footer, Header, Static
 
-    connection = sqlite3.connect(db)
     page_sql = (
         "SELECT id, date, payee, category, description, amount_pence FROM money_out"
-        " WHERE recipient_id = 1 ORDER BY date DESC, id DESC LIMIT 100 OFFSET ?"
+        f" WHERE recipient_id = 1 ORDER BY date DESC, id DESC LIMIT 100 OFFSET {placeholder}"
     )
 
     class Bare(App[None]):
@@ -121,21 +130,22 @@ async def floor_run(db: str, launched: float) -> dict[str, float]:
         app.fill(0)
         await pilot.pause()
         times["page"] = time.perf_counter() - started
-        total = connection.execute(
-            "SELECT count(*) FROM money_out WHERE recipient_id = 1"
-        ).fetchone()[0]
+        total = int(
+            connection.execute("SELECT count(*) FROM money_out WHERE recipient_id = 1").fetchone()[
+                0
+            ]
+        )
         started = time.perf_counter()
         app.fill((total - 1) // 100 * 100)
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
         times["last"] = time.perf_counter() - started
-    connection.close()
     return times
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str], floor: Any = floor_run) -> None:
     db, launched = argv[0], float(argv[1])
-    run = floor_run if "--floor" in argv else kentcard_run
+    run = floor if "--floor" in argv else kentcard_run
     times = asyncio.run(run(db, launched))
     times["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps(times), flush=True)
