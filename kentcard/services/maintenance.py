@@ -179,8 +179,6 @@ def restore(
     and every table's id sequence is raised to the highest id the replaced file had handed
     out, so that no id the audit log has already named is ever given to a new record.
     """
-    from kentcard.store import audit  # the ORM loads only when a restore runs
-
     if is_postgresql(url):
         return _pg_restore(url, source, password_prompt)
     db_file = _restorable_target(url)
@@ -198,23 +196,33 @@ def restore(
             connection = session.connection()
             for table, seq in used.items():
                 store.never_below(connection, table, seq)
-            audit.record(
-                session=session,
-                entity="database",
-                entity_id=0,
-                action="update",
-                recipient_id=None,
-                extra={
-                    "event": "restore",
-                    "backup": str(source.absolute()),
-                    "backup_sha256": backup_sha256,
-                    "replaced_file_kept_at": None if kept is None else str(kept),
-                    "lost": lost.as_json(),
-                },
-            )
+            _record_restore(session, source, backup_sha256, kept, lost)
     finally:
         engine.dispose()
     return kept, verify(url)
+
+
+def _record_restore(
+    session: Any, source: Path, backup_sha256: str, kept: Path | None, lost: Any
+) -> None:
+    """The audit line of a restore (on either database): which backup replaced what, where
+    the replaced database was kept, and what it held that the backup did not."""
+    from kentcard.store import audit  # the ORM loads only when a restore runs
+
+    audit.record(
+        session=session,
+        entity="database",
+        entity_id=0,
+        action="update",
+        recipient_id=None,
+        extra={
+            "event": "restore",
+            "backup": str(source.absolute()),
+            "backup_sha256": backup_sha256,
+            "replaced_file_kept_at": None if kept is None else str(kept),
+            "lost": lost.as_json(),
+        },
+    )
 
 
 def _restorable_target(url: str) -> Path:
@@ -572,8 +580,6 @@ def _pg_what_restore_loses(
 def _pg_restore(
     url: str, source: Path, password_prompt: Callable[[], str] | None
 ) -> tuple[Path | None, VerifyReport]:
-    from kentcard.store import audit  # the ORM loads only when a restore runs
-
     with _pg(url, password_prompt) as (engine, asker):
         with _snapshot(engine) as connection:
             who = _may_restore(pg.who(connection))
@@ -613,20 +619,7 @@ def _pg_restore(
             differences = _manifest_differences(dump.manifest, pg.manifest(connection))
         upgrade(engine)
         with Database(engine).write() as session:
-            audit.record(
-                session=session,
-                entity="database",
-                entity_id=0,
-                action="update",
-                recipient_id=None,
-                extra={
-                    "event": "restore",
-                    "backup": str(source.absolute()),
-                    "backup_sha256": dump.sha256,
-                    "replaced_file_kept_at": None if kept is None else str(kept),
-                    "lost": lost.as_json(),
-                },
-            )
+            _record_restore(session, source, dump.sha256, kept, lost)
     report = _pg_verify(url, asker)
     return kept, VerifyReport(
         report.checked, differences + report.problems, matched_manifest=not differences
