@@ -356,16 +356,6 @@ def _pg(url: str, password_prompt: Callable[[], str] | None) -> Iterator[tuple[E
         engine.dispose()
 
 
-@contextmanager
-def _snapshot(engine: Engine) -> Iterator[Connection]:
-    """One read-only REPEATABLE READ transaction: everything read in it is one moment."""
-    with engine.connect() as connection:
-        connection.execution_options(isolation_level="REPEATABLE READ")
-        with connection.begin():
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            yield connection
-
-
 def _only_the_owner(who: pg.Who, what: str) -> None:
     if who.owner is None:
         raise KentcardError(NOT_SET_UP)
@@ -403,10 +393,10 @@ def _pg_backup(
     target = out or _free_name(Path.cwd() / PG_BACKUP_FOLDER, f"{name}-{stamp}", pg.SUFFIX)
     if target.exists() or target.is_symlink():
         raise KentcardError("out: that file already exists; choose another name")
-    with _pg(url, password_prompt) as (engine, asker), _snapshot(engine) as connection:
+    with _pg(url, password_prompt) as (engine, asker), pg.snapshot(engine) as connection:
         _only_the_owner(pg.who(connection), "takes backups")
         tool = pg.find_tool("pg_dump", pg.server_major(connection))
-        snapshot = str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
+        snapshot = pg.export_snapshot(connection)
         bad = pg.bad_documents(connection)
         if bad and not keeping:
             raise KentcardError(
@@ -448,7 +438,7 @@ def _is_kentcard_dump(entries: list[pg.Entry]) -> bool:
 
 
 def _pg_verify(url: str, password_prompt: Callable[[], str] | None) -> VerifyReport:
-    with _pg(url, password_prompt) as (engine, _), _snapshot(engine) as connection:
+    with _pg(url, password_prompt) as (engine, _), pg.snapshot(engine) as connection:
         if "alembic_version" not in pg.tables(connection):
             raise KentcardError(NOT_SET_UP)
         try:
@@ -461,7 +451,7 @@ def _pg_verify(url: str, password_prompt: Callable[[], str] | None) -> VerifyRep
         except DBAPIError as error:
             if "permission denied" not in str(error.orig):
                 raise
-            login = connection.exec_driver_sql("SELECT current_user").scalar()
+            login = pg.current_login(connection)
             raise KentcardError(
                 f"{login} may not read everything verify checks; the organisation's owner "
                 "can verify the whole database"
@@ -556,13 +546,10 @@ def _pg_loss(connection: Connection, dump: _Dump) -> store.Loss:
             kept = dump.ids.get(table, set())
             loss.entries[table] = sorted(pg.ids(connection, table) - kept)
     if {"period_lock", "recipient"} <= ours:
-        for rid, name, locked_to in connection.exec_driver_sql(
-            "SELECT m.recipient_id, r.name, m.locked_to FROM period_lock m "
-            "JOIN recipient r ON r.id = m.recipient_id ORDER BY m.recipient_id"
-        ):
+        for rid, name, locked_to in pg.locks(connection):
             before = dump.locks.get(rid)
-            if before is None or before < str(locked_to):
-                loss.locks.append(store.LostLock(rid, name, str(locked_to), before))
+            if before is None or before < locked_to:
+                loss.locks.append(store.LostLock(rid, name, locked_to, before))
     if "audit" in ours:
         loss.audit_lines = len(pg.ids(connection, "audit") - dump.ids.get("audit", set()))
     return loss
@@ -571,7 +558,7 @@ def _pg_loss(connection: Connection, dump: _Dump) -> store.Loss:
 def _pg_what_restore_loses(
     url: str, source: Path, password_prompt: Callable[[], str] | None
 ) -> store.Loss:
-    with _pg(url, password_prompt) as (engine, _), _snapshot(engine) as connection:
+    with _pg(url, password_prompt) as (engine, _), pg.snapshot(engine) as connection:
         _may_restore(pg.who(connection))
         tool = pg.find_tool("pg_restore", pg.server_major(connection))
         return _pg_loss(connection, _pg_check_restorable(tool, source))
@@ -581,41 +568,22 @@ def _pg_restore(
     url: str, source: Path, password_prompt: Callable[[], str] | None
 ) -> tuple[Path | None, VerifyReport]:
     with _pg(url, password_prompt) as (engine, asker):
-        with _snapshot(engine) as connection:
+        with pg.snapshot(engine) as connection:
             who = _may_restore(pg.who(connection))
             major = pg.server_major(connection)
             tool = pg.find_tool("pg_restore", major)
             psql = pg.find_tool("psql", major)
             dump = _pg_check_restorable(tool, source)
         kept = _pg_backup(url, None, asker, keeping=True).path if who.owner else None
-        with _snapshot(engine) as connection:
+        with pg.snapshot(engine) as connection:
             lost = _pg_loss(connection, dump)
             used = pg.sequences(connection)
-            role = who.owner or str(
-                connection.exec_driver_sql(
-                    "SELECT pg_get_userbyid(datdba) FROM pg_database "
-                    "WHERE datname = current_database()"
-                ).scalar()
-            )
-            before = [
-                f"SET ROLE {pg.quoted(role)};",
-                # kentcard's writers queue behind the restore, as behind any writer; a
-                # session that holds a table for long makes the restore give up, not hang
-                f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY});",
-                f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms';",
-                *pg.clear_statements(connection),
-            ]
-        restored_sequences = {e.name for e in dump.entries if e.kind == "SEQUENCE"}
-        # No id the replaced database has handed out is given again (the audit log names them).
-        after = [
-            f"SELECT pg_catalog.setval('public.{pg.quoted(name)}', "
-            f"GREATEST({value}, (SELECT last_value FROM public.{pg.quoted(name)})), true);"
-            for name, value in sorted(used.items())
-            if name in restored_sequences
-        ]
+            role = who.owner or pg.database_owner(connection)
+            before = pg.restore_preamble(connection, role, WRITE_LOCK_KEY, BUSY_TIMEOUT_MS)
+        after = pg.keep_sequences(used, {e.name for e in dump.entries if e.kind == "SEQUENCE"})
         pg.restore(tool, psql, pg.client_environment(url, asker.typed), source, before, after)
         engine.dispose()  # the tables were replaced: start from fresh connections
-        with _snapshot(engine) as connection:
+        with pg.snapshot(engine) as connection:
             differences = _manifest_differences(dump.manifest, pg.manifest(connection))
         upgrade(engine)
         with Database(engine).write() as session:

@@ -24,11 +24,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 
 from kentcard.core.errors import KentcardError
@@ -505,3 +506,66 @@ def clear_statements(connection: Connection) -> list[str]:
         for name, args in functions
     ]
     return statements
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """One read-only REPEATABLE READ transaction: everything read in it is one moment."""
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield connection
+
+
+def export_snapshot(connection: Connection) -> str:
+    """A name pg_dump's --snapshot takes, for the moment `connection`'s transaction sees."""
+    return str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
+
+
+def current_login(connection: Connection) -> str:
+    return str(connection.exec_driver_sql("SELECT current_user").scalar())
+
+
+def locks(connection: Connection) -> list[tuple[int, str, str]]:
+    """Each person's review lock: (person's id, name, locked up to)."""
+    return [
+        (int(rid), str(name), str(locked_to))
+        for rid, name, locked_to in connection.exec_driver_sql(
+            "SELECT m.recipient_id, r.name, m.locked_to FROM period_lock m "
+            "JOIN recipient r ON r.id = m.recipient_id ORDER BY m.recipient_id"
+        )
+    ]
+
+
+def database_owner(connection: Connection) -> str:
+    return str(
+        connection.exec_driver_sql(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+        ).scalar()
+    )
+
+
+def restore_preamble(
+    connection: Connection, role: str, lock_key: int, timeout_ms: int
+) -> list[str]:
+    """What a restore's transaction runs first: as the owner, behind kentcard's write lock
+    (writers queue behind the restore as behind any writer; a session that holds a table
+    for long makes the restore give up, not hang), then everything of the old schema gone."""
+    return [
+        f"SET ROLE {quoted(role)};",
+        f"SELECT pg_advisory_xact_lock({lock_key});",
+        f"SET LOCAL lock_timeout = '{timeout_ms}ms';",
+        *clear_statements(connection),
+    ]
+
+
+def keep_sequences(used: dict[str, int], restored: set[str]) -> list[str]:
+    """Statements that leave each restored id sequence no lower than it was: no id the
+    replaced database handed out is given again (the audit log names them)."""
+    return [
+        f"SELECT pg_catalog.setval('public.{quoted(name)}', "
+        f"GREATEST({value}, (SELECT last_value FROM public.{quoted(name)})), true);"
+        for name, value in sorted(used.items())
+        if name in restored
+    ]
