@@ -25,6 +25,7 @@ from kentcard.store.engine import (
     WRITE_LOCK_KEY,
     Database,
     cannot_write,
+    current_login,
     is_postgresql,
     make_engine,
     sqlite_path,
@@ -451,7 +452,7 @@ def _pg_verify(url: str, password_prompt: Callable[[], str] | None) -> VerifyRep
         except DBAPIError as error:
             if "permission denied" not in str(error.orig):
                 raise
-            login = pg.current_login(connection)
+            login = current_login(connection)
             raise KentcardError(
                 f"{login} may not read everything verify checks; the organisation's owner "
                 "can verify the whole database"

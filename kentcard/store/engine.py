@@ -237,9 +237,14 @@ def login_of(engine: Engine) -> str | None:
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as connection:
-        found = connection.exec_driver_sql("SELECT current_user").scalar()
+        found = current_login(connection)
         connection.rollback()
-    return str(found)
+    return found
+
+
+def current_login(connection: Connection) -> str:
+    """The PostgreSQL login a connection is made as."""
+    return str(connection.exec_driver_sql("SELECT current_user").scalar())
 
 
 def is_read_only(engine: Engine) -> bool:

@@ -523,10 +523,6 @@ def export_snapshot(connection: Connection) -> str:
     return str(connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar())
 
 
-def current_login(connection: Connection) -> str:
-    return str(connection.exec_driver_sql("SELECT current_user").scalar())
-
-
 def locks(connection: Connection) -> list[tuple[int, str, str]]:
     """Each person's review lock: (person's id, name, locked up to)."""
     return [
