@@ -43,6 +43,7 @@ COMMAND_MODULES = {
     "hmrc": "employment",
     "pension": "employment",
     "org": "org",
+    "serve": "serve",
 }
 
 
