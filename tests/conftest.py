@@ -71,6 +71,7 @@ SLOW_FILES = frozenset(
         "tests/web/test_browser.py",
         "tests/web/test_address.py",
         "tests/web/test_guard.py",
+        "tests/web/test_proxy.py",
     }
 )
 

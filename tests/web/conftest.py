@@ -26,7 +26,7 @@ KENTCARD = Path(sys.executable).with_name("kentcard")
 # The socket's own methods, as imported (before `no_network` replaces them in each test).
 REAL_CONNECT = socket.socket.connect
 REAL_CONNECT_EX = socket.socket.connect_ex
-LINK = re.compile(r"http://127\.0\.0\.1:\d+/\?token=\S+")
+LINK = re.compile(r"https?://127\.0\.0\.1:\d+/\?token=\S+")
 
 
 def free_port() -> int:

@@ -73,11 +73,13 @@ async def test_the_page_is_never_framed_cached_or_fed_from_elsewhere(served: Ser
     assert f'data-session-websocket-url="{served.origin.replace("http", "ws")}/ws"' in page
 
 
-async def screen_text(served: Served, headers: dict[str, str], wanted: str) -> str:
+async def screen_text(
+    served: Served, headers: dict[str, str], wanted: str, ssl: bool = True
+) -> str:
     """What the served app sends over the websocket until `wanted` appears (or 60 s)."""
     received = b""
     async with (
-        aiohttp.ClientSession() as http,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=ssl)) as http,
         http.ws_connect(f"{served.origin}/ws?width=100&height=30", headers=headers) as socket,
     ):
         loop = asyncio.get_running_loop()
