@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 from collections.abc import Iterator
@@ -123,3 +124,20 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "db" / "k.sqlite3")
     return str(request.getfixturevalue("pg_url"))
+
+
+# Reading photos needs the `kentcard[ocr]` extra. Where it is not installed those tests skip
+# with the reason; CI sets KENTCARD_REQUIRE_OCR=1, and there a missing extra fails them.
+REQUIRE_OCR = os.environ.get("KENTCARD_REQUIRE_OCR") == "1"
+OCR_MODULES = ("rapidocr", "onnxruntime", "pypdfium2", "PIL")
+
+
+@pytest.fixture(scope="session")
+def ocr_extra() -> None:
+    """Skip (or, under KENTCARD_REQUIRE_OCR=1, fail) a test that needs the OCR extra."""
+    missing = [m for m in OCR_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        reason = f"the kentcard[ocr] extra is not installed (no {', '.join(missing)})"
+        if REQUIRE_OCR:
+            pytest.fail(f"OCR is required here (KENTCARD_REQUIRE_OCR=1): {reason}")
+        pytest.skip(reason)

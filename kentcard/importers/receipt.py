@@ -36,10 +36,13 @@ T = TypeVar("T")
 PAYEE_LIKENESS = 0.8
 _HEADER_LINES = 8  # the shop's or supplier's name is near the top
 
+# A date as printed, or as OCR reads it with the spaces lost (`Date09/06/202514:05`,
+# `3rdFebruary 2025`): a time may follow the year directly.
 _DATE = re.compile(
-    r"(?<![0-9])(?:[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})"
-    r"|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}"
-    r"|[0-9]{1,2}(?:st|nd|rd|th)?[ -][A-Za-z]{3,9}\.?,?[ -](?:[0-9]{4}|[0-9]{2}))(?![0-9])"
+    r"(?<![0-9])(?:(?P<numeric>[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})"
+    r"|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2})"
+    r"|(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?[ -]?(?P<month>[A-Za-z]{3,9})\.?,?[ -]?"
+    r"(?P<year>[0-9]{4}|[0-9]{2}))(?:(?![0-9])|(?=[0-9]{1,2}:[0-9]{2}))"
 )
 _NOT_THE_DATE = re.compile(
     r"\b(?:due|period|order(?:ed)?|deliver(?:y|ed)|dispatch(?:ed)?|w/?c|commencing|expir(?:y|es)"
@@ -188,7 +191,8 @@ def _date(lines: list[str]) -> Found[date] | None:
         if _NOT_THE_DATE.search(line):
             continue
         for match in _DATE.finditer(line):
-            day = parse_statement_date(match.group())
+            text = match["numeric"] or f"{match['day']} {match['month']} {match['year']}"
+            day = parse_statement_date(text)
             if day is None or not EARLIEST <= day <= LATEST:
                 continue
             if _SAYS_DATE.search(line):

@@ -23,6 +23,28 @@ def providers(*, session: Session, recipient_id: int) -> list[Provider]:
     return [convert.provider(r) for r in rows]
 
 
+def payee_names(*, session: Session, recipient_id: int) -> list[str]:
+    """Everyone the person pays: providers' names, then any other payee a payment names
+    (once each, ignoring case), for recognising them on a receipt."""
+    names = list(
+        session.exec(
+            select(ProviderRow.name)
+            .where(ProviderRow.recipient_id == recipient_id)
+            .order_by(func.lower(ProviderRow.name))
+        )
+    )
+    names += sorted(
+        session.exec(
+            select(MoneyOutRow.payee).where(MoneyOutRow.recipient_id == recipient_id).distinct()
+        ),
+        key=str.casefold,
+    )
+    by_fold: dict[str, str] = {}
+    for name in names:
+        by_fold.setdefault(name.casefold(), name)
+    return list(by_fold.values())
+
+
 def by_name(*, session: Session, recipient_id: int, name: str) -> Provider | None:
     """Case-insensitive exact name match (the same on SQLite and PostgreSQL)."""
     row = session.exec(
