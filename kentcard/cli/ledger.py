@@ -95,39 +95,62 @@ def parse_claim(text: str) -> Any:
 def money_out_add(
     invoked: typer.Context,
     date_: Annotated[
-        str, typer.Option("--date", help="Date of the payment (dd/mm/yyyy or YYYY-MM-DD).")
-    ],
-    amount: Annotated[str, typer.Option(help="Amount paid, e.g. 560.00.")],
-    payee: Annotated[str, typer.Option(help="Who was paid (a provider's name links it).")],
+        str | None, typer.Option("--date", help="Date of the payment (dd/mm/yyyy or YYYY-MM-DD).")
+    ] = None,
+    amount: Annotated[str | None, typer.Option(help="Amount paid, e.g. 560.00.")] = None,
+    payee: Annotated[
+        str | None, typer.Option(help="Who was paid (a provider's name links it).")
+    ] = None,
     category: Annotated[str | None, typer.Option(help="Budget category.")] = None,
     description: Annotated[str | None, typer.Option(help="What it was for.")] = None,
     invoice: Annotated[
         list[str] | None, typer.Option(help="Invoice it pays: NUMBER[=AMOUNT].")
     ] = None,
     receipt: Annotated[list[str] | None, typer.Option(help="Receipt file to attach.")] = None,
+    from_receipt: Annotated[
+        str | None,
+        typer.Option(
+            "--from-receipt",
+            metavar="FILE",
+            help="Read date, amount and payee from this receipt (options given win) and attach it.",
+        ),
+    ] = None,
     reference: Annotated[str | None, typer.Option(help="Reference on the statement.")] = None,
     recipient: RecipientOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Log a payment from the card, settle invoices and attach receipts."""
+    from kentcard.cli import reading
     from kentcard.services.documents import read_files
     from kentcard.services.ledger import add_money_out
 
-    when, pence = parse_date(date_, "date"), parse_money(amount, "amount")
+    given = {"date": date_ is not None, "amount": amount is not None, "payee": payee is not None}
+    when, pence = day(date_, "date"), money(amount, "amount")
     claims = [parse_claim(text) for text in invoice or []]
-    read_files(receipt or [], "receipt")  # a missing or unreadable file: before the database
+    files = list(receipt or [])
+    read_files(files, "receipt")  # a missing or unreadable file: before the database
+    found = None
+    if from_receipt is not None:
+        from kentcard.services.receipts import suggest_from_file
+
+        rid = chosen_recipient(invoked, recipient).id
+        found = suggest_from_file(context(invoked), rid, from_receipt, field="from-receipt")
+        files += [] if from_receipt in files else [from_receipt]
+    filled = reading.fill(when, pence, payee, found)
     record = add_money_out(
         context(invoked),
         chosen_recipient(invoked, recipient).id,
-        date=when,
-        amount=pence,
-        payee=payee,
+        date=filled.date,
+        amount=filled.amount,
+        payee=filled.payee,
         category=category,
         description=description,
         reference=reference,
         invoices=claims,
-        receipts=receipt or [],
+        receipts=files,
     )
+    if found is not None:
+        reading.say_what_was_read(filled, given)
     emit(record, as_json)
 
 
@@ -269,6 +292,26 @@ def receipt_add(
         context(invoked), upload, money_out_id=payment, invoice_id=invoice_id, kind=chosen
     )
     emit(record, as_json)
+
+
+@receipt_app.command("read")
+@handled
+def receipt_read(
+    invoked: typer.Context,
+    file: Annotated[str, typer.Argument(help="PDF or photo of a receipt or invoice.")],
+    recipient: RecipientOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Suggest a receipt's date, amount and payee, read on this computer (nothing is saved)."""
+    from kentcard.cli import reading
+    from kentcard.services.receipts import suggest_from_file
+
+    rid = chosen_recipient(invoked, recipient).id
+    found = suggest_from_file(context(invoked), rid, file)
+    if as_json:
+        typer.echo(json.dumps(reading.as_json(found), ensure_ascii=False))
+    else:
+        typer.echo(reading.as_text(found))
 
 
 @app.command("list")

@@ -34,6 +34,9 @@ T = TypeVar("T")
 # How alike a known payee and some words of a line must be (difflib's ratio): high enough
 # that no other payee is taken for it, low enough for a letter or two misread.
 PAYEE_LIKENESS = 0.8
+# ... and each word of the name must be there, near enough ("0ak" for "Oak").
+_WORD_LIKENESS = 0.65
+_FILLER_WORDS = frozenset({"and", "the", "of", "ltd", "limited", "co", "plc", "llp"})
 _HEADER_LINES = 8  # the shop's or supplier's name is near the top
 
 # A date as printed, or as OCR reads it with the spaces lost (`Date09/06/202514:05`,
@@ -268,9 +271,26 @@ def _likeness(name: str, line: str) -> float:
             for a, b in ((name, part), (name.replace(" ", ""), part.replace(" ", ""))):
                 matcher = SequenceMatcher(None, a, b, autojunk=False)
                 # the quick upper bounds first: most runs of words are nothing like it
-                if min(matcher.real_quick_ratio(), matcher.quick_ratio()) >= PAYEE_LIKENESS:
-                    best = max(best, matcher.ratio())
+                if min(matcher.real_quick_ratio(), matcher.quick_ratio()) < PAYEE_LIKENESS:
+                    continue
+                score = matcher.ratio()
+                if score > best and _has_every_word(name, part):
+                    best = score
     return best
+
+
+def _has_every_word(name: str, part: str) -> bool:
+    """Each word of the name is in the text, give or take a misread letter: a shared town
+    ("Whitstable Taxis", "15 Mill Lane, Whitstable") is not enough."""
+    joined = part.replace(" ", "")
+    for word in name.split():
+        if word in _FILLER_WORDS or len(word) < 2:
+            continue
+        sizes = {max(1, len(word) - 1), len(word), len(word) + 1}
+        pieces = (joined[i : i + n] for n in sizes for i in range(max(1, len(joined) - n + 1)))
+        if max(SequenceMatcher(None, word, piece).ratio() for piece in pieces) < _WORD_LIKENESS:
+            return False
+    return True
 
 
 def _known_payee(lines: list[str], known: Sequence[str]) -> Found[str] | None:

@@ -142,6 +142,15 @@ def test_misread_letters_still_match_a_known_payee_and_strangers_do_not() -> Non
     assert stranger.payee is not None and stranger.payee.value == "Thanet Link Buses"
 
 
+def test_a_town_shared_with_a_known_payee_is_not_that_payee() -> None:
+    """ "Whitstable Taxis" is not picked from a PA's Whitstable address: every word of a
+    payee's name must be on the line, give or take a misread letter."""
+    lines = ["Sarah Jones", "15 Mill Lane, Whitstable CT5 2BB", "Total due £290.00"]
+    found = suggest(lines, ["Whitstable Taxis"])
+    assert found.payee is not None and found.payee.value == "Sarah Jones"
+    assert found.payee.line == "Sarah Jones"  # the header guess, not a known payee
+
+
 def test_a_self_employed_pa_is_the_payee_not_the_person_invoiced() -> None:
     """A PA's invoice names the PA and the person; the PA is the payee."""
     lines = [
