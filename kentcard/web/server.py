@@ -19,8 +19,10 @@ this computer. `tests/web/test_package.py` fails loudly if the package's routes 
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
+import os
 import secrets
 import shlex
 import socket
@@ -220,9 +222,11 @@ def serve(command: str, where: Address, announce: Callable[[str], None]) -> None
     try:  # bound before anything is announced, so a port in use is one line, not a link
         listening = socket.create_server((where.host, where.port))
     except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            reason = "is already in use there (is kentcard serve running already?)"
+        else:
+            reason = f"cannot be used there ({os.strerror(error.errno) if error.errno else error})"
         raise InputError(
-            "--port",
-            f"{where.port} cannot be used on {where.host} ({error.strerror or error}); "
-            "choose another with --port",
+            "--port", f"{where.port} on {where.host} {reason}; choose another with --port"
         ) from None
     web.run_app(app, sock=listening, access_log=None, print=None)

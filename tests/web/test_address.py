@@ -91,7 +91,10 @@ def test_a_port_in_use_is_one_line_and_no_link(account: dict[str, str], loopback
     assert done.returncode == 2
     assert "token=" not in done.stdout
     (line,) = done.stderr.splitlines()
-    assert line.startswith(f"kentcard: error: --port: {port} cannot be used on 127.0.0.1")
+    assert line == (
+        f"kentcard: error: --port: {port} on 127.0.0.1 is already in use there (is kentcard "
+        "serve running already?); choose another with --port"
+    )
 
 
 def app_processes(db: str) -> list[int]:

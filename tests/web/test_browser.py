@@ -90,7 +90,7 @@ def open_tab(browser_context: Any, url: str) -> Tab:
     tab = Tab(browser_context.new_page())
     tab.page.goto(url)
     tab.wait_for("Needs attention")  # the dashboard
-    tab.page.click("#terminal")  # keys go to the app
+    tab.page.focus("#terminal textarea")  # keys go to the app (a click would be a mouse event)
     return tab
 
 
