@@ -35,11 +35,13 @@ NO_ENGINE = (
 @dataclass(frozen=True, slots=True)
 class Reading:
     """What reading a file gave: the suggestion (empty when nothing was found), the
-    engine that read the text, and, when there is no suggestion, why in a few words."""
+    engine that read the text, and, when there is no suggestion, why in a few words;
+    also every line of text read, for showing the person the whole document."""
 
     suggestion: Suggestion
     engine: Engine | None = None
     reason: str | None = None
+    lines: tuple[str, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -82,9 +84,8 @@ def read_upload_suggestion(
     if engine is None:
         return Reading(Suggestion(), reason=NO_ENGINE)
     suggestion = suggest(lines, known_payees)
-    if suggestion.is_empty:
-        return Reading(suggestion, engine, "no date, amount or payee could be read from it")
-    return Reading(suggestion, engine)
+    reason = "no date, amount or payee could be read from it" if suggestion.is_empty else None
+    return Reading(suggestion, engine, reason, tuple(lines))
 
 
 def _lines(upload: Upload, allowed: frozenset[Engine]) -> tuple[list[str], Engine | None]:
