@@ -156,3 +156,33 @@ def test_two_tabs_saving_at_once_lose_nothing(browser: Any, served: Served) -> N
     saved = sorted((p["payee"], p["amount"]) for p in payments(served))
     assert saved == [("Bright Homecare Ltd", "20.00"), ("Kent Mobility", "7.25")]
     assert not off_machine(first.requests + second.requests)
+
+
+def test_an_export_reaches_the_browsers_downloads(
+    browser: Any, served: Served, tmp_path: Path
+) -> None:
+    """A carer elsewhere gets the review workbook on their own computer, not only on the
+    one kentcard serve runs on."""
+    from openpyxl import load_workbook
+
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, accept_downloads=True)
+    tab = open_tab(context, served.link)
+    add_payment(tab, "45.99", "Kent Mobility")
+    tab.keys("Control+s")
+    tab.wait_for("Saved.")
+    tab.mark()
+    tab.keys("9")
+    tab.wait_for("Make the workbook")
+    tab.page.wait_for_timeout(500)  # the periods are listed
+    with tab.page.expect_download(timeout=60_000) as downloading:
+        tab.page.keyboard.press("Control+s")
+    download = downloading.value
+    tab.wait_for("Also sent to this browser")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    context.close()
+    written = list((Path(served.env["KENTCARD_EXPORTS"])).glob("*.xlsx"))
+    assert [saved.name] == [path.name for path in written]
+    assert saved.read_bytes() == written[0].read_bytes()
+    assert "Summary" in load_workbook(saved, read_only=True).sheetnames
+    assert not off_machine(tab.requests), off_machine(tab.requests)

@@ -2,7 +2,8 @@
 
 Choose a period (last month, last quarter, last six months, a reviewed period between locks,
 or your own dates, checked as you type) and a format; the export runs in a thread worker that
-reports its progress; the path is shown when it is written. An existing file is never
+reports its progress; the path is shown when it is written (and, in a browser, the file is
+sent to the browser's downloads). An existing file is never
 replaced without a Yes in a confirmation dialog.
 """
 
@@ -209,5 +210,15 @@ class ExportScreen(Section):
 
     def on_export_written(self, message: ExportWritten) -> None:
         self.query_one("#progress", ProgressBar).update(progress=100)
-        self.query_one("#export-status", Static).update(f"Written: {message.path}")
+        status = f"Written: {message.path}"
+        if self.app.is_web:  # in a browser (kentcard serve): the file goes to its downloads too
+            if message.path.is_file():
+                self.app.deliver_binary(message.path, save_filename=message.path.name)
+                status += "\nAlso sent to this browser's downloads."
+            else:
+                status += (
+                    "\nA folder cannot be sent to a browser: choose the workbook or the "
+                    "evidence pack to download it."
+                )
+        self.query_one("#export-status", Static).update(status)
         self.notify(str(message.path), title="Exported")
