@@ -69,6 +69,7 @@ SLOW_FILES = frozenset(
         "tests/export/test_libreoffice.py",
         "tests/export/test_recalculated_accounts.py",
         "tests/org_load/test_twenty_writers.py",
+        "tests/services/test_receipt_accuracy.py",
         "tests/web/test_browser.py",
         "tests/web/test_address.py",
         "tests/web/test_guard.py",
