@@ -74,6 +74,7 @@ SLOW_FILES = frozenset(
         "tests/web/test_address.py",
         "tests/web/test_guard.py",
         "tests/web/test_proxy.py",
+        "tests/web/test_postgresql.py",
     }
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +32,10 @@ def serve(
     from kentcard.web.server import serve as run
 
     where = address(host, port, public_url)  # a wrong host or address: nothing opened
-    settings = invocation(invoked).settings
+    run_ = invocation(invoked)
+    # Each tab's app signs in on its own, with no terminal to ask at: a PostgreSQL password
+    # must come from a password file, so a missing one is said here, once, not in each tab.
+    run_.settings = settings = dataclasses.replace(run_.settings, password_prompt=None)
     context(invoked).db.dispose()  # set up or upgraded once here, not by each tab at once
     db = settings.db if "://" in settings.db else str(Path(settings.db).expanduser().absolute())
     command = app_command(db, settings.exports.expanduser().absolute())
