@@ -95,7 +95,8 @@ def address(host: str, port: int, public_url: str | None = None) -> Address:
     address with https says a TLS reverse proxy with its own login stands in front."""
     if not 1 <= port <= 65535:
         raise InputError("--port", f"{port} is not a port number (1 to 65535)")
-    if not host.strip():
+    host = host.strip().removeprefix("[").removesuffix("]")  # [::1] as in a URL, or ::1
+    if not host:
         raise InputError("--host", "is empty; leave it out to serve on this computer only")
     if public_url is None:
         shown = f"[{host}]" if ":" in host else host

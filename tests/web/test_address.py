@@ -22,7 +22,16 @@ from tests.web.conftest import KENTCARD, Served, free_port, start
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
 def test_this_computer_is_served_without_more(host: str) -> None:
     assert is_loopback(host)
-    assert address(host, 8000).public_url.startswith("http://")
+    where = address(host, 8000)
+    assert where.public_url.startswith("http://")
+    assert where.public_url.endswith(":8000")
+    assert "[" not in where.host
+
+
+def test_served_on_ipv6_loopback_the_link_is_a_bracketed_address() -> None:
+    for host in ["::1", "[::1]"]:
+        assert address(host, 8000).public_url == "http://[::1]:8000"
+        assert address(host, 8000).origin == "http://[::1]:8000"
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "care.example.org", "10.0.0.1"])
