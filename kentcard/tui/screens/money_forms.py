@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Button, Label, OptionList, SelectionList, Static
@@ -23,6 +24,7 @@ from kentcard.core.records import Document, DocumentKind, MoneyIn, MoneyOut, Sou
 from kentcard.core.validate import clean_text, parse_choice
 from kentcard.services import allocations, browse, documents, ledger
 from kentcard.tui.messages import RecordSaved
+from kentcard.tui.screens.receipt_filling import ReadsReceipt
 from kentcard.tui.textual_private import GutterSelectionList
 from kentcard.tui.widgets.form import (
     Field,
@@ -311,13 +313,20 @@ def payee_key(payee: str) -> str:
     return payee.strip().casefold()
 
 
-class MoneyOutForm(EntryForm[MoneyOut]):
+class MoneyOutForm(ReadsReceipt, EntryForm[MoneyOut]):
     """A payment: who, how much, which of the payee's unpaid invoices it pays, its receipt.
 
     The payee's unpaid invoices are listed under Paid to; when the amount is exactly what one
     of them (or the oldest few) still owes, that invoice is proposed ticked, so a payment
-    that matches its invoice settles it with no other key.
+    that matches its invoice settles it with no other key. The receipt file is read for a
+    suggested date, amount and payee, used only if the person chooses (`ReadsReceipt`).
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Shown on their buttons once a receipt file is named, not in the footer.
+        Binding("ctrl+r", "read_receipt", "Read receipt", show=False, id="money_out.read_receipt"),
+        Binding("ctrl+y", "use_receipt", "Use it", show=False, id="money_out.use_receipt"),
+    ]
 
     NOTE_AFTER = "payee"
     WATCHED = ("date", "amount", "payee")

@@ -1,0 +1,171 @@
+"""Adding a payment from a receipt file in the app: the file is read in a worker, the
+suggestions are shown beside the lines they came from, and nothing is filled in until the
+person chooses "Use these"; they can still change any box before saving."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import Button, Input, LoadingIndicator
+
+from kentcard.core.money import Money
+from kentcard.services import documents, ledger, providers, recipients
+from kentcard.tui.app import KentcardApp
+from kentcard.tui.screens.money_forms import MoneyOutForm
+from kentcard.tui.widgets.receipt_reader import ReceiptReader
+from tests.receipt_fixtures import by_name
+from tests.tui.conftest import SIZE, settle
+
+TALL = (SIZE[0], 44)
+
+
+@pytest.fixture(autouse=True)
+def text_layer_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF tests need no OCR; the one that does allows it itself."""
+    monkeypatch.setenv("KENTCARD_RECEIPT_ENGINES", "text")
+
+
+async def open_payment_form(app: KentcardApp, pilot) -> MoneyOutForm:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, MoneyOutForm)
+    return form
+
+
+def boxes(form: MoneyOutForm) -> list[str]:
+    return [form.raw(name) for name in ("date", "amount", "payee")]
+
+
+async def test_a_receipt_is_read_shown_and_used_only_when_chosen(app: KentcardApp) -> None:
+    """Naming the invoice PDF reads it; the three values show beside their lines while the
+    boxes stay as they were; Ctrl+Y fills them; Ctrl+S saves the payment with the file."""
+    pid = recipients.list_recipients(app.ctx)[0].id
+    pdf = by_name("i01_agency.pdf").path
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        before = boxes(form)
+        form.query_one("#f-receipt", Input).value = str(pdf)
+        await settle(pilot)
+        reader = form.query_one(ReceiptReader)
+        assert reader.status == "It seems to say (check each value):"
+        shown = [
+            [part.strip() for part in line.split("   from ")] for line in reader.shown.splitlines()
+        ]
+        assert shown[0] == [
+            "Date     3 Feb 2025",
+            "“Invoice date: 3rd February 2025”",
+        ]
+        assert shown[1] == ["Amount   £1,245.00", "“Amount due £1,245.00”"]
+        assert shown[2] == ["Paid to  Bright Homecare", "“Bright Homecare Ltd”"]
+        assert boxes(form) == before  # nothing filled in by reading
+        assert form.query_one("#use-receipt", Button).has_class("-shown")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert boxes(form) == ["2025-02-03", "1245.00", "Bright Homecare"]
+        assert reader.status.startswith("Filled in from the receipt: date, amount, paid to.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, MoneyOutForm)
+    [saved] = [m for m in ledger.list_money_out(app.ctx, pid) if m.date == date(2025, 2, 3)]
+    assert (saved.amount, saved.payee) == (Money(124500), "Bright Homecare")
+    attached = [d for d in documents.list_documents(app.ctx, pid) if d.filename == pdf.name]
+    assert len(attached) == 1
+
+
+async def test_the_person_can_change_a_used_value_before_saving(app: KentcardApp) -> None:
+    """After Use these, a box typed over keeps what the person typed."""
+    pid = recipients.list_recipients(app.ctx)[0].id
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        form.query_one("#f-receipt", Input).value = str(by_name("i04_pa.pdf").path)
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert boxes(form) == ["2025-11-28", "290.00", "Sarah Jones"]
+        form.query_one("#f-amount", Input).value = "145.00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, MoneyOutForm)
+    [saved] = [m for m in ledger.list_money_out(app.ctx, pid) if m.payee == "Sarah Jones"]
+    assert (saved.date, saved.amount) == (date(2025, 11, 28), Money(14500))
+
+
+async def test_a_photo_without_ocr_says_so_and_fills_nothing(app: KentcardApp) -> None:
+    """No engine can read the photo: a plain line, no Use button, the boxes untouched, and
+    Ctrl+Y does nothing."""
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        before = boxes(form)
+        form.query_one("#f-receipt", Input).value = str(by_name("r01_clean.jpg").path)
+        await settle(pilot)
+        reader = form.query_one(ReceiptReader)
+        assert reader.status.startswith("No suggestion: no OCR engine is available")
+        assert reader.shown == ""
+        assert not form.query_one("#use-receipt", Button).has_class("-shown")
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert boxes(form) == before
+
+
+async def test_a_file_that_is_not_there_is_named_and_nothing_breaks(app: KentcardApp) -> None:
+    """Ctrl+R on a path that does not exist: one plain line; the form stays usable."""
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        form.query_one("#f-receipt", Input).value = "/nowhere/receipt.pdf"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        reader = form.query_one(ReceiptReader)
+        assert reader.status.startswith("Could not read it: receipt: does not exist")
+        assert not form.query_one("#read-receipt", Button).disabled
+        assert app.screen is form
+
+
+async def test_a_photo_is_read_with_the_extra_while_progress_shows(
+    app: KentcardApp, monkeypatch: pytest.MonkeyPatch, ocr_extra: None
+) -> None:
+    """OCR of a photo takes about a second: meanwhile the indicator shows and Read is
+    disabled; then the shadowed taxi receipt's values are shown, the payee as the person's
+    own provider is named."""
+    monkeypatch.setenv("KENTCARD_RECEIPT_ENGINES", "text,rapidocr")
+    pid = recipients.list_recipients(app.ctx)[0].id
+    providers.add_provider(app.ctx, pid, name="Whitstable Taxis")
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        form.query_one("#f-receipt", Input).value = str(by_name("r04_shadow.jpg").path)
+        await pilot.pause()
+        reader = form.query_one(ReceiptReader)
+        assert reader.status == "Reading the file on this computer…"
+        assert reader.query_one(LoadingIndicator).has_class("-busy")
+        assert reader.query_one("#read-receipt", Button).disabled
+        await settle(pilot)
+        assert not reader.query_one(LoadingIndicator).has_class("-busy")
+        assert reader.suggestion is not None
+        assert [line.split()[:3] for line in reader.shown.splitlines()] == [
+            ["Date", "9", "Jun"],
+            ["Amount", "£21.60", "from"],
+            ["Paid", "to", "Whitstable"],
+        ]
+        assert reader.shown.splitlines()[2].startswith("Paid to  Whitstable Taxis ")
+
+
+async def test_a_slow_reading_is_given_up_at_its_time_limit(
+    app: KentcardApp, monkeypatch: pytest.MonkeyPatch, ocr_extra: None
+) -> None:
+    """With the time limit shorter than the OCR takes, the form says it took too long and
+    ignores the answer that comes later."""
+    monkeypatch.setenv("KENTCARD_RECEIPT_ENGINES", "text,rapidocr")
+    monkeypatch.setattr(ReceiptReader, "TIME_LIMIT", 0.05)
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_payment_form(app, pilot)
+        form.query_one("#f-receipt", Input).value = str(by_name("r04_shadow.jpg").path)
+        await settle(pilot)  # the reading finishes, late
+        reader = form.query_one(ReceiptReader)
+        assert reader.status == "Reading took too long; type the details."
+        assert reader.shown == "" and reader.suggestion is None
+        assert not reader.query_one(LoadingIndicator).has_class("-busy")
+        assert not reader.query_one("#read-receipt", Button).disabled
