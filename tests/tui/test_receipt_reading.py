@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, LoadingIndicator
 from kentcard.core.money import Money
 from kentcard.services import documents, ledger, providers, recipients
 from kentcard.tui.app import KentcardApp
-from kentcard.tui.screens.money_forms import MoneyOutForm
+from kentcard.tui.screens.money_forms import AttachForm, MoneyOutForm
 from kentcard.tui.widgets.receipt_reader import ReceiptReader
 from tests.receipt_fixtures import by_name
 from tests.tui.conftest import SIZE, settle
@@ -169,3 +169,53 @@ async def test_a_slow_reading_is_given_up_at_its_time_limit(
         assert reader.shown == "" and reader.suggestion is None
         assert not reader.query_one(LoadingIndicator).has_class("-busy")
         assert not reader.query_one("#read-receipt", Button).disabled
+
+
+async def test_attaching_a_file_shows_what_it_says_beside_the_payment(app: KentcardApp) -> None:
+    """a on a payment: the file is read as it is named, each value shown with what the
+    payment says where they differ; saving attaches it and changes nothing else."""
+    pid = recipients.list_recipients(app.ctx)[0].id
+    [payment] = ledger.list_money_out(app.ctx, pid)
+    pdf = by_name("i03_order_date.pdf").path
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AttachForm)
+        form.query_one("#f-file", Input).value = str(pdf)
+        await settle(pilot)
+        reader = form.query_one(ReceiptReader)
+        assert reader.status == "It seems to say (compare it with this record):"
+        lines = reader.shown.splitlines()
+        assert lines[0].endswith("(it is 18 Nov 2026 here)")
+        assert "£239.99" in lines[1] and lines[1].endswith("(it is £45.99 here)")
+        assert lines[2].endswith("(it is Kent Mobility here)")
+        assert not form.query_one("#use-receipt", Button).has_class("-shown")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, AttachForm)
+    assert ledger.list_money_out(app.ctx, pid) == [payment]
+    assert [d.filename for d in documents.list_documents(app.ctx, pid)] == [pdf.name]
+
+
+async def test_an_invoice_file_shows_its_number_and_hours_times_rate(app: KentcardApp) -> None:
+    """a on an invoice: the PDF's number, date, amount and hours × rate are shown; the
+    payee that agrees with the invoice has no remark."""
+    async with app.run_test(size=TALL) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AttachForm)
+        form.query_one("#f-file", Input).value = str(by_name("i01_agency.pdf").path)
+        await settle(pilot)
+        lines = form.query_one(ReceiptReader).shown.splitlines()
+        assert [line.split()[0] for line in lines] == ["Date", "Amount", "Paid", "Invoice", "Hours"]
+        assert lines[2].rstrip().endswith("from “Bright Homecare Ltd”")  # the same provider
+        assert "BH-2025-0142" in lines[3] and lines[3].endswith("(it is INV-1 here)")
+        assert "83 h × £15.00" in lines[4]

@@ -16,6 +16,7 @@ from kentcard.tui.screens.money_forms import (
     MoneyInForm,
     MoneyOutForm,
 )
+from kentcard.tui.screens.receipt_filling import payment_says
 from kentcard.tui.screens.table import Column, TableScreen
 
 SOURCE_WORDS = dict((value, label) for label, value in SOURCE_CHOICES)
@@ -111,7 +112,15 @@ class MoneyOutScreen(TableScreen[Payment]):
         item = self.selected
         if item is not None:
             label = f"the payment of {item.record.amount} to {item.record.payee}"
-            self._open(AttachForm("money_out_id", item.record.id, label, DocumentKind.RECEIPT))
+            self._open(
+                AttachForm(
+                    "money_out_id",
+                    item.record.id,
+                    label,
+                    DocumentKind.RECEIPT,
+                    against=payment_says(item.record),
+                )
+            )
 
     def action_explain(self) -> None:
         item = self.selected

@@ -609,13 +609,25 @@ def pay_invoice_form(
     )
 
 
-class AttachForm(FormDialog[Document]):
-    """Attach a receipt, invoice or other document to one payment or invoice."""
+class AttachForm(ReadsReceipt, FormDialog[Document]):
+    """Attach a receipt, invoice or other document to one payment or invoice. The file is
+    read as it is named, and what it says is shown beside what the record says (`against`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "read_receipt", "Read it", show=False, id="attach.read_receipt"),
+    ]
+    RECEIPT_FIELD = "file"
+    FILLS = False
 
     def __init__(
-        self, target: str, target_id: int, label: str, kind: DocumentKind = DocumentKind.RECEIPT
+        self,
+        target: str,
+        target_id: int,
+        label: str,
+        kind: DocumentKind = DocumentKind.RECEIPT,
+        against: dict[str, str] | None = None,
     ) -> None:
-        self.target, self.target_id = target, target_id
+        self.target, self.target_id, self.against = target, target_id, against
         self.title_text = f"Attach a document to {label}"
         super().__init__(
             [

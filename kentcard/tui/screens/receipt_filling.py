@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
-from kentcard.core.money import format_plain
+from kentcard.core import words
+from kentcard.core.money import format_money, format_plain
+from kentcard.core.records import Invoice, MoneyOut
 from kentcard.tui.widgets.form import Field, unquote_path
 from kentcard.tui.widgets.receipt_reader import ReceiptReader, SuggestionAccepted
 
@@ -24,17 +26,21 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-RECEIPT_FIELD = "receipt"
-
 
 class ReadsReceipt(_Base):
-    """Mix into a form with `date`, `amount`, `payee` and `receipt` boxes (and bind
-    ctrl+r to `read_receipt`, ctrl+y to `use_receipt`)."""
+    """Mix into a form with a file box named `RECEIPT_FIELD` (bind ctrl+r to
+    `read_receipt`). A form that `FILLS` has `date`, `amount` and `payee` boxes, and binds
+    ctrl+y to `use_receipt`; one that does not shows the values beside `against`, what the
+    record it attaches to says."""
+
+    RECEIPT_FIELD = "receipt"
+    FILLS = True
+    against: dict[str, str] | None = None
 
     def compose_field(self, spec: Field) -> ComposeResult:
         yield from super().compose_field(spec)
-        if spec.name == RECEIPT_FIELD:
-            yield ReceiptReader(field=RECEIPT_FIELD)
+        if spec.name == self.RECEIPT_FIELD:
+            yield ReceiptReader(self.FILLS, self.RECEIPT_FIELD, self.against)
 
     @property
     def reader(self) -> ReceiptReader:
@@ -42,17 +48,18 @@ class ReadsReceipt(_Base):
 
     def field_changed(self, name: str) -> None:
         super().field_changed(name)
-        if name == RECEIPT_FIELD:
-            path = unquote_path(self.raw(RECEIPT_FIELD))
+        if name == self.RECEIPT_FIELD:
+            path = unquote_path(self.raw(self.RECEIPT_FIELD))
             if path and os.path.isfile(path):
                 self.reader.read(path)
 
     def action_read_receipt(self) -> None:
-        path = unquote_path(self.raw(RECEIPT_FIELD))
+        path = unquote_path(self.raw(self.RECEIPT_FIELD))
         if path:
             self.reader.read(path)
         else:
-            self.show_field_error(RECEIPT_FIELD, "Receipt: choose a file to read first")
+            label = self.fields[self.RECEIPT_FIELD].label
+            self.show_field_error(self.RECEIPT_FIELD, f"{label}: choose a file to read first")
 
     def action_use_receipt(self) -> None:
         self.reader.use()
@@ -67,6 +74,8 @@ class ReadsReceipt(_Base):
 
     def on_suggestion_accepted(self, message: SuggestionAccepted) -> None:
         """Fill the boxes the receipt gave values for; the person checks before saving."""
+        if not self.FILLS:
+            return
         found, filled = message.suggestion, []
         if found.date is not None:
             self.set_raw("date", found.date.value.isoformat())
@@ -81,3 +90,22 @@ class ReadsReceipt(_Base):
             f"Filled in from the receipt: {', '.join(filled)}. Check them, then Ctrl+S to save."
         )
         self.query_one("#f-date").focus()
+
+
+def payment_says(record: MoneyOut) -> dict[str, str]:
+    """A payment's date, amount and payee, as a reading of its receipt shows them."""
+    return {
+        "Date": words.day_words(record.date),
+        "Amount": format_money(record.amount),
+        "Paid to": record.payee,
+    }
+
+
+def invoice_says(invoice: Invoice) -> dict[str, str]:
+    """An invoice's date, amount, provider and number, as a reading of its file shows them."""
+    return {
+        "Date": words.day_words(invoice.issue_date),
+        "Amount": format_money(invoice.amount),
+        "Paid to": invoice.provider_name,
+        "Invoice": invoice.number,
+    }

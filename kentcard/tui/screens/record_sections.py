@@ -22,6 +22,7 @@ from kentcard.tui.screens.evidence_forms import AttachToForm
 from kentcard.tui.screens.money_forms import AttachForm, pay_invoice_form
 from kentcard.tui.screens.other_forms import KIND_CHOICES as PROVIDER_KINDS
 from kentcard.tui.screens.other_forms import InvoiceForm, ProviderForm, kind_words
+from kentcard.tui.screens.receipt_filling import invoice_says
 from kentcard.tui.screens.table import Column, TableScreen
 from kentcard.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog, NoticeDialog
 
@@ -99,7 +100,13 @@ class InvoicesScreen(TableScreen[InvoiceState]):
         item = self.selected
         if item is not None:
             self._open(
-                AttachForm("invoice_id", item.invoice.id, self.describe(item), DocumentKind.INVOICE)
+                AttachForm(
+                    "invoice_id",
+                    item.invoice.id,
+                    self.describe(item),
+                    DocumentKind.INVOICE,
+                    against=invoice_says(item.invoice),
+                )
             )
 
     def action_pay(self) -> None:

@@ -43,8 +43,9 @@ class SuggestionAccepted(Message):
     suggestion: Suggestion
 
 
-def describe(found: Suggestion) -> str:
-    """The values found, one a line, each with the document's line in quotes."""
+def describe(found: Suggestion, against: dict[str, str] | None = None) -> str:
+    """The values found, one a line, each with the document's line in quotes; where
+    `against` (what a record says, by label) differs, that too."""
     rows = [
         ("Date", found.date and (words.day_words(found.date.value), found.date.line)),
         ("Amount", found.amount and (format_money(found.amount.value), found.amount.line)),
@@ -58,7 +59,11 @@ def describe(found: Suggestion) -> str:
     lines = []
     for label, part in rows:
         if part:
-            lines.append(f"{label:<8} {part[0]:<{width}}   from “{part[1]}”")
+            line = f"{label:<8} {part[0]:<{width}}   from “{part[1]}”"
+            said = (against or {}).get(label)
+            if said is not None and said.casefold() != part[0].casefold():
+                line += f"   (it is {said} here)"
+            lines.append(line)
         elif label in ("Date", "Amount", "Paid to"):
             lines.append(f"{label:<8} not found")
     return "\n".join(lines)
@@ -112,9 +117,11 @@ class ReceiptReader(Vertical):
     # A receipt photo takes about a second, a scanned page a few; a slow machine more.
     TIME_LIMIT: ClassVar[float] = 90.0
 
-    def __init__(self, usable: bool = True, field: str = "file") -> None:
+    def __init__(
+        self, usable: bool = True, field: str = "file", against: dict[str, str] | None = None
+    ) -> None:
         super().__init__(id="receipt-reader")
-        self.usable, self.field = usable, field
+        self.usable, self.field, self.against = usable, field, against
         self.turn = 0
         self.suggestion: Suggestion | None = None
 
@@ -167,7 +174,8 @@ class ReceiptReader(Vertical):
             self._busy(False, f"No suggestion: {reading.reason}. Type the details.")
         else:
             self.suggestion = reading.suggestion
-            self._busy(False, "It seems to say (check each value):")
+            check = "check each value" if self.against is None else "compare it with this record"
+            self._busy(False, f"It seems to say ({check}):")
             self._show_suggestion(reading.suggestion)
 
     def _too_slow(self, turn: int) -> None:
@@ -193,7 +201,7 @@ class ReceiptReader(Vertical):
 
     def _show_suggestion(self, found: Suggestion | None) -> None:
         box = self.query_one("#receipt-suggestions", Static)
-        box.update("" if found is None else describe(found))
+        box.update("" if found is None else describe(found, self.against))
         box.set_class(found is not None, "-shown")
         self.query_one("#use-receipt", Button).set_class(
             found is not None and self.usable, "-shown"
