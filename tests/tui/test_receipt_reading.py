@@ -219,3 +219,18 @@ async def test_an_invoice_file_shows_its_number_and_hours_times_rate(app: Kentca
         assert lines[2].rstrip().endswith("from “Bright Homecare Ltd”")  # the same provider
         assert "BH-2025-0142" in lines[3] and lines[3].endswith("(it is INV-1 here)")
         assert "83 h × £15.00" in lines[4]
+
+
+async def test_on_a_small_screen_what_was_read_is_scrolled_into_view(app: KentcardApp) -> None:
+    """At 80×24 the reader sits below the form's fold: when the reading is done, its values
+    and Use these are on the screen, not left for the person to find by scrolling."""
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_payment_form(app, pilot)
+        form.query_one("#f-receipt", Input).value = str(by_name("i01_agency.pdf").path)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        use = form.query_one("#use-receipt", Button)
+        region = use.region
+        assert region.area > 0
+        widget, _ = app.screen.get_widget_at(region.x + 2, region.y + region.height // 2)
+        assert widget is use or use in widget.ancestors_with_self

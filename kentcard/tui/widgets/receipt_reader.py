@@ -198,6 +198,8 @@ class ReceiptReader(Vertical):
         self.query_one("#reading", LoadingIndicator).set_class(busy, "-busy")
         self.query_one("#read-receipt", Button).disabled = busy
         self.query_one("#receipt-status", Static).update(status)
+        # Under the file's box, often below the form's fold: brought into view each time.
+        self.call_after_refresh(self.scroll_visible, animate=False)
 
     def _show_suggestion(self, found: Suggestion | None) -> None:
         box = self.query_one("#receipt-suggestions", Static)
