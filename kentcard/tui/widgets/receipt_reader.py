@@ -11,9 +11,10 @@ import os
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Button, LoadingIndicator, Static
 
@@ -124,6 +125,7 @@ class ReceiptReader(Vertical):
         self.usable, self.field, self.against = usable, field, against
         self.turn = 0
         self.suggestion: Suggestion | None = None
+        self.laid_out: Size | None = None  # the size it had when last laid out
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="reader-row"):
@@ -200,6 +202,16 @@ class ReceiptReader(Vertical):
         self.query_one("#receipt-status", Static).update(status)
         # Under the file's box, often below the form's fold: brought into view each time.
         self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Shown for the first time, or grown or shrunk at the same width (a reading began,
+        or what it found is shown): brought into view now that the screen is laid out
+        again. A scroll asked for before that layout measured the reader as it was, and
+        could leave Use these below the fold. A terminal resized (a new width) scrolls
+        nothing."""
+        before, self.laid_out = self.laid_out, event.size
+        if before is None or (before.width == event.size.width and before != event.size):
+            self.scroll_visible(animate=False)
 
     def _show_suggestion(self, found: Suggestion | None) -> None:
         box = self.query_one("#receipt-suggestions", Static)
