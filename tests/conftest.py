@@ -131,7 +131,7 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 # Reading photos needs the `kentcard[ocr]` extra. Where it is not installed those tests skip
 # with the reason; CI sets KENTCARD_REQUIRE_OCR=1, and there a missing extra fails them.
 REQUIRE_OCR = os.environ.get("KENTCARD_REQUIRE_OCR") == "1"
-OCR_MODULES = ("rapidocr", "onnxruntime", "pypdfium2", "PIL")
+OCR_MODULES = ("rapidocr", "onnxruntime", "pypdfium2")
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,10 @@
 - `text`: a PDF's own text layer (pypdf, always installed), or a plain-text file.
 - `rapidocr`: photos and scanned PDFs, with the optional extra `kentcard[ocr]` (RapidOCR and
   onnxruntime, whose models are inside the wheel; pypdfium2 renders PDF pages).
-- `tesseract`: photos, when a `tesseract` program is installed (and Pillow, to prepare the
-  picture); scanned PDFs too when pypdfium2 is there to render them.
+- `tesseract`: photos, when a `tesseract` program is installed (no extra needed); scanned
+  PDFs too when pypdfium2 is there to render them.
+
+Pillow, always installed, prepares the picture for either OCR engine.
 
 Nothing is sent anywhere and no model is downloaded. Pictures are turned upright by their
 EXIF orientation and refused above a pixel cap before they are decoded.
@@ -54,8 +56,8 @@ def installed(engine: Engine) -> bool:
     if engine is Engine.TEXT:
         return True
     if engine is Engine.RAPIDOCR:
-        return all(_has(m) for m in ("rapidocr", "onnxruntime", "PIL"))
-    return shutil.which("tesseract") is not None and _has("PIL")
+        return _has("rapidocr") and _has("onnxruntime")
+    return shutil.which("tesseract") is not None
 
 
 def _has(module: str) -> bool:

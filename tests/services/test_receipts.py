@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from kentcard.core.errors import InputError
 from kentcard.core.money import Money
@@ -102,9 +103,8 @@ def test_a_damaged_pdf_is_no_suggestion_not_a_crash(tmp_path: Path) -> None:
 
 def test_a_picture_above_the_pixel_cap_is_refused_before_decoding(tmp_path: Path) -> None:
     """A tiny file can claim a vast picture; its size is checked from the header."""
-    image = pytest.importorskip("PIL.Image")
     buffer = tmp_path / "vast.png"
-    image.new("1", (8000, 8000)).save(buffer)
+    Image.new("1", (8000, 8000)).save(buffer)
     assert buffer.stat().st_size < 100_000  # small on disk, 64 million pixels inside
     with pytest.raises(Unreadable, match="too large"):
         ocr.open_picture(buffer.read_bytes())
@@ -113,9 +113,8 @@ def test_a_picture_above_the_pixel_cap_is_refused_before_decoding(tmp_path: Path
 def test_exif_orientation_turns_a_sideways_photo_upright() -> None:
     """The photo is stored sideways with EXIF orientation 6 ("turn 90° clockwise"); it is
     read turned, its tag spent (the accuracy tests show the text then reads right)."""
-    image = pytest.importorskip("PIL.Image")
     path = by_name("r06_exif90.jpg").path
-    stored = image.open(path)
+    stored = Image.open(path)
     assert stored.getexif().get(0x0112) == 6
     upright = ocr.open_picture(path.read_bytes())
     assert upright.size == (stored.height, stored.width)
@@ -137,7 +136,6 @@ def test_the_engines_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
 def test_tesseract_reads_a_clean_receipt_in_one_thread() -> None:
     """With only tesseract allowed (no extra needed) a clean receipt is read right."""
-    pytest.importorskip("PIL")
     fixture = by_name("r01_clean.jpg")
     reading = read_receipt_file(fixture.path, PAYEES, {Engine.TESSERACT})
     assert reading.engine is Engine.TESSERACT
