@@ -303,6 +303,7 @@ def test_no_arguments_opens_the_app_on_the_chosen_database(run, any_db, monkeypa
 
     opened = []
     monkeypatch.setattr(kentcard.tui.launch, "run_app", lambda settings: opened.append(settings))
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")  # no terminal
     result = run()
     assert result.exit_code == 0
     assert [s.db for s in opened] == [any_db]

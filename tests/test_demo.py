@@ -34,6 +34,9 @@ def kentcard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.delenv("KENTCARD_DB", raising=False)
     opened: list[Any] = []
     monkeypatch.setattr(tui_app, "run_app", lambda settings: opened.append(settings))
+    # No terminal here: a Textual driver named, as a browser tab's app has, lets the launch
+    # go on to be recorded (tests/test_terminal.py: without one it is refused).
+    monkeypatch.setenv("TEXTUAL_DRIVER", "textual.drivers.web_driver:WebDriver")
     runner = CliRunner()
 
     def invoke(*args: str) -> Any:

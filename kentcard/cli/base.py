@@ -340,9 +340,24 @@ def ask_password() -> str:
     return getpass.getpass("Database password: ")
 
 
+def needs_a_terminal() -> None:
+    """The app draws on a terminal and reads its keys: started without one (from a pipe,
+    a scheduled job, a file) it would wait for keys that never come. One line instead, exit
+    2, before anything is written. In a browser (`kentcard serve`) each tab's app is given
+    Textual's web driver and needs no terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        fail(
+            "the app needs a terminal: run kentcard in a terminal window "
+            "(or kentcard serve for a browser); kentcard --help lists the commands"
+        )
+
+
 def launch_app(settings: Settings) -> None:
     from kentcard.tui.launch import run_app
 
+    needs_a_terminal()
     run_app(settings)
 
 

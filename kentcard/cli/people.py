@@ -18,6 +18,7 @@ from kentcard.cli.base import (
     invocation,
     launch_app,
     money,
+    needs_a_terminal,
     plan_app,
     provider_app,
     record_id,
@@ -38,6 +39,7 @@ def demo(invoked: typer.Context) -> None:
     from kentcard.services.demo import build_demo, demo_settings, fresh_demo_file
     from kentcard.services.opening import open_context
 
+    needs_a_terminal()  # the sample is opened in the app: nothing is built without one
     settings = demo_settings(invocation(invoked).settings, Path.cwd())
     fresh_demo_file(Path(settings.db), invocation(invoked).settings.db)
     ctx = open_context(settings)
