@@ -1,5 +1,6 @@
-"""`kentcard receipt read` and `money-out add --from-receipt`, through Typer's runner on a
-real database: what is printed, what is written, and what is refused."""
+"""`kentcard receipt read`, `money-out add --from-receipt` and `invoice add --from-file`,
+through Typer's runner on a real database: what is printed, what is written, and what is
+refused."""
 
 from __future__ import annotations
 
@@ -155,3 +156,72 @@ def test_the_photo_is_read_with_the_ocr_extra(
         "21.60",
         "Whitstable Taxis",
     )
+
+
+def test_an_invoice_from_its_file_has_every_field_and_keeps_the_file(run) -> None:  # type: ignore[no-untyped-def]
+    """The agency invoice gives its provider (one of the person's), number, date, amount
+    and hours × rate; stderr says what was taken; the PDF is the invoice's file."""
+    pdf = by_name("i01_agency.pdf").path
+    result = run("invoice", "add", "--from-file", str(pdf), "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert {k: record[k] for k in ("provider_name", "number", "issue_date", "amount")} == {
+        "provider_name": "Bright Homecare",
+        "number": "BH-2025-0142",
+        "issue_date": "2025-02-03",
+        "amount": "1245.00",
+    }
+    assert (record["hours_centi"], record["rate"]) == (8300, "15.00")
+    assert result.stderr.strip() == (
+        "kentcard: from the invoice: provider Bright Homecare, number BH-2025-0142, "
+        "date 2025-02-03, amount £1,245.00, hours 83, rate £15.00"
+    )
+    documents = json.loads(run("list", "documents", "--json").stdout)
+    assert [(d["filename"], d["kind"]) for d in documents] == [(pdf.name, "invoice")]
+
+
+def test_an_invoice_keeps_the_options_given(run) -> None:  # type: ignore[no-untyped-def]
+    """A number and amount typed are kept; the rest is read, and said."""
+    pdf = str(by_name("i04_pa.pdf").path)
+    result = run("invoice", "add", "--from-file", pdf, "--number", "SJ-NOV", "--amount", "145")
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(run("list", "invoices", "--json").stdout)
+    assert (record["provider_name"], record["number"], record["issue_date"], record["amount"]) == (
+        "Sarah Jones",
+        "SJ-NOV",
+        "2025-11-28",
+        "145.00",
+    )
+    assert result.stderr.strip() == (
+        "kentcard: from the invoice: provider Sarah Jones, date 2025-11-28, hours 20, rate £14.50"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--from-file", "i02_two_columns.pdf"],
+            "--provider: the invoice seems to be from “Kent Respite Care Ltd”, who is not one "
+            "of your providers; add them with kentcard provider add NAME, or give --provider",
+        ),
+        (
+            ["--from-file", "r04_shadow.jpg"],
+            "--provider: is required: it could not be read from the invoice",
+        ),
+        (
+            ["--from-file", "i01_agency.pdf", "--file", "i04_pa.pdf"],
+            "--file: is the file --from-file reads and keeps; give only one",
+        ),
+        (["--provider", "Bright Homecare", "--amount", "3"], "--number: is required"),
+    ],
+    ids=["unknown provider", "nothing read", "two files", "no file"],
+)
+def test_an_invoice_that_cannot_be_completed_is_one_line_and_nothing_is_written(
+    run, args: list[str], said: str
+) -> None:  # type: ignore[no-untyped-def]
+    before = dbcheck.counts(run.db)
+    named = [str(by_name(a).path) if a.endswith((".pdf", ".jpg")) else a for a in args]
+    result = run("invoice", "add", *named)
+    assert (result.exit_code, result.stderr) == (2, f"kentcard: error: {said}\n")
+    assert dbcheck.counts(run.db) == before

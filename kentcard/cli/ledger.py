@@ -124,8 +124,7 @@ def money_out_add(
     from kentcard.services.documents import read_files
     from kentcard.services.ledger import add_money_out
 
-    given = {"date": date_ is not None, "amount": amount is not None, "payee": payee is not None}
-    when, pence = day(date_, "date"), money(amount, "amount")
+    given = {"date": day(date_, "date"), "amount": money(amount, "amount"), "payee": payee}
     claims = [parse_claim(text) for text in invoice or []]
     files = list(receipt or [])
     read_files(files, "receipt")  # a missing or unreadable file: before the database
@@ -136,13 +135,14 @@ def money_out_add(
         rid = chosen_recipient(invoked, recipient).id
         found = suggest_from_file(context(invoked), rid, from_receipt, field="from-receipt")
         files += [] if from_receipt in files else [from_receipt]
-    filled = reading.fill(when, pence, payee, found)
+    options = {"date": "--date", "amount": "--amount", "payee": "--payee"}
+    filled = reading.fill(given, found, options, "the receipt")
     record = add_money_out(
         context(invoked),
         chosen_recipient(invoked, recipient).id,
-        date=filled.date,
-        amount=filled.amount,
-        payee=filled.payee,
+        date=filled["date"],
+        amount=filled["amount"],
+        payee=filled["payee"],
         category=category,
         description=description,
         reference=reference,
@@ -150,7 +150,8 @@ def money_out_add(
         receipts=files,
     )
     if found is not None:
-        reading.say_what_was_read(filled, given)
+        words = {"date": "date", "amount": "amount", "payee": "payee"}
+        reading.say_what_was_read(filled, given, words, "the receipt")
     emit(record, as_json)
 
 
@@ -207,38 +208,96 @@ def money_out_explain(
 @handled
 def invoice_add(
     invoked: typer.Context,
-    provider: Annotated[str, typer.Option(help="Provider's name.")],
-    number: Annotated[str, typer.Option(help="Invoice number.")],
-    date_: Annotated[str, typer.Option("--date", help="Invoice date (dd/mm/yyyy or YYYY-MM-DD).")],
-    amount: Annotated[str, typer.Option(help="Amount due.")],
+    provider: Annotated[str | None, typer.Option(help="Provider's name.")] = None,
+    number: Annotated[str | None, typer.Option(help="Invoice number.")] = None,
+    date_: Annotated[
+        str | None, typer.Option("--date", help="Invoice date (dd/mm/yyyy or YYYY-MM-DD).")
+    ] = None,
+    amount: Annotated[str | None, typer.Option(help="Amount due.")] = None,
     hours: Annotated[str | None, typer.Option(help="Hours charged, e.g. 20 or 7.5.")] = None,
     rate: Annotated[str | None, typer.Option(help="Hourly rate.")] = None,
     period_start: Annotated[str | None, typer.Option(help="Service period start.")] = None,
     period_end: Annotated[str | None, typer.Option(help="Service period end.")] = None,
     due: Annotated[str | None, typer.Option(help="Due date (default 30 days after).")] = None,
     file: Annotated[str | None, typer.Option(help="The invoice's PDF or photo.")] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Read provider, number, date, amount and hours × rate from this invoice "
+            "(options given win) and keep it as the invoice's file.",
+        ),
+    ] = None,
     recipient: RecipientOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record a provider's invoice."""
+    from kentcard.cli import reading
     from kentcard.services.documents import read_files
     from kentcard.services.invoices import InvoiceDraft, add_invoice
 
-    draft = InvoiceDraft(
-        provider=provider,
-        number=number,
-        issue_date=parse_date(date_, "date"),
-        amount=parse_money(amount, "amount"),
-        hours_centi=None if hours is None else parse_hours(hours),
-        rate=money(rate, "rate"),
-        period_start=day(period_start, "period-start"),
-        period_end=day(period_end, "period-end"),
-        due_date=day(due, "due"),
-    )
+    given = {
+        "payee": provider,
+        "number": number,
+        "date": day(date_, "date"),
+        "amount": money(amount, "amount"),
+        "hours": None if hours is None else parse_hours(hours),
+        "rate": money(rate, "rate"),
+    }
+    period = (day(period_start, "period-start"), day(period_end, "period-end"))
+    due_date = day(due, "due")
+    if from_file is not None and file is not None and file != from_file:
+        raise InputError("--file", "is the file --from-file reads and keeps; give only one")
     read_files([file] if file is not None else [], "file")
-    emit(
-        add_invoice(context(invoked), chosen_recipient(invoked, recipient).id, draft, file), as_json
+    found = None
+    if from_file is not None:
+        from kentcard.services.receipts import suggest_from_file
+
+        rid = chosen_recipient(invoked, recipient).id
+        found = suggest_from_file(context(invoked), rid, from_file, field="from-file")
+        file = from_file
+    options = {"payee": "--provider", "number": "--number", "date": "--date", "amount": "--amount"}
+    filled = reading.fill(given, found, options, "the invoice")
+    if found is not None and provider is None:
+        known_provider(invoked, recipient, filled["payee"])
+    draft = InvoiceDraft(
+        provider=filled["payee"],
+        number=filled["number"],
+        issue_date=filled["date"],
+        amount=filled["amount"],
+        hours_centi=filled["hours"],
+        rate=filled["rate"],
+        period_start=period[0],
+        period_end=period[1],
+        due_date=due_date,
     )
+    record = add_invoice(context(invoked), chosen_recipient(invoked, recipient).id, draft, file)
+    if found is not None:
+        words = {
+            "payee": "provider",
+            "number": "number",
+            "date": "date",
+            "amount": "amount",
+            "hours": "hours",
+            "rate": "rate",
+        }
+        reading.say_what_was_read(filled, given, words, "the invoice")
+    emit(record, as_json)
+
+
+def known_provider(invoked: typer.Context, recipient: str | None, name: str) -> None:
+    """A provider read from an invoice must be one of the person's: the reading found the
+    header's name, which is no reason to add a provider unseen."""
+    from kentcard.services.providers import list_providers
+
+    rid = chosen_recipient(invoked, recipient).id
+    if name.casefold() not in {p.name.casefold() for p in list_providers(context(invoked), rid)}:
+        raise InputError(
+            "--provider",
+            f"the invoice seems to be from “{name}”, who is not one of your providers; "
+            "add them with kentcard provider add NAME, or give --provider",
+        )
 
 
 @invoice_app.command("delete")

@@ -7,15 +7,14 @@ unseen. The commands themselves are registered in `cli/ledger.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import typer
 
 from kentcard.cli.base import one_line, shown
 from kentcard.core.errors import InputError
-from kentcard.core.money import Money, format_money, format_plain
+from kentcard.core.money import format_money, format_plain
 from kentcard.core.validate import format_hours
 from kentcard.importers.receipt import Found, Suggestion
 from kentcard.services.receipts import Reading
@@ -69,48 +68,49 @@ def _shown(part: Found[Any] | None, show: Any) -> tuple[str, str | None]:
     return ("not found", None) if part is None else (show(part.value), part.line)
 
 
-@dataclass(frozen=True)
-class Filled:
-    """A payment's date, amount and payee: as given, else as read from the receipt."""
-
-    date: date
-    amount: Money
-    payee: str
+# The fields a command can take from a reading: where the suggestion holds each, and how
+# it is said on stderr once taken.
+READ: dict[str, tuple[Callable[[Suggestion], Found[Any] | None], Callable[[Any], str]]] = {
+    "date": (lambda s: s.date, lambda v: v.isoformat()),
+    "amount": (lambda s: s.amount, format_money),
+    "payee": (lambda s: s.payee, str),
+    "number": (lambda s: s.number, str),
+    "hours": (lambda s: s.hours_centi, format_hours),
+    "rate": (lambda s: s.rate, format_money),
+}
 
 
 def fill(
-    given_date: date | None,
-    given_amount: Money | None,
-    given_payee: str | None,
-    reading: Reading | None,
-) -> Filled:
-    """What was given wins; a field still missing is one error naming its option."""
+    given: dict[str, Any], reading: Reading | None, required: dict[str, str], source: str
+) -> dict[str, Any]:
+    """Each field of `given` as given, else as read from the file (`source`, e.g. "the
+    receipt"). `required` names the option of each field that must end with a value; the
+    first still missing is one error naming it."""
     found = Suggestion() if reading is None else reading.suggestion
-    when = given_date if given_date is not None else _value(found.date)
-    amount = given_amount if given_amount is not None else _value(found.amount)
-    payee = given_payee if given_payee is not None else _value(found.payee)
-    because = "" if reading is None else ": it could not be read from the receipt"
-    for option, value in (("--date", when), ("--amount", amount), ("--payee", payee)):
-        if value is None:
+    values = {
+        name: value if value is not None else _value(READ[name][0](found))
+        for name, value in given.items()
+    }
+    because = "" if reading is None else f": it could not be read from {source}"
+    for name, option in required.items():
+        if values[name] is None:
             raise InputError(option, f"is required{because}")
-    assert when is not None and amount is not None and payee is not None
-    return Filled(when, amount, payee)
+    return values
 
 
 def _value(part: Found[Any] | None) -> Any:
     return None if part is None else part.value
 
 
-def say_what_was_read(filled: Filled, given: dict[str, bool]) -> None:
-    """On stderr, the values taken from the receipt (stdout stays the new id)."""
+def say_what_was_read(
+    values: dict[str, Any], given: dict[str, Any], words: dict[str, str], source: str
+) -> None:
+    """On stderr, the values taken from the file, each under its word in `words` (stdout
+    stays the new record)."""
     taken = [
-        f"{name} {value}"
-        for name, value in (
-            ("date", filled.date.isoformat()),
-            ("amount", format_money(filled.amount)),
-            ("payee", filled.payee),
-        )
-        if not given[name]
+        f"{word} {READ[name][1](values[name])}"
+        for name, word in words.items()
+        if given[name] is None and values[name] is not None
     ]
     if taken:
-        typer.echo(one_line(f"kentcard: from the receipt: {', '.join(taken)}"), err=True)
+        typer.echo(one_line(f"kentcard: from {source}: {', '.join(taken)}"), err=True)
