@@ -11,9 +11,10 @@ import pytest
 from textual.widgets import Button, Input, LoadingIndicator
 
 from kentcard.core.money import Money
-from kentcard.services import documents, ledger, providers, receipts, recipients
+from kentcard.services import documents, invoices, ledger, providers, receipts, recipients
 from kentcard.tui.app import KentcardApp
 from kentcard.tui.screens.money_forms import AttachForm, MoneyOutForm
+from kentcard.tui.screens.other_forms import InvoiceForm
 from kentcard.tui.widgets.receipt_reader import ReceiptReader
 from tests.receipt_fixtures import by_name
 from tests.tui.conftest import SIZE, settle
@@ -255,3 +256,81 @@ async def test_on_a_small_screen_what_was_read_is_scrolled_into_view(app: Kentca
                 break
             await pilot.pause(0.1)
         assert use_is_on_the_screen()
+
+
+async def open_invoice_form(app: KentcardApp, pilot) -> InvoiceForm:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, InvoiceForm)
+    return form
+
+
+INVOICE_BOXES = ("provider", "number", "date", "hours", "rate", "amount")
+
+
+async def test_an_invoice_is_filled_from_its_file_when_chosen(app: KentcardApp) -> None:
+    """Adding an invoice: naming its PDF reads it; Use these fills the provider (one of the
+    list), number, date, hours, rate and amount; Ctrl+S saves it with the file."""
+    pid = recipients.list_recipients(app.ctx)[0].id
+    pdf = by_name("i01_agency.pdf").path
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_invoice_form(app, pilot)
+        before = [form.raw(name) for name in INVOICE_BOXES]
+        form.query_one("#f-file", Input).value = str(pdf)
+        await settle(pilot)
+        reader = form.query_one(ReceiptReader)
+        assert "BH-2025-0142" in reader.shown and "83 h × £15.00" in reader.shown
+        assert [form.raw(name) for name in INVOICE_BOXES] == before  # nothing filled yet
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert [form.raw(name) for name in INVOICE_BOXES] == [
+            "Bright Homecare",
+            "BH-2025-0142",
+            "2025-02-03",
+            "83",
+            "15.00",
+            "1245.00",
+        ]
+        assert reader.status == (
+            "Filled in from the invoice: provider, number, date, hours, rate, amount. "
+            "Check them, then Ctrl+S to save."
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, InvoiceForm)
+    [saved] = [
+        s.invoice
+        for s in invoices.invoice_states(app.ctx, pid)
+        if s.invoice.number == "BH-2025-0142"
+    ]
+    assert (saved.issue_date, saved.amount, saved.hours_centi, saved.rate) == (
+        date(2025, 2, 3),
+        Money(124500),
+        8300,
+        Money(1500),
+    )
+    assert [d.filename for d in documents.list_documents(app.ctx, pid)] == [pdf.name]
+
+
+async def test_a_provider_not_in_the_list_is_left_for_the_person(app: KentcardApp) -> None:
+    """The two-column invoice is from Kent Respite Care Ltd, not one of Jo's providers: the
+    rest is filled, the provider box is left as it was, and the note says why."""
+    async with app.run_test(size=TALL) as pilot:
+        form = await open_invoice_form(app, pilot)
+        provider = form.raw("provider")
+        form.query_one("#f-file", Input).value = str(by_name("i02_two_columns.pdf").path)
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert form.raw("provider") == provider
+        assert (form.raw("number"), form.raw("date"), form.raw("amount")) == (
+            "KRC-7781",
+            "2025-10-14",
+            "480.00",
+        )
+        status = form.query_one(ReceiptReader).status
+        assert "Not filled: provider “Kent Respite Care Ltd” is not in the list." in status

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from kentcard.core.dates import parse_date
 from kentcard.core.errors import InputError
 from kentcard.core.invoices import InvoiceState, hours_times_rate
-from kentcard.core.money import Money, parse_money
+from kentcard.core.money import Money, format_plain, parse_money
 from kentcard.core.records import Invoice, Provider, ProviderKind
 from kentcard.core.validate import format_hours, parse_choice, parse_hours
+from kentcard.importers.receipt import Suggestion
 from kentcard.services import documents, invoices, providers
 from kentcard.tui.screens.money_forms import amount_field, date_field, money_text, text_of
+from kentcard.tui.screens.receipt_filling import ReadsReceipt, present
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
 KIND_WORDS = {
@@ -40,7 +43,18 @@ def _positive(text: str, name: str) -> Money:
     return money
 
 
-class InvoiceForm(FormDialog[Invoice]):
+class InvoiceForm(ReadsReceipt, FormDialog[Invoice]):
+    """An invoice: hours × rate worked out as the boxes are filled; its file is read for
+    the provider, number, date, amount and hours × rate, used only if the person chooses
+    (`ReadsReceipt`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "read_receipt", "Read file", show=False, id="invoice.read_file"),
+        Binding("ctrl+y", "use_receipt", "Use it", show=False, id="invoice.use_file"),
+    ]
+    RECEIPT_FIELD = "file"
+    READ_FROM = "the invoice"
+
     def __init__(
         self,
         state: InvoiceState | None,
@@ -113,6 +127,16 @@ class InvoiceForm(FormDialog[Invoice]):
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="computed", classes="hint")
 
+    def boxes_filled(self, found: Suggestion) -> list[tuple[str, str, str]]:
+        return present(
+            (found.payee, "provider", "provider", str),
+            (found.number, "number", "number", str),
+            (found.date, "date", "date", lambda v: v.isoformat()),
+            (found.hours_centi, "hours", "hours", format_hours),
+            (found.rate, "rate", "rate", format_plain),
+            (found.amount, "amount", "amount", format_plain),
+        )
+
     def on_mount(self) -> None:
         self.field_changed("hours")
 
@@ -121,6 +145,7 @@ class InvoiceForm(FormDialog[Invoice]):
         return hours_times_rate(hours, rate) if hours and rate else None
 
     def field_changed(self, name: str) -> None:
+        super().field_changed(name)
         if name == "provider" and not self.raw("rate") and self.rates.get(self.raw("provider")):
             self.set_raw("rate", money_text(self.rates[self.raw("provider")]))
         if name in ("hours", "rate", "amount", "provider"):

@@ -8,6 +8,7 @@ pasted), and again with Ctrl+R; it runs in a worker (`widgets/receipt_reader`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import Button, Static
 from kentcard.core import words
 from kentcard.core.money import format_money, format_plain
 from kentcard.core.records import Invoice, MoneyOut
+from kentcard.importers.receipt import Found, Suggestion
 from kentcard.tui.widgets.form import Field, unquote_path
 from kentcard.tui.widgets.receipt_reader import ReceiptReader, SuggestionAccepted
 
@@ -29,11 +31,13 @@ else:
 
 class ReadsReceipt(_Base):
     """Mix into a form with a file box named `RECEIPT_FIELD` (bind ctrl+r to
-    `read_receipt`). A form that `FILLS` has `date`, `amount` and `payee` boxes, and binds
-    ctrl+y to `use_receipt`; one that does not shows the values beside `against`, what the
-    record it attaches to says."""
+    `read_receipt`). A form that `FILLS` has the boxes `boxes_filled` names (a payment's
+    date, amount and payee; an invoice's provider, number, date, amount, hours and rate),
+    and binds ctrl+y to `use_receipt`; one that does not shows the values beside
+    `against`, what the record it attaches to says."""
 
     RECEIPT_FIELD = "receipt"
+    READ_FROM = "the receipt"  # as the note after Use these says it
     FILLS = True
     against: dict[str, str] | None = None
 
@@ -73,23 +77,44 @@ class ReadsReceipt(_Base):
             self.action_read_receipt()
 
     def on_suggestion_accepted(self, message: SuggestionAccepted) -> None:
-        """Fill the boxes the receipt gave values for; the person checks before saving."""
+        """Fill the boxes the file gave values for; the person checks before saving."""
         if not self.FILLS:
             return
-        found, filled = message.suggestion, []
-        if found.date is not None:
-            self.set_raw("date", found.date.value.isoformat())
-            filled.append("date")
-        if found.amount is not None:
-            self.set_raw("amount", format_plain(found.amount.value))
-            filled.append("amount")
-        if found.payee is not None:
-            self.set_raw("payee", found.payee.value)
-            filled.append("paid to")
+        found, filled, left, boxes = message.suggestion, [], [], []
+        for value, box, word in self.boxes_filled(found):
+            choices = self.fields[box].choices
+            if choices is not None:  # a list to choose from: only one of its own entries
+                same = [v for _, v in choices if v.casefold() == value.casefold()]
+                if not same:
+                    left.append(f"{word} “{value}” is not in the list")
+                    continue
+                value = same[0]
+            self.set_raw(box, value)
+            filled.append(word)
+            boxes.append(box)
+        said = f"Filled in from {self.READ_FROM}: {', '.join(filled)}." if filled else ""
+        if left:
+            said += f" Not filled: {'; '.join(left)}."
         self.reader.query_one("#receipt-status", Static).update(
-            f"Filled in from the receipt: {', '.join(filled)}. Check them, then Ctrl+S to save."
+            f"{said} Check them, then Ctrl+S to save.".strip()
         )
-        self.query_one("#f-date").focus()
+        if boxes:
+            self.query_one(f"#f-{boxes[0]}").focus()
+
+    def boxes_filled(self, found: Suggestion) -> list[tuple[str, str, str]]:
+        """(text for the box, the box, its word) for each value read that this form takes:
+        a payment's date, amount and payee."""
+        return present(
+            (found.date, "date", "date", lambda v: v.isoformat()),
+            (found.amount, "amount", "amount", format_plain),
+            (found.payee, "payee", "paid to", str),
+        )
+
+
+def present(
+    *parts: tuple[Found[Any] | None, str, str, Callable[[Any], str]],
+) -> list[tuple[str, str, str]]:
+    return [(show(part.value), box, word) for part, box, word, show in parts if part is not None]
 
 
 def payment_says(record: MoneyOut) -> dict[str, str]:
