@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from textual.widgets import Button, Input, LoadingIndicator
@@ -20,6 +21,7 @@ from tests.receipt_fixtures import by_name
 from tests.tui.conftest import SIZE, settle
 
 TALL = (SIZE[0], 44)
+F = TypeVar("F")
 
 
 @pytest.fixture(autouse=True)
@@ -28,15 +30,20 @@ def text_layer_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KENTCARD_RECEIPT_ENGINES", "text")
 
 
-async def open_payment_form(app: KentcardApp, pilot) -> MoneyOutForm:  # type: ignore[no-untyped-def]
+async def open_form(app: KentcardApp, pilot, screen: str, kind: type[F]) -> F:  # type: ignore[no-untyped-def]
+    """Go to a screen by its key and press n for its Add form."""
     await settle(pilot)
-    await pilot.press("3")
+    await pilot.press(screen)
     await settle(pilot)
     await pilot.press("n")
     await settle(pilot)
     form = app.screen
-    assert isinstance(form, MoneyOutForm)
+    assert isinstance(form, kind)
     return form
+
+
+async def open_payment_form(app: KentcardApp, pilot) -> MoneyOutForm:  # type: ignore[no-untyped-def]
+    return await open_form(app, pilot, "3", MoneyOutForm)
 
 
 def boxes(form: MoneyOutForm) -> list[str]:
@@ -258,17 +265,6 @@ async def test_on_a_small_screen_what_was_read_is_scrolled_into_view(app: Kentca
         assert use_is_on_the_screen()
 
 
-async def open_invoice_form(app: KentcardApp, pilot) -> InvoiceForm:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    form = app.screen
-    assert isinstance(form, InvoiceForm)
-    return form
-
-
 INVOICE_BOXES = ("provider", "number", "date", "hours", "rate", "amount")
 
 
@@ -278,7 +274,7 @@ async def test_an_invoice_is_filled_from_its_file_when_chosen(app: KentcardApp) 
     pid = recipients.list_recipients(app.ctx)[0].id
     pdf = by_name("i01_agency.pdf").path
     async with app.run_test(size=TALL) as pilot:
-        form = await open_invoice_form(app, pilot)
+        form = await open_form(app, pilot, "4", InvoiceForm)
         before = [form.raw(name) for name in INVOICE_BOXES]
         form.query_one("#f-file", Input).value = str(pdf)
         await settle(pilot)
@@ -320,7 +316,7 @@ async def test_a_provider_not_in_the_list_is_left_for_the_person(app: KentcardAp
     """The two-column invoice is from Kent Respite Care Ltd, not one of Jo's providers: the
     rest is filled, the provider box is left as it was, and the note says why."""
     async with app.run_test(size=TALL) as pilot:
-        form = await open_invoice_form(app, pilot)
+        form = await open_form(app, pilot, "4", InvoiceForm)
         provider = form.raw("provider")
         form.query_one("#f-file", Input).value = str(by_name("i02_two_columns.pdf").path)
         await settle(pilot)
