@@ -202,8 +202,8 @@ def test_an_invoice_keeps_the_options_given(run) -> None:  # type: ignore[no-unt
     [
         (
             ["--from-file", "i02_two_columns.pdf"],
-            "--provider: the invoice seems to be from “Kent Respite Care Ltd”, who is not one "
-            "of your providers; add them with kentcard provider add NAME, or give --provider",
+            "provider: “Kent Respite Care Ltd” is not one of this person's providers; "
+            "add it first with kentcard provider add NAME",
         ),
         (
             ["--from-file", "r04_shadow.jpg"],

@@ -136,7 +136,7 @@ def money_out_add(
         found = suggest_from_file(context(invoked), rid, from_receipt, field="from-receipt")
         files += [] if from_receipt in files else [from_receipt]
     options = {"date": "--date", "amount": "--amount", "payee": "--payee"}
-    filled = reading.fill(given, found, options, "the receipt")
+    filled = reading.fill(given, found, options, options, "the receipt")
     record = add_money_out(
         context(invoked),
         chosen_recipient(invoked, recipient).id,
@@ -150,8 +150,7 @@ def money_out_add(
         receipts=files,
     )
     if found is not None:
-        words = {"date": "date", "amount": "amount", "payee": "payee"}
-        reading.say_what_was_read(filled, given, words, "the receipt")
+        reading.say_what_was_read(filled, given, options, "the receipt")
     emit(record, as_json)
 
 
@@ -257,10 +256,16 @@ def invoice_add(
         rid = chosen_recipient(invoked, recipient).id
         found = suggest_from_file(context(invoked), rid, from_file, field="from-file")
         file = from_file
-    options = {"payee": "--provider", "number": "--number", "date": "--date", "amount": "--amount"}
-    filled = reading.fill(given, found, options, "the invoice")
-    if found is not None and provider is None:
-        known_provider(invoked, recipient, filled["payee"])
+    options = {
+        "payee": "--provider",
+        "number": "--number",
+        "date": "--date",
+        "amount": "--amount",
+        "hours": "--hours",
+        "rate": "--rate",
+    }
+    required = ("payee", "number", "date", "amount")
+    filled = reading.fill(given, found, options, required, "the invoice")
     draft = InvoiceDraft(
         provider=filled["payee"],
         number=filled["number"],
@@ -274,30 +279,8 @@ def invoice_add(
     )
     record = add_invoice(context(invoked), chosen_recipient(invoked, recipient).id, draft, file)
     if found is not None:
-        words = {
-            "payee": "provider",
-            "number": "number",
-            "date": "date",
-            "amount": "amount",
-            "hours": "hours",
-            "rate": "rate",
-        }
-        reading.say_what_was_read(filled, given, words, "the invoice")
+        reading.say_what_was_read(filled, given, options, "the invoice")
     emit(record, as_json)
-
-
-def known_provider(invoked: typer.Context, recipient: str | None, name: str) -> None:
-    """A provider read from an invoice must be one of the person's: the reading found the
-    header's name, which is no reason to add a provider unseen."""
-    from kentcard.services.providers import list_providers
-
-    rid = chosen_recipient(invoked, recipient).id
-    if name.casefold() not in {p.name.casefold() for p in list_providers(context(invoked), rid)}:
-        raise InputError(
-            "--provider",
-            f"the invoice seems to be from “{name}”, who is not one of your providers; "
-            "add them with kentcard provider add NAME, or give --provider",
-        )
 
 
 @invoice_app.command("delete")

@@ -7,16 +7,16 @@ unseen. The commands themselves are registered in `cli/ledger.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import typer
 
 from kentcard.cli.base import one_line, shown
 from kentcard.core.errors import InputError
-from kentcard.core.money import format_money, format_plain
+from kentcard.core.money import format_money
 from kentcard.core.validate import format_hours
-from kentcard.importers.receipt import Found, Suggestion
+from kentcard.importers.receipt import FIELDS, Found
 from kentcard.services.receipts import Reading
 
 ENGINE_WORDS = {"text": "the file's own text", "rapidocr": "RapidOCR", "tesseract": "tesseract"}
@@ -26,14 +26,9 @@ def as_json(reading: Reading) -> dict[str, Any]:
     """`{"date": …, "amount": "12.50", "payee": …, "evidence": [lines], …}`; null when
     not found."""
     found = reading.suggestion
-    return {
-        "date": None if found.date is None else found.date.value.isoformat(),
-        "amount": None if found.amount is None else format_plain(found.amount.value),
-        "payee": None if found.payee is None else found.payee.value,
+    plain = found.plain()
+    return {name: plain.get(name) for name in FIELDS} | {
         "evidence": found.evidence,
-        "number": None if found.number is None else found.number.value,
-        "hours": None if found.hours_centi is None else format_hours(found.hours_centi.value),
-        "rate": None if found.rate is None else format_plain(found.rate.value),
         "engine": None if reading.engine is None else reading.engine.value,
         "reason": reading.reason,
     }
@@ -68,33 +63,34 @@ def _shown(part: Found[Any] | None, show: Any) -> tuple[str, str | None]:
     return ("not found", None) if part is None else (show(part.value), part.line)
 
 
-# The fields a command can take from a reading: where the suggestion holds each, and how
-# it is said on stderr once taken.
-READ: dict[str, tuple[Callable[[Suggestion], Found[Any] | None], Callable[[Any], str]]] = {
-    "date": (lambda s: s.date, lambda v: v.isoformat()),
-    "amount": (lambda s: s.amount, format_money),
-    "payee": (lambda s: s.payee, str),
-    "number": (lambda s: s.number, str),
-    "hours": (lambda s: s.hours_centi, format_hours),
-    "rate": (lambda s: s.rate, format_money),
+# How a value taken from a reading is said on stderr.
+SAID: dict[str, Callable[[Any], str]] = {
+    "date": lambda v: v.isoformat(),
+    "amount": format_money,
+    "hours": format_hours,
+    "rate": format_money,
 }
 
 
 def fill(
-    given: dict[str, Any], reading: Reading | None, required: dict[str, str], source: str
+    given: dict[str, Any],
+    reading: Reading | None,
+    options: dict[str, str],
+    required: Iterable[str],
+    source: str,
 ) -> dict[str, Any]:
-    """Each field of `given` as given, else as read from the file (`source`, e.g. "the
-    receipt"). `required` names the option of each field that must end with a value; the
-    first still missing is one error naming it."""
-    found = Suggestion() if reading is None else reading.suggestion
+    """Each field of `given` (named as in `Suggestion.parts`) as given, else as read from
+    the file (`source`, e.g. "the receipt"). The first `required` field still without a
+    value is one error naming its option."""
+    read = {} if reading is None else reading.suggestion.parts()
     values = {
-        name: value if value is not None else _value(READ[name][0](found))
+        name: value if value is not None else _value(read.get(name))
         for name, value in given.items()
     }
     because = "" if reading is None else f": it could not be read from {source}"
-    for name, option in required.items():
+    for name in required:
         if values[name] is None:
-            raise InputError(option, f"is required{because}")
+            raise InputError(options[name], f"is required{because}")
     return values
 
 
@@ -103,13 +99,13 @@ def _value(part: Found[Any] | None) -> Any:
 
 
 def say_what_was_read(
-    values: dict[str, Any], given: dict[str, Any], words: dict[str, str], source: str
+    values: dict[str, Any], given: dict[str, Any], options: dict[str, str], source: str
 ) -> None:
-    """On stderr, the values taken from the file, each under its word in `words` (stdout
+    """On stderr, the values taken from the file, each under its option's name (stdout
     stays the new record)."""
     taken = [
-        f"{word} {READ[name][1](values[name])}"
-        for name, word in words.items()
+        f"{option.removeprefix('--')} {SAID.get(name, str)(values[name])}"
+        for name, option in options.items()
         if given[name] is None and values[name] is not None
     ]
     if taken:

@@ -17,16 +17,16 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kentcard.core.dates import EARLIEST, LATEST
 from kentcard.core.errors import InputError
-from kentcard.core.money import Money, parse_money
-from kentcard.core.validate import parse_hours
+from kentcard.core.money import Money, format_plain, parse_money
+from kentcard.core.validate import format_hours, parse_hours
 from kentcard.importers.values import parse_statement_date
 
 T = TypeVar("T")
@@ -38,6 +38,18 @@ PAYEE_LIKENESS = 0.8
 _WORD_LIKENESS = 0.65
 _FILLER_WORDS = frozenset({"and", "the", "of", "ltd", "limited", "co", "plc", "llp"})
 _HEADER_LINES = 8  # the shop's or supplier's name is near the top
+
+# What a reading can find, by name, in the order it is shown; hours are kept in hundredths.
+FIELDS = ("date", "amount", "payee", "number", "hours", "rate")
+_ATTRIBUTE = {"hours": "hours_centi"}
+
+# A value found, written as a form's box and the JSON hold it (text is written as it is).
+PLAIN: dict[str, Callable[[Any], str]] = {
+    "date": lambda v: v.isoformat(),
+    "amount": format_plain,
+    "hours": format_hours,
+    "rate": format_plain,
+}
 
 # A date as printed, or as OCR reads it with the spaces lost (`Date09/06/202514:05`,
 # `3rdFebruary 2025`): a time may follow the year directly.
@@ -113,6 +125,16 @@ class Suggestion:
     @property
     def is_empty(self) -> bool:
         return self.date is None and self.amount is None and self.payee is None
+
+    def parts(self) -> dict[str, Found[Any]]:
+        """The values found, by name, in the order they are shown: date, amount, payee,
+        number, hours (in hundredths) and rate."""
+        named = {name: getattr(self, _ATTRIBUTE.get(name, name)) for name in FIELDS}
+        return {name: part for name, part in named.items() if part is not None}
+
+    def plain(self) -> dict[str, str]:
+        """The values found as a box or JSON holds them: 2025-02-03, 1245.00, 83, 15.00."""
+        return {name: PLAIN.get(name, str)(part.value) for name, part in self.parts().items()}
 
     @property
     def evidence(self) -> list[str]:

@@ -67,7 +67,8 @@ def add_invoice(
         )
         if provider is None:
             raise NotFoundError(
-                "provider: no provider with that name; add it first with kentcard provider add NAME"
+                f"provider: “{draft.provider}” is not one of this person's providers; "
+                "add it first with kentcard provider add NAME"
             )
         invoice = store.add_invoice(
             session=session,

@@ -30,12 +30,12 @@ def text_layer_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KENTCARD_RECEIPT_ENGINES", "text")
 
 
-async def open_form(app: KentcardApp, pilot, screen: str, kind: type[F]) -> F:  # type: ignore[no-untyped-def]
-    """Go to a screen by its key and press n for its Add form."""
+async def open_form(app: KentcardApp, pilot, screen: str, kind: type[F], key: str = "n") -> F:  # type: ignore[no-untyped-def]
+    """Go to a screen by its key and press `key` for its form (n adds, a attaches)."""
     await settle(pilot)
     await pilot.press(screen)
     await settle(pilot)
-    await pilot.press("n")
+    await pilot.press(key)
     await settle(pilot)
     form = app.screen
     assert isinstance(form, kind)
@@ -198,13 +198,7 @@ async def test_attaching_a_file_shows_what_it_says_beside_the_payment(app: Kentc
     [payment] = ledger.list_money_out(app.ctx, pid)
     pdf = by_name("i03_order_date.pdf").path
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, AttachForm)
+        form = await open_form(app, pilot, "3", AttachForm, key="a")
         form.query_one("#f-file", Input).value = str(pdf)
         await settle(pilot)
         reader = form.query_one(ReceiptReader)
@@ -225,13 +219,7 @@ async def test_an_invoice_file_shows_its_number_and_hours_times_rate(app: Kentca
     """a on an invoice: the PDF's number, date, amount and hours × rate are shown; the
     payee that agrees with the invoice has no remark."""
     async with app.run_test(size=TALL) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, AttachForm)
+        form = await open_form(app, pilot, "4", AttachForm, key="a")
         form.query_one("#f-file", Input).value = str(by_name("i01_agency.pdf").path)
         await settle(pilot)
         lines = form.query_one(ReceiptReader).shown.splitlines()

@@ -617,7 +617,7 @@ class AttachForm(ReadsReceipt, FormDialog[Document]):
         Binding("ctrl+r", "read_receipt", "Read it", show=False, id="attach.read_receipt"),
     ]
     RECEIPT_FIELD = "file"
-    FILLS = False
+    BOXES: ClassVar[dict[str, tuple[str, str]]] = {}  # shows what the file says; fills nothing
 
     def __init__(
         self,

@@ -11,13 +11,12 @@ from textual.widgets import Static
 from kentcard.core.dates import parse_date
 from kentcard.core.errors import InputError
 from kentcard.core.invoices import InvoiceState, hours_times_rate
-from kentcard.core.money import Money, format_plain, parse_money
+from kentcard.core.money import Money, parse_money
 from kentcard.core.records import Invoice, Provider, ProviderKind
 from kentcard.core.validate import format_hours, parse_choice, parse_hours
-from kentcard.importers.receipt import Suggestion
 from kentcard.services import documents, invoices, providers
 from kentcard.tui.screens.money_forms import amount_field, date_field, money_text, text_of
-from kentcard.tui.screens.receipt_filling import ReadsReceipt, present
+from kentcard.tui.screens.receipt_filling import ReadsReceipt
 from kentcard.tui.widgets.form import Field, FormDialog, optional, required, unquote_path
 
 KIND_WORDS = {
@@ -54,6 +53,14 @@ class InvoiceForm(ReadsReceipt, FormDialog[Invoice]):
     ]
     RECEIPT_FIELD = "file"
     READ_FROM = "the invoice"
+    BOXES: ClassVar[dict[str, tuple[str, str]]] = {
+        "payee": ("provider", "provider"),
+        "number": ("number", "number"),
+        "date": ("date", "date"),
+        "hours": ("hours", "hours"),
+        "rate": ("rate", "rate"),
+        "amount": ("amount", "amount"),
+    }
 
     def __init__(
         self,
@@ -126,16 +133,6 @@ class InvoiceForm(ReadsReceipt, FormDialog[Invoice]):
 
     def compose_extra(self) -> ComposeResult:
         yield Static("", id="computed", classes="hint")
-
-    def boxes_filled(self, found: Suggestion) -> list[tuple[str, str, str]]:
-        return present(
-            (found.payee, "provider", "provider", str),
-            (found.number, "number", "number", str),
-            (found.date, "date", "date", lambda v: v.isoformat()),
-            (found.hours_centi, "hours", "hours", format_hours),
-            (found.rate, "rate", "rate", format_plain),
-            (found.amount, "amount", "amount", format_plain),
-        )
 
     def on_mount(self) -> None:
         self.field_changed("hours")

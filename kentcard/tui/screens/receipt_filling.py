@@ -8,16 +8,14 @@ pasted), and again with Ctrl+R; it runs in a worker (`widgets/receipt_reader`).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import Button, Static
 
 from kentcard.core import words
-from kentcard.core.money import format_money, format_plain
+from kentcard.core.money import format_money
 from kentcard.core.records import Invoice, MoneyOut
-from kentcard.importers.receipt import Found, Suggestion
 from kentcard.tui.widgets.form import Field, unquote_path
 from kentcard.tui.widgets.receipt_reader import ReceiptReader, SuggestionAccepted
 
@@ -31,20 +29,26 @@ else:
 
 class ReadsReceipt(_Base):
     """Mix into a form with a file box named `RECEIPT_FIELD` (bind ctrl+r to
-    `read_receipt`). A form that `FILLS` has the boxes `boxes_filled` names (a payment's
-    date, amount and payee; an invoice's provider, number, date, amount, hours and rate),
-    and binds ctrl+y to `use_receipt`; one that does not shows the values beside
-    `against`, what the record it attaches to says."""
+    `read_receipt`). A form with `BOXES` to fill (a payment's date, amount and payee; an
+    invoice's provider, number, date, hours, rate and amount) binds ctrl+y to
+    `use_receipt`; one with none shows the values beside `against`, what the record it
+    attaches to says."""
 
     RECEIPT_FIELD = "receipt"
     READ_FROM = "the receipt"  # as the note after Use these says it
-    FILLS = True
+    # The box each value read goes in, and the word the note uses for it, by the name
+    # `Suggestion.parts` gives the value; filled in this order.
+    BOXES: ClassVar[dict[str, tuple[str, str]]] = {
+        "date": ("date", "date"),
+        "amount": ("amount", "amount"),
+        "payee": ("payee", "paid to"),
+    }
     against: dict[str, str] | None = None
 
     def compose_field(self, spec: Field) -> ComposeResult:
         yield from super().compose_field(spec)
         if spec.name == self.RECEIPT_FIELD:
-            yield ReceiptReader(self.FILLS, self.RECEIPT_FIELD, self.against)
+            yield ReceiptReader(bool(self.BOXES), self.RECEIPT_FIELD, self.against)
 
     @property
     def reader(self) -> ReceiptReader:
@@ -78,10 +82,11 @@ class ReadsReceipt(_Base):
 
     def on_suggestion_accepted(self, message: SuggestionAccepted) -> None:
         """Fill the boxes the file gave values for; the person checks before saving."""
-        if not self.FILLS:
-            return
-        found, filled, left, boxes = message.suggestion, [], [], []
-        for value, box, word in self.boxes_filled(found):
+        plain, filled, left, boxes = message.suggestion.plain(), [], [], []
+        for name, (box, word) in self.BOXES.items():
+            value = plain.get(name)
+            if value is None:
+                continue
             choices = self.fields[box].choices
             if choices is not None:  # a list to choose from: only one of its own entries
                 same = [v for _, v in choices if v.casefold() == value.casefold()]
@@ -100,21 +105,6 @@ class ReadsReceipt(_Base):
         )
         if boxes:
             self.query_one(f"#f-{boxes[0]}").focus()
-
-    def boxes_filled(self, found: Suggestion) -> list[tuple[str, str, str]]:
-        """(text for the box, the box, its word) for each value read that this form takes:
-        a payment's date, amount and payee."""
-        return present(
-            (found.date, "date", "date", lambda v: v.isoformat()),
-            (found.amount, "amount", "amount", format_plain),
-            (found.payee, "payee", "paid to", str),
-        )
-
-
-def present(
-    *parts: tuple[Found[Any] | None, str, str, Callable[[Any], str]],
-) -> list[tuple[str, str, str]]:
-    return [(show(part.value), box, word) for part, box, word, show in parts if part is not None]
 
 
 def payment_says(record: MoneyOut) -> dict[str, str]:
